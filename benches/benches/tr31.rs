@@ -1,0 +1,3 @@
+//! Placeholder until the area lands.
+#![allow(missing_docs)]
+fn main() {}

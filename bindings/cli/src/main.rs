@@ -1,0 +1,2 @@
+//! `paycore`: the payment engineer's calculator.
+fn main() {}

@@ -1,0 +1,202 @@
+//! Crate-internal block-cipher dispatch over TDES and AES (ECB and CBC on
+//! caller buffers, no alloc). Key schedules are zeroized on drop by the
+//! RustCrypto `zeroize` features.
+
+use core::fmt;
+
+use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit, generic_array::GenericArray};
+
+use super::key::{Algorithm, Key, KeyUsage, Operation};
+use crate::error::{Error, KeyError};
+
+/// A keyed block cipher.
+pub(crate) enum BlockCipher {
+    Tdes2(des::TdesEde2),
+    Tdes3(des::TdesEde3),
+    Aes128(aes::Aes128),
+    Aes192(aes::Aes192),
+    Aes256(aes::Aes256),
+}
+
+impl BlockCipher {
+    /// Builds the key schedule for `algorithm` from raw `key` bytes.
+    pub(crate) fn new(algorithm: Algorithm, key: &[u8]) -> Result<Self, Error> {
+        let bad = |_| Error::Key(KeyError::InvalidLength { length: key.len() });
+        Ok(match algorithm {
+            Algorithm::Tdes2 => Self::Tdes2(des::TdesEde2::new_from_slice(key).map_err(bad)?),
+            Algorithm::Tdes3 => Self::Tdes3(des::TdesEde3::new_from_slice(key).map_err(bad)?),
+            Algorithm::Aes128 => Self::Aes128(aes::Aes128::new_from_slice(key).map_err(bad)?),
+            Algorithm::Aes192 => Self::Aes192(aes::Aes192::new_from_slice(key).map_err(bad)?),
+            Algorithm::Aes256 => Self::Aes256(aes::Aes256::new_from_slice(key).map_err(bad)?),
+        })
+    }
+
+    /// The cipher's block length (8 or 16).
+    pub(crate) const fn block_len(&self) -> usize {
+        match self {
+            Self::Tdes2(_) | Self::Tdes3(_) => 8,
+            _ => 16,
+        }
+    }
+
+    fn check(&self, len: usize) -> Result<(), Error> {
+        if len == 0 || len % self.block_len() != 0 {
+            return Err(Error::invalid_argument("block length"));
+        }
+        Ok(())
+    }
+
+    /// Enciphers exactly one block in place.
+    pub(crate) fn encrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
+        if block.len() != self.block_len() {
+            return Err(Error::invalid_argument("block length"));
+        }
+        // Length checked above, so from_mut_slice cannot panic.
+        match self {
+            Self::Tdes2(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Tdes3(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Aes128(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Aes192(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Aes256(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
+        }
+        Ok(())
+    }
+
+    /// Deciphers exactly one block in place.
+    pub(crate) fn decrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
+        if block.len() != self.block_len() {
+            return Err(Error::invalid_argument("block length"));
+        }
+        // Length checked above, so from_mut_slice cannot panic.
+        match self {
+            Self::Tdes2(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Tdes3(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Aes128(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Aes192(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Aes256(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
+        }
+        Ok(())
+    }
+
+    /// ECB-enciphers `data` (a whole number of blocks) in place.
+    pub(crate) fn encrypt_ecb(&self, data: &mut [u8]) -> Result<(), Error> {
+        self.check(data.len())?;
+        for block in data.chunks_exact_mut(self.block_len()) {
+            self.encrypt_block(block)?;
+        }
+        Ok(())
+    }
+
+    /// ECB-deciphers `data` (a whole number of blocks) in place.
+    pub(crate) fn decrypt_ecb(&self, data: &mut [u8]) -> Result<(), Error> {
+        self.check(data.len())?;
+        for block in data.chunks_exact_mut(self.block_len()) {
+            self.decrypt_block(block)?;
+        }
+        Ok(())
+    }
+
+    /// CBC-enciphers `data` (a whole number of blocks) in place under `iv`.
+    pub(crate) fn encrypt_cbc(&self, iv: &[u8], data: &mut [u8]) -> Result<(), Error> {
+        self.check(data.len())?;
+        if iv.len() != self.block_len() {
+            return Err(Error::invalid_argument("iv length"));
+        }
+        let mut chain = [0u8; 16];
+        let n = self.block_len();
+        let chain = chain
+            .get_mut(..n)
+            .ok_or(Error::invalid_argument("iv length"))?;
+        chain.copy_from_slice(iv);
+        for block in data.chunks_exact_mut(n) {
+            for (b, c) in block.iter_mut().zip(chain.iter()) {
+                *b ^= c;
+            }
+            self.encrypt_block(block)?;
+            chain.copy_from_slice(block);
+        }
+        Ok(())
+    }
+
+    /// CBC-deciphers `data` (a whole number of blocks) in place under `iv`.
+    pub(crate) fn decrypt_cbc(&self, iv: &[u8], data: &mut [u8]) -> Result<(), Error> {
+        self.check(data.len())?;
+        if iv.len() != self.block_len() {
+            return Err(Error::invalid_argument("iv length"));
+        }
+        let n = self.block_len();
+        let mut chain = [0u8; 16];
+        let mut next = [0u8; 16];
+        let chain = chain
+            .get_mut(..n)
+            .ok_or(Error::invalid_argument("iv length"))?;
+        let next = next
+            .get_mut(..n)
+            .ok_or(Error::invalid_argument("iv length"))?;
+        chain.copy_from_slice(iv);
+        for block in data.chunks_exact_mut(n) {
+            next.copy_from_slice(block);
+            self.decrypt_block(block)?;
+            for (b, c) in block.iter_mut().zip(chain.iter()) {
+                *b ^= c;
+            }
+            chain.copy_from_slice(next);
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for BlockCipher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BlockCipher { .. }")
+    }
+}
+
+impl Key {
+    /// Checks usage and mode of use, then builds the key schedule.
+    pub(crate) fn cipher(
+        &self,
+        usages: &[KeyUsage],
+        operation: Operation,
+    ) -> Result<BlockCipher, Error> {
+        self.require(usages, operation)?;
+        BlockCipher::new(self.algorithm(), self.material())
+    }
+
+    /// Builds the key schedule without a usage check, for derivations that
+    /// have checked the usage themselves (KCV, DUKPT, TR-31 key derivation).
+    pub(crate) fn cipher_unchecked(&self) -> Result<BlockCipher, Error> {
+        BlockCipher::new(self.algorithm(), self.material())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // NIST SP 800-38A F.1.1 (ECB-AES128.Encrypt), F.2.1 (CBC-AES128.Encrypt), block 1.
+    #[test]
+    fn aes_ecb_cbc_sp800_38a() {
+        let key = hex::decode("2b7e151628aed2a6abf7158809cf4f3c").unwrap();
+        let c = BlockCipher::new(Algorithm::Aes128, &key).unwrap();
+        let mut b = hex::decode("6bc1bee22e409f96e93d7e117393172a").unwrap();
+        c.encrypt_ecb(&mut b).unwrap();
+        assert_eq!(hex::encode(&b), "3ad77bb40d7a3660a89ecaf32466ef97");
+        c.decrypt_ecb(&mut b).unwrap();
+        assert_eq!(hex::encode(&b), "6bc1bee22e409f96e93d7e117393172a");
+        let iv = hex::decode("000102030405060708090a0b0c0d0e0f").unwrap();
+        c.encrypt_cbc(&iv, &mut b).unwrap();
+        assert_eq!(hex::encode(&b), "7649abac8119b246cee98e9b12e9197d");
+        c.decrypt_cbc(&iv, &mut b).unwrap();
+        assert_eq!(hex::encode(&b), "6bc1bee22e409f96e93d7e117393172a");
+    }
+
+    #[test]
+    fn wrong_lengths_are_errors() {
+        let c = BlockCipher::new(Algorithm::Tdes2, &[1; 16]).unwrap();
+        assert!(c.encrypt_block(&mut [0; 16]).is_err());
+        assert!(c.encrypt_ecb(&mut [0; 12]).is_err());
+        assert!(c.encrypt_ecb(&mut []).is_err());
+        assert!(BlockCipher::new(Algorithm::Tdes3, &[1; 16]).is_err());
+    }
+}

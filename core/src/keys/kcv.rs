@@ -1,0 +1,234 @@
+//! Key check values (KCV).
+//!
+//! - **Legacy** (ANSI X9.24-1:2009 Annex A / common HSM practice): encipher a
+//!   block of zero bytes under the key in ECB mode and keep the leftmost
+//!   bytes (3 by default).
+//! - **CMAC** (ANSI X9.24-1:2017 §7.4, used for AES keys): AES-CMAC (or
+//!   TDES-CMAC) of a block of zero bytes, leftmost bytes (up to 5).
+//!
+//! A KCV is public, but a check compares it in constant time anyway.
+//!
+//! # Example
+//! ```
+//! use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
+//! use paycore::keys::kcv::{Kcv, KcvMethod};
+//!
+//! // The classic double-length test key 0123456789ABCDEFFEDCBA9876543210.
+//! let key = Key::new(
+//!     Algorithm::Tdes2,
+//!     &[0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10],
+//!     KeyAttributes::new(KeyUsage::PinEncryption, ModeOfUse::Encrypt),
+//! ).unwrap();
+//! let kcv = Kcv::compute(&key, KcvMethod::Legacy, 3).unwrap();
+//! assert_eq!(kcv.as_bytes(), &[0x08, 0xD7, 0xB4]);
+//! ```
+
+use core::fmt;
+
+use subtle::ConstantTimeEq;
+
+use super::cipher::BlockCipher;
+use super::key::{Algorithm, Key};
+use crate::error::{Error, KeyError};
+
+/// How the KCV is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KcvMethod {
+    /// Encipher a zero block, keep the leftmost bytes.
+    Legacy,
+    /// CMAC over a zero block, keep the leftmost bytes (X9.24-1:2017).
+    Cmac,
+}
+
+/// A key check value: 1 to 16 public bytes.
+#[derive(Clone, Copy)]
+pub struct Kcv {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl Kcv {
+    /// Largest length for `method` on `algorithm`: the whole block for
+    /// legacy, 5 bytes for CMAC (X9.24-1:2017 §7.4).
+    #[must_use]
+    pub const fn max_len(method: KcvMethod, algorithm: Algorithm) -> usize {
+        match method {
+            KcvMethod::Legacy => algorithm.block_len(),
+            KcvMethod::Cmac => 5,
+        }
+    }
+
+    /// Computes the KCV of `key` with `len` bytes.
+    ///
+    /// # Errors
+    /// [`KeyError::InvalidKcvLength`] if `len` is 0 or above [`Kcv::max_len`].
+    pub fn compute(key: &Key, method: KcvMethod, len: usize) -> Result<Self, Error> {
+        Self::compute_raw(key.algorithm(), key.material(), method, len)
+    }
+
+    /// Computes a KCV over raw material (crate-internal: derived keys).
+    pub(crate) fn compute_raw(
+        algorithm: Algorithm,
+        material: &[u8],
+        method: KcvMethod,
+        len: usize,
+    ) -> Result<Self, Error> {
+        if len == 0 || len > Self::max_len(method, algorithm) {
+            return Err(KeyError::InvalidKcvLength { length: len }.into());
+        }
+        let cipher = BlockCipher::new(algorithm, material)?;
+        let n = cipher.block_len();
+        let mut block = [0u8; 16];
+        let full = block.get_mut(..n).ok_or(Error::invalid_argument("block"))?;
+        match method {
+            KcvMethod::Legacy => cipher.encrypt_block(full)?,
+            KcvMethod::Cmac => cmac_zero_block(&cipher, full)?,
+        }
+        let mut bytes = [0u8; 16];
+        bytes
+            .get_mut(..len)
+            .ok_or(Error::invalid_argument("len"))?
+            .copy_from_slice(block.get(..len).ok_or(Error::invalid_argument("len"))?);
+        Ok(Self { bytes, len })
+    }
+
+    /// A KCV received from elsewhere (1-16 bytes).
+    ///
+    /// # Errors
+    /// [`KeyError::InvalidKcvLength`] if empty or longer than 16 bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let mut out = [0u8; 16];
+        out.get_mut(..bytes.len())
+            .filter(|_| !bytes.is_empty())
+            .ok_or(KeyError::InvalidKcvLength {
+                length: bytes.len(),
+            })?
+            .copy_from_slice(bytes);
+        Ok(Self {
+            bytes: out,
+            len: bytes.len(),
+        })
+    }
+
+    /// The check value bytes.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+
+    /// Verifies `key` against `expected` (its method and length taken from
+    /// `method` and `expected`), in constant time.
+    ///
+    /// # Errors
+    /// [`Error::VerificationFailed`] on mismatch; length errors as [`Kcv::compute`].
+    pub fn verify(key: &Key, method: KcvMethod, expected: &[u8]) -> Result<(), Error> {
+        let actual = Self::compute(key, method, expected.len())?;
+        if bool::from(actual.as_bytes().ct_eq(expected)) {
+            Ok(())
+        } else {
+            Err(Error::VerificationFailed)
+        }
+    }
+}
+
+impl fmt::Debug for Kcv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Kcv(")?;
+        for b in self.as_bytes() {
+            write!(f, "{b:02X}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl fmt::Display for Kcv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.as_bytes() {
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+/// CMAC (NIST SP 800-38B) of one all-zero block: with a complete final
+/// block, MAC = E(K, 0 XOR K1) where K1 is the first subkey.
+fn cmac_zero_block(cipher: &BlockCipher, out: &mut [u8]) -> Result<(), Error> {
+    let n = out.len();
+    // L = E(K, 0^n)
+    out.fill(0);
+    cipher.encrypt_block(out)?;
+    // K1 = L << 1, XOR Rb if the MSB of L was set.
+    let rb: u8 = if n == 16 { 0x87 } else { 0x1B };
+    let msb = out.first().copied().unwrap_or(0) >> 7;
+    let mut carry = 0u8;
+    for b in out.iter_mut().rev() {
+        let next = *b >> 7;
+        *b = (*b << 1) | carry;
+        carry = next;
+    }
+    if let Some(last) = out.last_mut() {
+        *last ^= rb & 0u8.wrapping_sub(msb);
+    }
+    // M_last = 0^n XOR K1 = K1
+    cipher.encrypt_block(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{KeyAttributes, KeyUsage, ModeOfUse};
+
+    fn key(alg: Algorithm, hex_key: &str) -> Key {
+        Key::new(
+            alg,
+            &hex::decode(hex_key).unwrap(),
+            KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::EncryptDecrypt),
+        )
+        .unwrap()
+    }
+
+    // CMAC of one zero block must equal RFC 4493's AES-CMAC over a 16-byte
+    // message when the message is all zero: cross-checked with the `cmac` crate.
+    #[test]
+    fn cmac_kcv_matches_cmac_crate() {
+        use cmac::{Cmac, Mac};
+        let k = hex::decode("2b7e151628aed2a6abf7158809cf4f3c").unwrap();
+        let mut mac = <Cmac<aes::Aes128> as Mac>::new_from_slice(&k).unwrap();
+        mac.update(&[0u8; 16]);
+        let tag = mac.finalize().into_bytes();
+        let kcv = Kcv::compute(
+            &key(Algorithm::Aes128, "2b7e151628aed2a6abf7158809cf4f3c"),
+            KcvMethod::Cmac,
+            5,
+        )
+        .unwrap();
+        assert_eq!(kcv.as_bytes(), &tag[..5]);
+
+        let k3 = "0123456789abcdeffedcba987654321089abcdef01234567";
+        let mut mac =
+            <Cmac<des::TdesEde3> as Mac>::new_from_slice(&hex::decode(k3).unwrap()).unwrap();
+        mac.update(&[0u8; 8]);
+        let tag = mac.finalize().into_bytes();
+        let kcv = Kcv::compute(&key(Algorithm::Tdes3, k3), KcvMethod::Cmac, 5).unwrap();
+        assert_eq!(kcv.as_bytes(), &tag[..5]);
+    }
+
+    #[test]
+    fn lengths_and_verify() {
+        let k = key(Algorithm::Tdes2, "0123456789abcdeffedcba9876543210");
+        assert!(Kcv::compute(&k, KcvMethod::Legacy, 0).is_err());
+        assert!(Kcv::compute(&k, KcvMethod::Legacy, 9).is_err());
+        assert!(Kcv::compute(&k, KcvMethod::Cmac, 6).is_err());
+        assert!(Kcv::verify(&k, KcvMethod::Legacy, &[0x08, 0xD7, 0xB4]).is_ok());
+        assert_eq!(
+            Kcv::verify(&k, KcvMethod::Legacy, &[0x08, 0xD7, 0xB5]),
+            Err(Error::VerificationFailed)
+        );
+        assert_eq!(
+            format!("{:?}", Kcv::from_bytes(&[0xAB, 0x01]).unwrap()),
+            "Kcv(AB01)"
+        );
+        assert!(Kcv::from_bytes(&[]).is_err());
+    }
+}
