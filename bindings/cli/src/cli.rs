@@ -1,0 +1,310 @@
+//! Command-line definitions (clap derive), exactly the ARCHITECTURE.md contract.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// paycore: payment cryptography calculator (EMV, PIN blocks, keys, DUKPT,
+/// TR-31, MACs, signatures) and an end-to-end demo.
+#[derive(Debug, Parser)]
+#[command(name = "paycore", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    /// Print exactly one JSON object on stdout.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Primary account numbers.
+    #[command(subcommand)]
+    Pan(PanCommand),
+    /// ISO/IEC 7813 track 2 (or EMV tag 57).
+    #[command(subcommand)]
+    Track2(Track2Command),
+    /// ISO/IEC 7813 track 1 (format B).
+    #[command(subcommand)]
+    Track1(Track1Command),
+    /// EMV BER-TLV.
+    #[command(subcommand)]
+    Tlv(TlvCommand),
+    /// EMVCo merchant-presented QR.
+    #[command(subcommand)]
+    Qr(QrCommand),
+    /// ISO 9564-1 PIN blocks.
+    #[command(subcommand)]
+    Pinblock(PinblockCommand),
+    /// Key check value.
+    Kcv(KcvArgs),
+    /// DUKPT (TDES X9.24-1 or AES X9.24-3, chosen by KSN length).
+    #[command(subcommand)]
+    Dukpt(DukptCommand),
+    /// TR-31 / ANSI X9.143 key blocks.
+    #[command(subcommand)]
+    Tr31(Tr31Command),
+    /// MAC generation.
+    Mac(MacArgs),
+    /// ECDSA P-256 device keys and transaction record signatures.
+    #[command(subcommand)]
+    Sign(SignCommand),
+    /// A complete simulated sale, terminal and host side.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PanCommand {
+    /// Luhn check, brand and masked form of a PAN.
+    Inspect {
+        /// The PAN (digits only).
+        pan: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Track2Command {
+    /// Parse track 2 data (`;PAN=YYMMSSS...?`, sentinels optional).
+    Parse {
+        /// Track 2 text.
+        #[arg(required_unless_present = "tag57", conflicts_with = "tag57")]
+        track2: Option<String>,
+        /// EMV tag 57 value (hex) instead of track text.
+        #[arg(long)]
+        tag57: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Track1Command {
+    /// Parse track 1 data (`%BPAN^NAME^YYMMSSS...?`, sentinels optional).
+    Parse {
+        /// Track 1 text.
+        track1: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TlvCommand {
+    /// Decode BER-TLV (hex) into a tree with EMV tag names.
+    Decode {
+        /// The TLV data in hex.
+        hex: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum QrCommand {
+    /// Decode an EMVCo merchant-presented QR payload.
+    Decode {
+        /// The QR payload text.
+        payload: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PinFormat {
+    #[value(name = "0")]
+    F0,
+    #[value(name = "1")]
+    F1,
+    #[value(name = "2")]
+    F2,
+    #[value(name = "3")]
+    F3,
+    #[value(name = "4")]
+    F4,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PinblockCommand {
+    /// Build a clear PIN block.
+    Encode {
+        /// ISO 9564-1 format.
+        #[arg(long, value_enum)]
+        format: PinFormat,
+        /// The PIN (4-12 digits).
+        #[arg(long)]
+        pin: String,
+        /// The PAN (formats 0, 3, 4).
+        #[arg(long)]
+        pan: Option<String>,
+        /// Fill/random bytes in hex, only to reproduce published vectors.
+        #[arg(long)]
+        fill: Option<String>,
+    },
+    /// Decode a clear PIN block.
+    Decode {
+        /// ISO 9564-1 format.
+        #[arg(long, value_enum)]
+        format: PinFormat,
+        /// The clear PIN block (hex).
+        #[arg(long)]
+        block: String,
+        /// The PAN (formats 0, 3, 4).
+        #[arg(long)]
+        pan: Option<String>,
+    },
+    /// Build and encipher a PIN block under a PIN encryption key.
+    Encipher {
+        /// ISO 9564-1 format.
+        #[arg(long, value_enum)]
+        format: PinFormat,
+        /// PIN encryption key (hex; TDES for 0/1/3, AES for 4).
+        #[arg(long)]
+        key: String,
+        /// The PIN (4-12 digits).
+        #[arg(long)]
+        pin: String,
+        /// The PAN (formats 0, 3, 4).
+        #[arg(long)]
+        pan: Option<String>,
+        /// Fill/random bytes in hex, only to reproduce published vectors.
+        #[arg(long)]
+        fill: Option<String>,
+    },
+    /// Decipher and decode a PIN block.
+    Decipher {
+        /// ISO 9564-1 format.
+        #[arg(long, value_enum)]
+        format: PinFormat,
+        /// PIN encryption key (hex).
+        #[arg(long)]
+        key: String,
+        /// The enciphered PIN block (hex).
+        #[arg(long)]
+        block: String,
+        /// The PAN (formats 0, 3, 4).
+        #[arg(long)]
+        pan: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum KcvAlgorithm {
+    Tdes,
+    Aes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum KcvMethodArg {
+    Legacy,
+    Cmac,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KcvArgs {
+    /// The key (hex).
+    #[arg(long)]
+    pub(crate) key: String,
+    /// Key algorithm (default: tdes for 16/24-byte keys... aes for 32).
+    #[arg(long, value_enum)]
+    pub(crate) algorithm: Option<KcvAlgorithm>,
+    /// KCV method (default: legacy for TDES, cmac for AES).
+    #[arg(long, value_enum)]
+    pub(crate) method: Option<KcvMethodArg>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DukptCommand {
+    /// Derive a working key from BDK and KSN (host side).
+    Derive {
+        /// Base derivation key (hex).
+        #[arg(long)]
+        bdk: String,
+        /// Key serial number (hex): 10 bytes TDES, 12 bytes AES.
+        #[arg(long)]
+        ksn: String,
+        /// Working key usage: pin, mac-gen, mac-verify, mac-both, data-enc, data-dec, data-both.
+        #[arg(long, default_value = "pin")]
+        usage: String,
+        /// Working key type (AES DUKPT): tdes2, tdes3, aes128, aes192, aes256.
+        #[arg(long)]
+        key_type: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Tr31Command {
+    /// Verify and decrypt a key block.
+    Unwrap {
+        /// Key block protection key (hex).
+        #[arg(long)]
+        kbpk: String,
+        /// The key block.
+        #[arg(long)]
+        block: String,
+    },
+    /// Wrap a key into a key block (version B or D).
+    Wrap {
+        /// Key block protection key (hex).
+        #[arg(long)]
+        kbpk: String,
+        /// The key to wrap (hex).
+        #[arg(long)]
+        key: String,
+        /// The 16-character header (length digits are recomputed), plus optional blocks.
+        #[arg(long)]
+        header: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MacAlgorithm {
+    Retail,
+    Cmac,
+    #[value(name = "hmac-sha256")]
+    HmacSha256,
+    #[value(name = "iso9797-1-alg1")]
+    Iso9797Alg1,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MacPadding {
+    #[value(name = "1")]
+    Method1,
+    #[value(name = "2")]
+    Method2,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MacArgs {
+    /// MAC algorithm.
+    #[arg(long, value_enum)]
+    pub(crate) algorithm: MacAlgorithm,
+    /// MAC key (hex).
+    #[arg(long)]
+    pub(crate) key: String,
+    /// Data to MAC (hex).
+    #[arg(long)]
+    pub(crate) data: String,
+    /// ISO 9797-1 padding method (retail, iso9797-1-alg1).
+    #[arg(long, value_enum, default_value = "1")]
+    pub(crate) padding: MacPadding,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SignCommand {
+    /// Generate a device P-256 key pair.
+    Keygen,
+    /// Sign a transaction record (hex of its canonical encoding).
+    Sign {
+        /// Private key (32-byte scalar, hex).
+        #[arg(long)]
+        key: String,
+        /// Record bytes (hex).
+        #[arg(long)]
+        record: String,
+    },
+    /// Verify a record signature.
+    Verify {
+        /// Public key (SEC1, hex).
+        #[arg(long)]
+        public_key: String,
+        /// Record bytes (hex).
+        #[arg(long)]
+        record: String,
+        /// Signature: raw r||s (64 bytes) or DER (hex).
+        #[arg(long)]
+        signature: String,
+    },
+}
