@@ -20,6 +20,17 @@ fi
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
     cargo install cargo-fuzz --version 0.13.2 --locked
 fi
+# cbindgen is pinned: the committed header must match what this version writes.
+if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen 0.29.4" ]; then
+    cargo install cbindgen --version 0.29.4 --locked --force
+fi
+missing=()
+for tool in gcc valgrind; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}"
+fi
 
 step "fmt"
 cargo fmt --all -- --check
@@ -43,6 +54,14 @@ RUSTDOCFLAGS="-D warnings" cargo doc -p paycore --no-deps --locked
 step "bare-metal build (thumbv7em-none-eabihf, no_std, no alloc)"
 cargo build -p paycore --no-default-features --target thumbv7em-none-eabihf --locked
 cargo build -p paycore --no-default-features --features alloc --target thumbv7em-none-eabihf --locked
+
+step "C header drift (include/paycore.h must match cbindgen output)"
+cbindgen --config bindings/c/cbindgen.toml --crate paycore-ffi --output target/paycore.h.new bindings/c
+diff -u include/paycore.h target/paycore.h.new
+grep -q "#define PAYCORE_VERSION \"$(cargo pkgid -p paycore-ffi | sed 's/.*[#@]//')\"" include/paycore.h
+
+step "C tests (ASan + UBSan, then valgrind)"
+tests/c/run.sh
 
 step "benches compile"
 cargo bench -p paycore-benches --no-run --locked

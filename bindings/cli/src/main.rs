@@ -8,6 +8,8 @@
 
 // A command-line tool prints to stdout by design.
 #![allow(clippy::print_stdout)]
+// A std-only binary: core-vs-std path preferences do not apply.
+#![allow(clippy::std_instead_of_core)]
 
 mod cli;
 mod commands;

@@ -1,0 +1,194 @@
+//! Keys: opaque handles with TR-31 attributes, and key check values.
+
+use paycore::keys::kcv::{Kcv, KcvMethod};
+use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
+
+use crate::io::{Out, input, put};
+use crate::result::paycore_result;
+use crate::{ffi_boundary, try_ffi};
+
+/// Two-key triple DES (16 bytes).
+pub const PAYCORE_ALGORITHM_TDES2: u32 = 1;
+/// Three-key triple DES (24 bytes).
+pub const PAYCORE_ALGORITHM_TDES3: u32 = 2;
+/// AES-128.
+pub const PAYCORE_ALGORITHM_AES128: u32 = 3;
+/// AES-192.
+pub const PAYCORE_ALGORITHM_AES192: u32 = 4;
+/// AES-256.
+pub const PAYCORE_ALGORITHM_AES256: u32 = 5;
+
+/// KCV: encipher a zero block, leftmost bytes.
+pub const PAYCORE_KCV_LEGACY: u32 = 1;
+/// KCV: CMAC of a zero block, leftmost bytes (X9.24-1:2017).
+pub const PAYCORE_KCV_CMAC: u32 = 2;
+
+/// A key with its TR-31 attributes. Opaque; create with
+/// [`paycore_key_new`], destroy with [`paycore_key_free`] (which zeroizes).
+pub struct paycore_key {
+    pub(crate) key: Key,
+}
+
+impl core::fmt::Debug for paycore_key {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(&self.key, f)
+    }
+}
+
+pub(crate) fn algorithm_from_code(code: u32) -> Result<Algorithm, paycore_result> {
+    Ok(match code {
+        PAYCORE_ALGORITHM_TDES2 => Algorithm::Tdes2,
+        PAYCORE_ALGORITHM_TDES3 => Algorithm::Tdes3,
+        PAYCORE_ALGORITHM_AES128 => Algorithm::Aes128,
+        PAYCORE_ALGORITHM_AES192 => Algorithm::Aes192,
+        PAYCORE_ALGORITHM_AES256 => Algorithm::Aes256,
+        _ => return Err(paycore_result::InvalidArgument),
+    })
+}
+
+/// Borrows the key behind a handle.
+///
+/// # Safety
+/// `key` must be NULL or a live handle from `paycore_key_new`.
+pub(crate) unsafe fn key_ref<'a>(key: *const paycore_key) -> Result<&'a Key, paycore_result> {
+    if key.is_null() {
+        return Err(paycore_result::NullParameter);
+    }
+    // SAFETY: non-NULL live handle per the caller's contract.
+    Ok(unsafe { &(*key).key })
+}
+
+/// Boxes a key into a new handle written to `out`.
+///
+/// # Safety
+/// `out` must be valid for a write of one pointer.
+pub(crate) unsafe fn key_out(key: Key, out: *mut *mut paycore_key) -> paycore_result {
+    if out.is_null() {
+        return paycore_result::NullParameter;
+    }
+    let handle = Box::into_raw(Box::new(paycore_key { key }));
+    // SAFETY: non-NULL per the check above.
+    match unsafe { put(out, handle) } {
+        Ok(()) => paycore_result::Ok,
+        Err(code) => code,
+    }
+}
+
+/// Creates a key from raw material and TR-31 attributes.
+///
+/// - `algorithm`: one of `PAYCORE_ALGORITHM_*`;
+/// - `usage`: the two-character TR-31 key usage (e.g. `"P0"`), two bytes, no NUL needed;
+/// - `mode_of_use`: the TR-31 mode character (e.g. `'E'`);
+/// - `exportability`: `'E'`, `'N'` or `'S'`.
+///
+/// # Safety
+/// `material` must be valid for `material_len` bytes, `usage` for 2 bytes,
+/// `out` for a pointer write. Free the handle with [`paycore_key_free`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_new(
+    algorithm: u32,
+    material: *const u8,
+    material_len: usize,
+    usage: *const u8,
+    mode_of_use: u8,
+    exportability: u8,
+    out: *mut *mut paycore_key,
+) -> paycore_result {
+    ffi_boundary!({
+        if out.is_null() {
+            return paycore_result::NullParameter;
+        }
+        let algorithm = try_ffi!(algorithm_from_code(algorithm));
+        // SAFETY: forwarded caller contract.
+        let material = try_ffi!(unsafe { input(material, material_len) });
+        // SAFETY: forwarded caller contract (2 bytes).
+        let usage = try_ffi!(unsafe { input(usage, if usage.is_null() { 0 } else { 2 }) });
+        let [u0, u1] = usage else {
+            return paycore_result::NullParameter;
+        };
+        let usage = try_ffi!(KeyUsage::from_code([*u0, *u1]).map_err(paycore_result::from));
+        let mode = try_ffi!(ModeOfUse::from_code(mode_of_use).map_err(paycore_result::from));
+        let export =
+            try_ffi!(Exportability::from_code(exportability).map_err(paycore_result::from));
+        let attributes = KeyAttributes::new(usage, mode).with_exportability(export);
+        let key = try_ffi!(Key::new(algorithm, material, attributes).map_err(paycore_result::from));
+        // SAFETY: `out` checked non-NULL above.
+        unsafe { key_out(key, out) }
+    })
+}
+
+/// Destroys a key handle, zeroizing the key. NULL is accepted. Must not be
+/// called twice on the same handle.
+///
+/// # Safety
+/// `key` must be NULL or a handle from paycore not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_free(key: *mut paycore_key) {
+    let _ = ffi_boundary!({
+        if !key.is_null() {
+            // SAFETY: a live handle created by Box::into_raw in this crate;
+            // dropping the Box zeroizes the key (Key's Drop).
+            drop(unsafe { Box::from_raw(key) });
+        }
+        paycore_result::Ok
+    });
+}
+
+/// Computes the key check value of `key` (`method` one of `PAYCORE_KCV_*`,
+/// `len` bytes: up to the block length for legacy, up to 5 for CMAC).
+///
+/// # Safety
+/// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+/// `out_len` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_kcv(
+    key: *const paycore_key,
+    method: u32,
+    len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let method = match method {
+            PAYCORE_KCV_LEGACY => KcvMethod::Legacy,
+            PAYCORE_KCV_CMAC => KcvMethod::Cmac,
+            _ => return paycore_result::InvalidArgument,
+        };
+        let kcv = try_ffi!(Kcv::compute(key, method, len).map_err(paycore_result::from));
+        out.write(kcv.as_bytes())
+    })
+}
+
+/// Verifies `key` against an expected check value, in constant time.
+/// Returns `PAYCORE_RESULT_VERIFICATION_FAILED` on mismatch.
+///
+/// # Safety
+/// `key` must be a live handle; `expected` valid for `expected_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_kcv_verify(
+    key: *const paycore_key,
+    method: u32,
+    expected: *const u8,
+    expected_len: usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let expected = try_ffi!(unsafe { input(expected, expected_len) });
+        let method = match method {
+            PAYCORE_KCV_LEGACY => KcvMethod::Legacy,
+            PAYCORE_KCV_CMAC => KcvMethod::Cmac,
+            _ => return paycore_result::InvalidArgument,
+        };
+        match Kcv::verify(key, method, expected) {
+            Ok(()) => paycore_result::Ok,
+            Err(e) => e.into(),
+        }
+    })
+}

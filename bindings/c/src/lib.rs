@@ -1,0 +1,51 @@
+//! The paycore C ABI.
+//!
+//! Conventions (rustls-ffi style, see STYLE.md):
+//! - every function returns a [`paycore_result`]; `PAYCORE_RESULT_OK` is 0;
+//! - inputs are `(const uint8_t *p, size_t len)`; `(NULL, 0)` is accepted
+//!   as the empty input, `(NULL, n > 0)` is `PAYCORE_RESULT_NULL_PARAMETER`;
+//! - outputs come last as `(uint8_t *out, size_t out_cap, size_t *out_len)`
+//!   and are written only on success; secret outputs are zeroed on failure;
+//!   on `PAYCORE_RESULT_BUFFER_TOO_SMALL`, `*out_len` receives the size needed;
+//! - every pointer is NULL-checked; every body runs inside a panic boundary
+//!   that turns a panic into `PAYCORE_RESULT_INTERNAL` (a panic is a bug: the
+//!   core is panic-free on all inputs, which fuzzing checks);
+//! - keys are opaque handles (`paycore_key_new` / `paycore_key_free`); free
+//!   zeroizes and accepts NULL.
+#![allow(non_camel_case_types)]
+// A std-only crate: core-vs-std path preferences do not apply.
+#![allow(clippy::std_instead_of_core)]
+
+mod card;
+mod io;
+mod keys;
+mod result;
+
+pub use card::*;
+pub use keys::*;
+pub use result::*;
+
+/// Runs `$body` (an expression producing a `paycore_result`) inside a panic
+/// boundary.
+macro_rules! ffi_boundary {
+    ($body:block) => {{
+        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(
+            || -> $crate::result::paycore_result { $body },
+        )) {
+            Ok(result) => result,
+            Err(_) => $crate::result::paycore_result::Internal,
+        }
+    }};
+}
+pub(crate) use ffi_boundary;
+
+/// Evaluates a `Result<T, paycore_result>`, returning the error code.
+macro_rules! try_ffi {
+    ($e:expr) => {
+        match $e {
+            Ok(value) => value,
+            Err(code) => return code,
+        }
+    };
+}
+pub(crate) use try_ffi;
