@@ -76,4 +76,9 @@ step "fuzz smoke (${FUZZ_SECONDS}s per target)"
     done
 )
 
+step "MSRV (rust-version = 1.85): core and C ABI check"
+rustup toolchain install 1.85 --profile minimal >/dev/null 2>&1 || rustup toolchain list | grep -q '^1.85'
+CARGO_TARGET_DIR=target/msrv cargo +1.85 check -p paycore --no-default-features --locked
+CARGO_TARGET_DIR=target/msrv cargo +1.85 check -p paycore -p paycore-ffi --locked
+
 step "all checks passed"
