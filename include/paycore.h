@@ -13,6 +13,16 @@
 
 
 /**
+ * AES-GCM nonce length in bytes.
+ */
+#define PAYCORE_AEAD_NONCE_LEN 12
+
+/**
+ * AES-GCM tag length in bytes.
+ */
+#define PAYCORE_AEAD_TAG_LEN 16
+
+/**
  * Card brands as returned by [`paycore_pan_inspect`].
  */
 #define PAYCORE_BRAND_UNKNOWN 0
@@ -189,6 +199,46 @@ typedef struct paycore_key paycore_key;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * AES-GCM encrypts `plaintext` under `key` (an AES key with usage `D0` or
+ * `K0` permitting encryption) and writes `ciphertext || tag`
+ * (`plaintext_len + PAYCORE_AEAD_TAG_LEN` bytes) to `out`. The nonce must
+ * never repeat under one key.
+ *
+ * # Safety
+ * `key` must be a live handle; `nonce` valid for `PAYCORE_AEAD_NONCE_LEN`
+ * bytes; `aad` and `plaintext` valid for their lengths; `out` valid for
+ * `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_aead_seal(const paycore_key *key,
+                                 const uint8_t *nonce,
+                                 const uint8_t *aad,
+                                 size_t aad_len,
+                                 const uint8_t *plaintext,
+                                 size_t plaintext_len,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len);
+
+/**
+ * Verifies and decrypts `sealed` (`ciphertext || tag`) and writes the
+ * plaintext (`sealed_len - PAYCORE_AEAD_TAG_LEN` bytes). On any failure
+ * nothing is written and `out` is zeroed;
+ * `PAYCORE_RESULT_VERIFICATION_FAILED` for a wrong key, nonce, AAD or tag.
+ *
+ * # Safety
+ * As [`paycore_aead_seal`].
+ */
+paycore_result paycore_aead_open(const paycore_key *key,
+                                 const uint8_t *nonce,
+                                 const uint8_t *aad,
+                                 size_t aad_len,
+                                 const uint8_t *sealed,
+                                 size_t sealed_len,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len);
 
 /**
  * Inspects a PAN (ASCII digits, 12-19): writes the PCI-masked form

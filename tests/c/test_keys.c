@@ -117,7 +117,66 @@ static void test_pan(void) {
              PAYCORE_RESULT_NULL_PARAMETER);
 }
 
+/* McGrew & Viega, "The Galois/Counter Mode of Operation", Test Case 4. */
+static void test_aead(void) {
+    unsigned char k[16], nonce[12], aad[20], pt[60], sealed[128], opened[128];
+    size_t sealed_len = 0, opened_len = 0;
+    unsigned char expect_tag[16];
+    paycore_key *key = NULL, *mac_key = NULL;
+    CHECK(hex_decode("feffe9928665731c6d6a8f9467308308", k, sizeof k) == 16);
+    CHECK(hex_decode("cafebabefacedbaddecaf888", nonce, sizeof nonce) == 12);
+    CHECK(hex_decode("feedfacedeadbeeffeedfacedeadbeefabaddad2", aad, sizeof aad) == 20);
+    CHECK(hex_decode("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+                     "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
+                     pt, sizeof pt) == 60);
+    CHECK(hex_decode("5bc94fbc3221a5db94fae95ae7121a47", expect_tag, sizeof expect_tag) == 16);
+    CHECK_RC(paycore_key_new(PAYCORE_ALGORITHM_AES128, k, 16, (const uint8_t *)"D0", 'B', 'E',
+                             &key),
+             PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_aead_seal(key, nonce, aad, 20, pt, 60, sealed, sizeof sealed, &sealed_len),
+             PAYCORE_RESULT_OK);
+    CHECK(sealed_len == 60 + PAYCORE_AEAD_TAG_LEN);
+    CHECK(memcmp(sealed + 60, expect_tag, 16) == 0);
+    CHECK_RC(paycore_aead_open(key, nonce, aad, 20, sealed, sealed_len, opened, sizeof opened,
+                               &opened_len),
+             PAYCORE_RESULT_OK);
+    CHECK(opened_len == 60 && memcmp(opened, pt, 60) == 0);
+    /* Tamper: every byte of ciphertext and tag. */
+    {
+        size_t i;
+        int all_failed = 1;
+        for (i = 0; i < sealed_len; i++) {
+            sealed[i] ^= 0x01;
+            if (paycore_aead_open(key, nonce, aad, 20, sealed, sealed_len, opened,
+                                  sizeof opened, &opened_len) !=
+                PAYCORE_RESULT_VERIFICATION_FAILED)
+                all_failed = 0;
+            sealed[i] ^= 0x01;
+        }
+        CHECK(all_failed);
+        CHECK(opened[0] == 0 && opened[59] == 0); /* zeroed on failure */
+    }
+    CHECK_RC(paycore_aead_open(key, nonce, aad, 20, sealed, 15, opened, sizeof opened,
+                               &opened_len),
+             PAYCORE_RESULT_MALFORMED);
+    CHECK_RC(paycore_aead_seal(key, nonce, aad, 20, pt, 60, sealed, 10, &sealed_len),
+             PAYCORE_RESULT_BUFFER_TOO_SMALL);
+    CHECK(sealed_len == 76);
+    CHECK_RC(paycore_aead_seal(key, NULL, aad, 20, pt, 60, sealed, sizeof sealed, &sealed_len),
+             PAYCORE_RESULT_NULL_PARAMETER);
+    /* A MAC key cannot encrypt. */
+    CHECK_RC(paycore_key_new(PAYCORE_ALGORITHM_AES128, k, 16, (const uint8_t *)"M6", 'C', 'E',
+                             &mac_key),
+             PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_aead_seal(mac_key, nonce, aad, 20, pt, 60, sealed, sizeof sealed,
+                               &sealed_len),
+             PAYCORE_RESULT_KEY_USAGE);
+    paycore_key_free(mac_key);
+    paycore_key_free(key);
+}
+
 int main(void) {
+    test_aead();
     test_result_strings();
     test_kcv();
     test_pan();

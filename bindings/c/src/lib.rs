@@ -16,11 +16,13 @@
 // A std-only crate: core-vs-std path preferences do not apply.
 #![allow(clippy::std_instead_of_core)]
 
+mod aead;
 mod card;
 mod io;
 mod keys;
 mod result;
 
+pub use aead::*;
 pub use card::*;
 pub use keys::*;
 pub use result::*;

@@ -40,10 +40,16 @@ fn pan_inspect() {
     let e = json_err(&["pan", "inspect", "4111-1111"]);
     assert_eq!(e["error"]["kind"], "invalid_pan");
     // The human form is a table, and errors never echo the input.
-    let out = paycore().args(["pan", "inspect", "4111111111111111"]).assert().success();
+    let out = paycore()
+        .args(["pan", "inspect", "4111111111111111"])
+        .assert()
+        .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.contains("pan_masked  411111******1111"));
-    let out = paycore().args(["pan", "inspect", "41111111x1111111"]).assert().code(2);
+    let out = paycore()
+        .args(["pan", "inspect", "41111111x1111111"])
+        .assert()
+        .code(2);
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(!err.contains("41111111"));
 }
@@ -63,7 +69,13 @@ fn kcv() {
     ]);
     assert_eq!(v["method"], "cmac");
     assert_eq!(v["kcv"].as_str().unwrap().len(), 10);
-    assert_eq!(json_err(&["kcv", "--key", "0123"])["error"]["kind"], "invalid_key");
-    assert_eq!(json_err(&["kcv", "--key", "XYZ"])["error"]["kind"], "invalid_argument");
+    assert_eq!(
+        json_err(&["kcv", "--key", "0123"])["error"]["kind"],
+        "invalid_key"
+    );
+    assert_eq!(
+        json_err(&["kcv", "--key", "XYZ"])["error"]["kind"],
+        "invalid_argument"
+    );
     assert_eq!(json_err(&["kcv"])["error"]["kind"], "invalid_argument");
 }
