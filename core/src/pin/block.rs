@@ -291,24 +291,24 @@ fn xor_pan_field(n: &mut Nibbles, pan: &Pan) {
 
 /// The format 4 PAN field (ISO 9564-1:2017 §9.3.6.3): one nibble M = PAN
 /// length - 12 (0 for a shorter PAN, whose digits are then left-padded with
-/// zeros to 12), the PAN, then zeros to 32 nibbles.
+/// zeros to 12), the PAN, then zeros to 32 nibbles. Written straight into
+/// bytes: this is on the encipherment hot path.
 pub(super) fn iso4_pan_field(pan: &Pan) -> [u8; 16] {
-    let mut n = Nibbles::new();
+    let mut field = [0u8; 16];
     // EXPOSE: the PAN digits enter the PAN field, used only inside the encipherment.
     let digits = pan.ascii();
     let len = digits.len();
-    let (m, pad) = if len >= 12 {
-        (len - 12, 0)
-    } else {
-        (0, 12 - len)
+    let (m, pad) = if len >= 12 { (len - 12, 0) } else { (0, 12 - len) };
+    let mut put = |nibble: usize, value: u8| {
+        if let Some(b) = field.get_mut(nibble / 2) {
+            *b |= if nibble % 2 == 0 { value << 4 } else { value & 0x0F };
+        }
     };
-    n.set(0, u8::try_from(m).unwrap_or(0) & 0x0F);
-    for (d, c) in n.get_mut(1 + pad..1 + pad + len).iter_mut().zip(digits) {
-        *d = c.wrapping_sub(b'0');
+    put(0, u8::try_from(m).unwrap_or(0) & 0x0F);
+    for (k, c) in digits.iter().enumerate() {
+        put(1 + pad + k, c.wrapping_sub(b'0'));
     }
-    let mut out = [0u8; 16];
-    n.pack_into(&mut out);
-    out
+    field
 }
 
 /// Number of nibbles the encoder chooses for `format` and a PIN of `pin_len`.
@@ -337,6 +337,8 @@ const fn fill_nibble_ok(format: PinBlockFormat, nibble: u8) -> bool {
 pub struct ClearPinBlock {
     bytes: [u8; 16],
     format: PinBlockFormat,
+    /// True when built by an encoder or a strict decode: well-formed.
+    checked: bool,
 }
 
 impl ClearPinBlock {
@@ -427,6 +429,7 @@ impl ClearPinBlock {
         let mut out = Self {
             bytes: [0; 16],
             format,
+            checked: true,
         };
         n.pack_into(out.bytes.get_mut(..format.block_len()).unwrap_or(&mut []));
         Ok(out)
@@ -450,6 +453,7 @@ impl ClearPinBlock {
         let mut out = Self {
             bytes: [0; 16],
             format,
+            checked: false,
         };
         if let Some(dst) = out.bytes.get_mut(..bytes.len()) {
             dst.copy_from_slice(bytes);
@@ -487,12 +491,24 @@ impl ClearPinBlock {
         self.bytes.get_mut(..len).unwrap_or(&mut [])
     }
 
-    /// An all-zero block to decipher into (crate-internal).
+    /// An all-zero, unchecked block to decipher into (crate-internal).
     pub(super) const fn zeroed(format: PinBlockFormat) -> Self {
         Self {
             bytes: [0; 16],
             format,
+            checked: false,
         }
+    }
+
+    /// Whether the block is known to be well-formed (built by an encoder or
+    /// passed through a strict decode).
+    pub(super) const fn is_checked(&self) -> bool {
+        self.checked
+    }
+
+    /// Marks the block well-formed after a strict decode succeeded.
+    pub(super) fn mark_checked(&mut self) {
+        self.checked = true;
     }
 
     /// Strictly decodes the PIN (ISO 9564-1:2017 §9.3).

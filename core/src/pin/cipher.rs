@@ -128,9 +128,10 @@ fn xor_in_place(dst: &mut [u8], src: &[u8]) {
 /// (ISO 9564-1:2017 §9.4.2.3): `C = E(K, E(K, PIN field) XOR PAN field)`.
 ///
 /// The key must have usage `P0` and a mode of use permitting encryption;
-/// its algorithm must suit the format. The clear block is strictly decoded
-/// first, so a malformed block is never enciphered; `pan` is required for
-/// formats 0, 3 (that check) and 4 (the binding).
+/// its algorithm must suit the format. A block taken from raw bytes
+/// ([`ClearPinBlock::from_bytes`]) is strictly decoded first, so a malformed
+/// block is never enciphered (encoded and deciphered blocks are well-formed
+/// by construction). `pan` is required for the PAN-bound formats 0, 3 and 4.
 ///
 /// # Errors
 /// [`KeyError::UsageNotPermitted`], [`KeyError::ModeNotPermitted`],
@@ -145,8 +146,13 @@ pub fn encipher(
     key.require(USAGES, Operation::Encrypt)?;
     let format = clear.format();
     check_algorithm(format, key.algorithm())?;
+    if format.is_pan_bound() && pan.is_none() {
+        return Err(PinBlockError::PanRequired.into());
+    }
     let iso4_pan = iso4_pan(format, pan)?;
-    drop(clear.decode(pan)?);
+    if !clear.is_checked() {
+        drop(clear.decode(pan)?);
+    }
     let cipher = key.cipher(USAGES, Operation::Encrypt)?;
     encipher_with(&cipher, clear, iso4_pan)
 }
@@ -192,6 +198,16 @@ pub fn decipher(
     block: &EncipheredPinBlock,
     pan: Option<&Pan>,
 ) -> Result<ClearPinBlock, Error> {
+    decipher_checked(key, format, block, pan).map(|(clear, _)| clear)
+}
+
+/// Deciphers and strictly decodes: the checked clear block and its PIN.
+fn decipher_checked(
+    key: &Key,
+    format: PinBlockFormat,
+    block: &EncipheredPinBlock,
+    pan: Option<&Pan>,
+) -> Result<(ClearPinBlock, Pin), Error> {
     key.require(USAGES, Operation::Decrypt)?;
     check_algorithm(format, key.algorithm())?;
     if block.len() != format.block_len() {
@@ -201,9 +217,10 @@ pub fn decipher(
         return Err(PinBlockError::PanRequired.into());
     }
     let cipher = key.cipher(USAGES, Operation::Decrypt)?;
-    let clear = decipher_with(&cipher, format, block, iso4_pan(format, pan)?)?;
-    drop(clear.decode(pan)?);
-    Ok(clear)
+    let mut clear = decipher_with(&cipher, format, block, iso4_pan(format, pan)?)?;
+    let pin = clear.decode(pan)?;
+    clear.mark_checked();
+    Ok((clear, pin))
 }
 
 fn decipher_with(
@@ -255,7 +272,7 @@ pub fn decipher_pin(
     block: &EncipheredPinBlock,
     pan: Option<&Pan>,
 ) -> Result<Pin, Error> {
-    decipher(key, format, block, pan)?.decode(pan)
+    decipher_checked(key, format, block, pan).map(|(_, pin)| pin)
 }
 
 /// Whether a PIN block may be translated from format `from` to format
