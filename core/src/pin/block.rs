@@ -298,10 +298,18 @@ pub(super) fn iso4_pan_field(pan: &Pan) -> [u8; 16] {
     // EXPOSE: the PAN digits enter the PAN field, used only inside the encipherment.
     let digits = pan.ascii();
     let len = digits.len();
-    let (m, pad) = if len >= 12 { (len - 12, 0) } else { (0, 12 - len) };
+    let (m, pad) = if len >= 12 {
+        (len - 12, 0)
+    } else {
+        (0, 12 - len)
+    };
     let mut put = |nibble: usize, value: u8| {
         if let Some(b) = field.get_mut(nibble / 2) {
-            *b |= if nibble % 2 == 0 { value << 4 } else { value & 0x0F };
+            *b |= if nibble % 2 == 0 {
+                value << 4
+            } else {
+                value & 0x0F
+            };
         }
     };
     put(0, u8::try_from(m).unwrap_or(0) & 0x0F);

@@ -153,8 +153,12 @@ pub fn encipher(
     if !clear.is_checked() {
         drop(clear.decode(pan)?);
     }
-    let cipher = key.cipher(USAGES, Operation::Encrypt)?;
-    encipher_with(&cipher, clear, iso4_pan)
+    // Borrow the key schedule inside the `Result` rather than moving it out
+    // with `?`: the schedule enum is large and the copy is measurable.
+    match &key.cipher(USAGES, Operation::Encrypt) {
+        Ok(cipher) => encipher_with(cipher, clear, iso4_pan),
+        Err(e) => Err(*e),
+    }
 }
 
 fn encipher_with(
@@ -216,8 +220,12 @@ fn decipher_checked(
     if format.is_pan_bound() && pan.is_none() {
         return Err(PinBlockError::PanRequired.into());
     }
-    let cipher = key.cipher(USAGES, Operation::Decrypt)?;
-    let mut clear = decipher_with(&cipher, format, block, iso4_pan(format, pan)?)?;
+    let iso4_pan = iso4_pan(format, pan)?;
+    // Borrowed in place, as in `encipher`.
+    let mut clear = match &key.cipher(USAGES, Operation::Decrypt) {
+        Ok(cipher) => decipher_with(cipher, format, block, iso4_pan)?,
+        Err(e) => return Err(*e),
+    };
     let pin = clear.decode(pan)?;
     clear.mark_checked();
     Ok((clear, pin))
