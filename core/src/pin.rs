@@ -24,6 +24,17 @@
 //! caller's [`CryptoRngCore`](rand_core::CryptoRngCore). A [`Fill`] given
 //! explicitly reproduces published vectors.
 //!
+//! Translation ([`translate`], PCI PIN Security Requirement 3-3) is allowed
+//! from formats 0, 1, 3 and 4 to formats 0, 3 and 4, and from format 1 to
+//! format 1; never from a PAN-bound format (0, 3, 4) to format 1, never to
+//! or from format 2, and never with a change of PAN.
+//!
+//! Decoding checks the control field, PIN length, every digit and every fill
+//! nibble, and its errors never carry a PIN or PAN digit. A wrong PAN (or
+//! key) surfaces as one of those errors; formats 0 and 3 cannot detect every
+//! wrong PAN (the XOR may leave valid digits and fill), format 4 almost
+//! always does.
+//!
 //! This module knows nothing of DUKPT: DUKPT PIN encryption passes its
 //! derived PIN key to [`encipher`].
 //!

@@ -273,7 +273,7 @@ impl Drop for Nibbles {
 }
 
 /// XORs the format 0/3 PAN field into the first 16 nibbles
-/// (ISO 9564-1:2017 §9.3.2.3): `0000` then the 12 rightmost PAN digits
+/// (ISO 9564-1:2017 §9.3.2): `0000` then the 12 rightmost PAN digits
 /// excluding the check digit, left-padded with zeros when shorter.
 fn xor_pan_field(n: &mut Nibbles, pan: &Pan) {
     // EXPOSE: the PAN digits enter the PAN field, which never leaves this module in clear.
@@ -289,7 +289,7 @@ fn xor_pan_field(n: &mut Nibbles, pan: &Pan) {
     }
 }
 
-/// The format 4 PAN field (ISO 9564-1:2017 §9.3.6.3): one nibble M = PAN
+/// The format 4 PAN field (ISO 9564-1:2017 §9.3.6): one nibble M = PAN
 /// length - 12 (0 for a shorter PAN, whose digits are then left-padded with
 /// zeros to 12), the PAN, then zeros to 32 nibbles. Written straight into
 /// bytes: this is on the encipherment hot path.

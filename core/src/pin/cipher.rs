@@ -322,7 +322,6 @@ pub const fn translation_permitted(from: PinBlockFormat, to: PinBlockFormat) -> 
 /// # Errors
 /// [`PinBlockError::ForbiddenTranslation`] before any key is used; then the
 /// errors of [`decipher`], [`ClearPinBlock::encode`] and [`encipher`].
-#[allow(clippy::too_many_arguments)]
 pub fn translate(
     from_key: &Key,
     from_format: PinBlockFormat,
