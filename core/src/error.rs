@@ -277,6 +277,9 @@ pub enum PinBlockError {
     InvalidLength,
     /// The requested translation is forbidden.
     ForbiddenTranslation,
+    /// The format may not be used for this operation (format 2 is for ICC
+    /// offline PIN only and is never enciphered under a PIN key).
+    FormatNotPermitted,
 }
 
 /// Key errors.
@@ -388,7 +391,9 @@ impl Error {
             }
             Self::Tlv(_) | Self::Track(_) | Self::Qr(_) | Self::Tr31(_) => ErrorKind::Malformed,
             Self::Pan(_) => ErrorKind::InvalidPan,
-            Self::PinBlock(PinBlockError::ForbiddenTranslation) => ErrorKind::Unsupported,
+            Self::PinBlock(
+                PinBlockError::ForbiddenTranslation | PinBlockError::FormatNotPermitted,
+            ) => ErrorKind::Unsupported,
             Self::PinBlock(_) => ErrorKind::InvalidPin,
             Self::Key(KeyError::UsageNotPermitted | KeyError::ModeNotPermitted) => {
                 ErrorKind::KeyUsage
@@ -547,6 +552,7 @@ impl fmt::Display for PinBlockError {
             Self::PanRequired => "format requires a PAN",
             Self::InvalidLength => "invalid block length",
             Self::ForbiddenTranslation => "translation between these formats is forbidden",
+            Self::FormatNotPermitted => "format not permitted for this operation",
         })
     }
 }
