@@ -2,6 +2,7 @@
 
 mod keys;
 mod pan;
+mod pin;
 
 use crate::cli::Command;
 use crate::output::{CliError, Output};
@@ -11,6 +12,7 @@ pub(crate) fn run(command: Command) -> Result<Output, CliError> {
     match command {
         Command::Pan(cmd) => pan::run(cmd),
         Command::Kcv(args) => keys::kcv(&args),
+        Command::Pinblock(cmd) => pin::run(cmd),
         _ => Err(CliError::new(
             "unsupported",
             "this subcommand is not available in this build yet",
