@@ -118,6 +118,41 @@
 #define PAYCORE_KCV_CMAC 2
 
 /**
+ * ISO 9564-1 format 0 (8 bytes, TDES, PAN-bound).
+ */
+#define PAYCORE_PIN_FORMAT_ISO0 0
+
+/**
+ * ISO 9564-1 format 1 (8 bytes, TDES, not PAN-bound).
+ */
+#define PAYCORE_PIN_FORMAT_ISO1 1
+
+/**
+ * ISO 9564-1 format 2 (ICC offline PIN only; clear only).
+ */
+#define PAYCORE_PIN_FORMAT_ISO2 2
+
+/**
+ * ISO 9564-1 format 3 (8 bytes, TDES, PAN-bound, random fill).
+ */
+#define PAYCORE_PIN_FORMAT_ISO3 3
+
+/**
+ * ISO 9564-1 format 4 (16 bytes, AES, PAN-bound).
+ */
+#define PAYCORE_PIN_FORMAT_ISO4 4
+
+/**
+ * Largest PIN block (format 4), in bytes.
+ */
+#define PAYCORE_PIN_BLOCK_MAX_LEN 16
+
+/**
+ * Largest PIN, in digits.
+ */
+#define PAYCORE_PIN_MAX_LEN 12
+
+/**
  * The outcome of every paycore C function. `PAYCORE_RESULT_OK` is 0.
  */
 enum paycore_result
@@ -313,6 +348,101 @@ paycore_result paycore_key_kcv_verify(const paycore_key *key,
                                       uint32_t method,
                                       const uint8_t *expected,
                                       size_t expected_len);
+
+/**
+ * Encodes `pin` in `format` and enciphers it under `key` (usage `P0`,
+ * TDES for formats 0/1/3, AES for 4). `fill` is `(NULL, 0)` for random fill
+ * from the OS, or ASCII hex nibbles to reproduce published vectors.
+ * Writes 8 or 16 bytes.
+ *
+ * # Safety
+ * `key` must be a live handle; every `(pointer, length)` pair valid for
+ * reads; `out` valid for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_pin_block_encipher(const paycore_key *key,
+                                          uint32_t format,
+                                          const uint8_t *pin,
+                                          size_t pin_len,
+                                          const uint8_t *pan,
+                                          size_t pan_len,
+                                          const uint8_t *fill,
+                                          size_t fill_len,
+                                          uint8_t *out,
+                                          size_t out_cap,
+                                          size_t *out_len);
+
+/**
+ * Deciphers and strictly decodes a PIN block; writes the PIN's ASCII
+ * digits (4-12 bytes, no NUL). On failure the output buffer is zeroed.
+ *
+ * # Safety
+ * As [`paycore_pin_block_encipher`].
+ */
+paycore_result paycore_pin_block_decipher(const paycore_key *key,
+                                          uint32_t format,
+                                          const uint8_t *block,
+                                          size_t block_len,
+                                          const uint8_t *pan,
+                                          size_t pan_len,
+                                          uint8_t *pin_out,
+                                          size_t pin_cap,
+                                          size_t *pin_len);
+
+/**
+ * Translates a PIN block from (`from_key`, `from_format`) to (`to_key`,
+ * `to_format`) in one call; the clear PIN never leaves paycore. Forbidden
+ * translations (PCI PIN 3-3: from a PAN-bound format to format 1, or to
+ * format 2) give `PAYCORE_RESULT_UNSUPPORTED` before any key is used.
+ *
+ * # Safety
+ * As [`paycore_pin_block_encipher`]; `to_key` must be a live handle.
+ */
+paycore_result paycore_pin_block_translate(const paycore_key *from_key,
+                                           uint32_t from_format,
+                                           const uint8_t *block,
+                                           size_t block_len,
+                                           const paycore_key *to_key,
+                                           uint32_t to_format,
+                                           const uint8_t *pan,
+                                           size_t pan_len,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len);
+
+/**
+ * Encodes a clear PIN block (secret: handle with care). For format 4 this
+ * is the 16-byte PIN field; the PAN is bound at encipherment. `fill` as in
+ * [`paycore_pin_block_encipher`]. On failure the output is zeroed.
+ *
+ * # Safety
+ * As [`paycore_pin_block_encipher`].
+ */
+paycore_result paycore_pin_block_encode(uint32_t format,
+                                        const uint8_t *pin,
+                                        size_t pin_len,
+                                        const uint8_t *pan,
+                                        size_t pan_len,
+                                        const uint8_t *fill,
+                                        size_t fill_len,
+                                        uint8_t *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * Strictly decodes a clear PIN block; writes the PIN's ASCII digits.
+ * On failure the output is zeroed.
+ *
+ * # Safety
+ * As [`paycore_pin_block_encipher`].
+ */
+paycore_result paycore_pin_block_decode(uint32_t format,
+                                        const uint8_t *block,
+                                        size_t block_len,
+                                        const uint8_t *pan,
+                                        size_t pan_len,
+                                        uint8_t *pin_out,
+                                        size_t pin_cap,
+                                        size_t *pin_len);
 
 /**
  * A static, NUL-terminated description of `result` (never NULL).

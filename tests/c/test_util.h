@@ -32,7 +32,7 @@ static int test_checks = 0;
     } while (0)
 
 /* Decodes hex into out; returns the byte count or -1. */
-static int hex_decode(const char *hex, unsigned char *out, size_t cap) {
+static inline int hex_decode(const char *hex, unsigned char *out, size_t cap) {
     size_t n = strlen(hex);
     size_t i;
     if (n % 2 != 0 || n / 2 > cap) return -1;
@@ -44,7 +44,66 @@ static int hex_decode(const char *hex, unsigned char *out, size_t cap) {
     return (int)(n / 2);
 }
 
-static int test_report(const char *name) {
+/* Reads a whole file (the shared JSON vectors); caller frees. */
+static inline char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    long n;
+    char *buf;
+    if (!f) return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    buf = (char *)malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* The vectors files are arrays of flat-ish objects each starting with an
+ * "id" field. next_vector finds the next one after *cursor and sets
+ * [*start, *end) to its span (up to the next "id" or the end). */
+static inline int next_vector(const char *json, const char **cursor, const char **start,
+                       const char **end) {
+    const char *s = strstr(*cursor, "\"id\":");
+    const char *e;
+    if (!s) return 0;
+    e = strstr(s + 5, "\"id\":");
+    if (!e) e = json + strlen(json);
+    *start = s;
+    *end = e;
+    *cursor = e;
+    return 1;
+}
+
+/* Copies the value of "name": (a string without quotes, or a bare number)
+ * inside [start, end) into out; returns 1 if found. */
+static inline int field(const char *start, const char *end, const char *name, char *out,
+                 size_t cap) {
+    char pattern[64];
+    const char *p;
+    size_t n = 0;
+    snprintf(pattern, sizeof pattern, "\"%s\":", name);
+    p = strstr(start, pattern);
+    if (!p || p >= end) return 0;
+    p += strlen(pattern);
+    while (*p == ' ') p++;
+    if (*p == '"') {
+        p++;
+        while (*p && *p != '"' && n + 1 < cap) out[n++] = *p++;
+    } else {
+        while (*p && *p != ',' && *p != '}' && *p != ' ' && *p != '\n' && n + 1 < cap)
+            out[n++] = *p++;
+    }
+    out[n] = '\0';
+    return 1;
+}
+
+static inline int test_report(const char *name) {
     printf("%s: %d passed, %d failed\n", name, test_checks - test_failures,
            test_failures);
     return test_failures == 0 ? 0 : 1;

@@ -20,11 +20,13 @@ mod aead;
 mod card;
 mod io;
 mod keys;
+mod pin;
 mod result;
 
 pub use aead::*;
 pub use card::*;
 pub use keys::*;
+pub use pin::*;
 pub use result::*;
 
 /// Runs `$body` (an expression producing a `paycore_result`) inside a panic
