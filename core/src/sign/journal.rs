@@ -312,9 +312,12 @@ impl<'a> JournalEntry<'a> {
     /// may not verify.
     pub fn verify(&self, verifier: &EntryVerifier<'_>) -> Result<(), Error> {
         match (verifier, self.kind) {
-            (EntryVerifier::Hmac(key), KIND_HMAC) => {
-                mac::verify(key, MacAlgorithm::HmacSha256, self.signed, self.authenticator)
-            }
+            (EntryVerifier::Hmac(key), KIND_HMAC) => mac::verify(
+                key,
+                MacAlgorithm::HmacSha256,
+                self.signed,
+                self.authenticator,
+            ),
             (EntryVerifier::Ecdsa(key), KIND_ECDSA) => {
                 let sig = Signature::from_raw(self.authenticator)
                     .map_err(|_| Error::VerificationFailed)?;
@@ -459,7 +462,13 @@ pub fn verify_chain(
             .min();
         let Some(s) = next else {
             if cursor <= upper {
-                emit(Problem::Missing { from: cursor, to: upper }, &mut summary);
+                emit(
+                    Problem::Missing {
+                        from: cursor,
+                        to: upper,
+                    },
+                    &mut summary,
+                );
             }
             break;
         };
@@ -470,7 +479,13 @@ pub fn verify_chain(
             .find(|e| e.verify(verifier).is_ok());
         if s > cursor {
             if first_authentic.is_some() {
-                emit(Problem::Missing { from: cursor, to: s - 1 }, &mut summary);
+                emit(
+                    Problem::Missing {
+                        from: cursor,
+                        to: s - 1,
+                    },
+                    &mut summary,
+                );
             }
             previous = None;
         }
@@ -502,7 +517,9 @@ pub fn verify_chain_to_vec(
     expected_last: Option<u64>,
 ) -> alloc::vec::Vec<Problem> {
     let mut out = alloc::vec::Vec::new();
-    verify_chain(entries, verifier, start, expected_last, &mut |p| out.push(p));
+    verify_chain(entries, verifier, start, expected_last, &mut |p| {
+        out.push(p)
+    });
     out
 }
 

@@ -76,7 +76,12 @@ use crate::keys::{Key, KeyUsage, Operation};
 /// Encoding version byte.
 pub const VERSION: u8 = 0x01;
 /// Longest encoded record: version byte plus every field at its maximum.
-pub const MAX_ENCODED_LEN: usize = 1 + (2 + 15) + (2 + 8) + (2 + 4) + (2 + 8) + (2 + 2)
+pub const MAX_ENCODED_LEN: usize = 1
+    + (2 + 15)
+    + (2 + 8)
+    + (2 + 4)
+    + (2 + 8)
+    + (2 + 2)
     + (2 + 1)
     + (2 + 1)
     + (2 + 8)
@@ -223,7 +228,8 @@ impl PanToken {
     pub fn compute(key: &Key, pan: &Pan) -> Result<Self, Error> {
         key.require(&[KeyUsage::MacHmac], Operation::Generate)?;
         // EXPOSE: the PAN digits are the HMAC input; they stay in this frame.
-        let digest = crate::mac::hmac_sha256_raw(key.material(), &[pan.expose_secret().as_bytes()])?;
+        let digest =
+            crate::mac::hmac_sha256_raw(key.material(), &[pan.expose_secret().as_bytes()])?;
         let mut out = [0u8; PAN_TOKEN_LEN];
         out.iter_mut().zip(digest.iter()).for_each(|(o, d)| *o = *d);
         Ok(Self(out))
@@ -284,9 +290,7 @@ impl MaskedPan {
     pub fn parse(text: &str) -> Result<Self, Error> {
         check_masked_pan(text.as_bytes())?;
         let mut out = [b'*'; 19];
-        out.iter_mut()
-            .zip(text.bytes())
-            .for_each(|(o, c)| *o = c);
+        out.iter_mut().zip(text.bytes()).for_each(|(o, c)| *o = c);
         Ok(Self {
             text: out,
             len: text.len(),
@@ -385,7 +389,11 @@ fn check_masked_pan(v: &[u8]) -> Result<(), Error> {
             *c == b'*'
         }
     });
-    if ok { Ok(()) } else { Err(invalid("masked_pan")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid("masked_pan"))
+    }
 }
 
 /// A bounded writer over the caller's buffer.
@@ -436,13 +444,9 @@ impl<'a> TransactionRecord<'a> {
                 c.is_ascii_alphanumeric() || c == b' '
             })?;
         }
-        check_text(
-            self.response_code.as_bytes(),
-            "response_code",
-            2,
-            2,
-            |c| c.is_ascii_alphanumeric(),
-        )?;
+        check_text(self.response_code.as_bytes(), "response_code", 2, 2, |c| {
+            c.is_ascii_alphanumeric()
+        })?;
         Ok(())
     }
 

@@ -128,6 +128,9 @@ impl RecipientSecretKey {
     /// # Errors
     /// [`SignError::MalformedKey`] otherwise.
     pub fn from_secret_scalar(scalar: &[u8]) -> Result<Self, Error> {
+        if scalar.len() != 32 {
+            return Err(SignError::MalformedKey.into());
+        }
         p256::SecretKey::from_slice(scalar)
             .map(Self)
             .map_err(|_| SignError::MalformedKey.into())
