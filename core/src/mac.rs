@@ -176,6 +176,8 @@ enum CmacState {
 
 /// The block cipher behind a CBC-MAC: the key's cipher (algorithm 1) or
 /// single DES under `K` with the `K'` output transformation (algorithm 3).
+// Inline on purpose: no allocator on the core path, so no Box.
+#[allow(clippy::large_enum_variant)]
 enum CbcCipher {
     Full(BlockCipher),
     Retail { left: des::Des, right: des::Des },

@@ -1,7 +1,13 @@
 //! Tests for `paycore::sign`: RFC 6979 and Wycheproof ECDSA vectors, the
 //! record encoding (golden vectors + strict-decoding negatives + proptest),
 //! sealed envelopes and the journal (tamper every byte), key misuse.
-#![allow(missing_docs)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 
 use paycore::Error;
 use paycore::card::pan::Pan;
@@ -11,8 +17,7 @@ use paycore::sign::ecdsa::{
     DeviceSigningKey, MAX_DER_SIGNATURE_LEN, SPolicy, Signature, VerifyingKey,
 };
 use paycore::sign::journal::{
-    self, ChainStart, EntrySigner, EntryVerifier, JournalEntry, JournalWriter, MemoryJournal,
-    Problem,
+    self, ChainStart, EntrySigner, EntryVerifier, JournalEntry, JournalWriter, Problem,
 };
 use paycore::sign::record::{
     EntryMode, MAX_ENCODED_LEN, MaskedPan, PanToken, TransactionRecord, TransactionType,
@@ -447,7 +452,7 @@ fn record_field_validation() {
             field: "transaction_type"
         }))
     );
-    let mut b = good.clone();
+    let mut b = good;
     b[pos + 5] = 0x00;
     assert_eq!(
         TransactionRecord::decode(&b).err(),
@@ -689,8 +694,67 @@ fn hmac_key(mode: ModeOfUse) -> Key {
     .unwrap()
 }
 
-fn journal_of(n: usize, signer: &EntrySigner<'_>) -> MemoryJournal {
-    let mut j = MemoryJournal::new();
+/// The storage a terminal would keep (the library's `MemoryJournal` needs
+/// `alloc`; this keeps the tests running without default features).
+#[derive(Default)]
+struct TestJournal {
+    writer: JournalWriter,
+    stored: Vec<Vec<u8>>,
+}
+
+impl TestJournal {
+    fn append(&mut self, signer: &EntrySigner<'_>, record: &[u8]) -> Result<u64, Error> {
+        let mut buf = vec![0u8; journal::MAX_ENTRY_LEN];
+        let seq = self.writer.next_sequence();
+        let n = self.writer.append(signer, record, &mut buf)?;
+        buf.truncate(n);
+        self.stored.push(buf);
+        Ok(seq)
+    }
+    fn entries(&self) -> Vec<&[u8]> {
+        self.stored.iter().map(Vec::as_slice).collect()
+    }
+    fn writer(&self) -> &JournalWriter {
+        &self.writer
+    }
+}
+
+fn verify_to_vec(
+    entries: &[&[u8]],
+    v: &EntryVerifier<'_>,
+    start: ChainStart,
+    last: Option<u64>,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    journal::verify_chain(entries, v, start, last, &mut |p| out.push(p));
+    out
+}
+
+#[cfg(feature = "alloc")]
+#[test]
+fn memory_journal_matches_writer() {
+    let key = hmac_key(ModeOfUse::GenerateVerify);
+    let mut m = journal::MemoryJournal::new();
+    let t = journal_of(3, &EntrySigner::Hmac(&key));
+    for i in 0..3u32 {
+        let r = TransactionRecord {
+            stan: i,
+            ..sample_record()
+        };
+        m.append(&EntrySigner::Hmac(&key), &encoded(&r)).unwrap();
+    }
+    assert_eq!(m.entries(), t.entries());
+    assert_eq!(m.writer(), t.writer());
+    m.entries_mut().remove(1);
+    let v = EntryVerifier::Hmac(&key);
+    assert_eq!(
+        journal::verify_chain_to_vec(&m.entries(), &v, ChainStart::GENESIS, None),
+        vec![Problem::Missing { from: 1, to: 1 }]
+    );
+}
+
+fn journal_of(n: usize, signer: &EntrySigner<'_>) -> TestJournal {
+    let mut j = TestJournal::default();
     for i in 0..n {
         let r = TransactionRecord {
             stan: i as u32,
@@ -702,7 +766,7 @@ fn journal_of(n: usize, signer: &EntrySigner<'_>) -> MemoryJournal {
 }
 
 fn problems(entries: &[&[u8]], v: &EntryVerifier<'_>, last: Option<u64>) -> Vec<Problem> {
-    journal::verify_chain_to_vec(entries, v, ChainStart::GENESIS, last)
+    verify_to_vec(entries, v, ChainStart::GENESIS, last)
 }
 
 #[test]
@@ -791,7 +855,7 @@ fn journal_missing_reordered_duplicate_truncated() {
         first_sequence: 4,
         previous_hash: JournalEntry::decode(e[3]).unwrap().hash(),
     };
-    let got = journal::verify_chain_to_vec(&[e[2], e[4], e[5]], &v, start, None);
+    let got = verify_to_vec(&[e[2], e[4], e[5]], &v, start, None);
     assert_eq!(got, vec![Problem::Stale { sequence: 2 }]);
     // A substituted authentic entry from another journal under the same key.
     let other = journal_of(3, &EntrySigner::Hmac(&key));

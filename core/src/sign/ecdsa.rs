@@ -101,7 +101,7 @@ impl Signature {
 
     /// Raw `r || s`.
     #[must_use]
-    pub fn to_raw(&self) -> [u8; SIGNATURE_LEN] {
+    pub fn to_raw(self) -> [u8; SIGNATURE_LEN] {
         self.0.to_bytes().into()
     }
 
@@ -246,7 +246,7 @@ impl VerifyingKey {
 
     /// SEC1 compressed point.
     #[must_use]
-    pub fn to_sec1_compressed(&self) -> [u8; SEC1_COMPRESSED_LEN] {
+    pub fn to_sec1_compressed(self) -> [u8; SEC1_COMPRESSED_LEN] {
         let point = self.0.to_encoded_point(true);
         let mut out = [0u8; SEC1_COMPRESSED_LEN];
         out.iter_mut()
@@ -257,7 +257,7 @@ impl VerifyingKey {
 
     /// SEC1 uncompressed point (`0x04 || x || y`).
     #[must_use]
-    pub fn to_sec1_uncompressed(&self) -> [u8; SEC1_UNCOMPRESSED_LEN] {
+    pub fn to_sec1_uncompressed(self) -> [u8; SEC1_UNCOMPRESSED_LEN] {
         let point = self.0.to_encoded_point(false);
         let mut out = [0u8; SEC1_UNCOMPRESSED_LEN];
         out.iter_mut()
@@ -268,7 +268,7 @@ impl VerifyingKey {
 
     /// DER SubjectPublicKeyInfo (RFC 5480) with the uncompressed point.
     #[must_use]
-    pub fn to_spki_der(&self) -> [u8; SPKI_DER_LEN] {
+    pub fn to_spki_der(self) -> [u8; SPKI_DER_LEN] {
         let mut out = [0u8; SPKI_DER_LEN];
         out.iter_mut()
             .zip(SPKI_PREFIX.iter().chain(self.to_sec1_uncompressed().iter()))

@@ -67,6 +67,9 @@
 //! ```
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
+
 use sha2::{Digest, Sha256};
 
 use super::ecdsa::{DeviceSigningKey, SIGNATURE_LEN, SPolicy, Signature, VerifyingKey};
@@ -411,12 +414,9 @@ pub fn verify_chain(
     // Pass 1: storage order.
     let mut max_seen: Option<u64> = None;
     for (index, bytes) in entries.iter().enumerate() {
-        let entry = match JournalEntry::decode(bytes) {
-            Ok(e) => e,
-            Err(_) => {
-                emit(Problem::Malformed { index }, &mut summary);
-                continue;
-            }
+        let Ok(entry) = JournalEntry::decode(bytes) else {
+            emit(Problem::Malformed { index }, &mut summary);
+            continue;
         };
         let sequence = entry.sequence;
         if entry.verify(verifier).is_err() {
@@ -515,8 +515,8 @@ pub fn verify_chain_to_vec(
     verifier: &EntryVerifier<'_>,
     start: ChainStart,
     expected_last: Option<u64>,
-) -> alloc::vec::Vec<Problem> {
-    let mut out = alloc::vec::Vec::new();
+) -> Vec<Problem> {
+    let mut out = Vec::new();
     verify_chain(entries, verifier, start, expected_last, &mut |p| {
         out.push(p)
     });
@@ -528,7 +528,7 @@ pub fn verify_chain_to_vec(
 #[derive(Debug, Clone, Default)]
 pub struct MemoryJournal {
     writer: JournalWriter,
-    entries: alloc::vec::Vec<alloc::vec::Vec<u8>>,
+    entries: Vec<Vec<u8>>,
 }
 
 #[cfg(feature = "alloc")]
@@ -554,12 +554,12 @@ impl MemoryJournal {
 
     /// The stored entries, in order.
     #[must_use]
-    pub fn entries(&self) -> alloc::vec::Vec<&[u8]> {
-        self.entries.iter().map(alloc::vec::Vec::as_slice).collect()
+    pub fn entries(&self) -> Vec<&[u8]> {
+        self.entries.iter().map(Vec::as_slice).collect()
     }
 
     /// Mutable access to the stored entries (to simulate loss or tampering).
-    pub fn entries_mut(&mut self) -> &mut alloc::vec::Vec<alloc::vec::Vec<u8>> {
+    pub fn entries_mut(&mut self) -> &mut Vec<Vec<u8>> {
         &mut self.entries
     }
 

@@ -97,7 +97,7 @@ impl RecipientPublicKey {
 
     /// SEC1 uncompressed point.
     #[must_use]
-    pub fn to_sec1_uncompressed(&self) -> [u8; POINT_LEN] {
+    pub fn to_sec1_uncompressed(self) -> [u8; POINT_LEN] {
         uncompressed(&self.0)
     }
 }
