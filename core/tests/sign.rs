@@ -969,3 +969,41 @@ fn journal_key_usage() {
         .is_err()
     );
 }
+
+// Project Wycheproof aes_gcm_test.json subset: the AEAD under the sealed
+// envelope, through the public `aead` API.
+#[test]
+fn wycheproof_aes_gcm_subset() {
+    let vectors = json(include_str!(
+        "../../tests/vectors/seal_aes_gcm_wycheproof.json"
+    ));
+    assert!(vectors.len() >= 15);
+    for v in vectors {
+        let i = &v["inputs"];
+        let e = &v["expected"];
+        let kb = h(&i["key"]);
+        let alg = Algorithm::from_len(true, kb.len()).unwrap();
+        let key = Key::new(
+            alg,
+            &kb,
+            KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt),
+        )
+        .unwrap();
+        let nonce: [u8; 12] = h(&i["iv"]).try_into().unwrap();
+        let aad = h(&i["aad"]);
+        let ct = h(&e["ct"]);
+        let tag: [u8; 16] = h(&e["tag"]).try_into().unwrap();
+        let mut buf = ct.clone();
+        let opened = paycore::aead::open_in_place(&key, &nonce, &aad, &mut buf, &tag);
+        if e["result"] == "valid" {
+            opened.unwrap();
+            assert_eq!(buf, h(&i["msg"]), "tcId {}", v["tcId"]);
+            let mut m = h(&i["msg"]);
+            let t = paycore::aead::seal_in_place(&key, &nonce, &aad, &mut m).unwrap();
+            assert_eq!((m, t), (ct, tag), "tcId {}", v["tcId"]);
+        } else {
+            assert_eq!(opened, Err(Error::VerificationFailed), "tcId {}", v["tcId"]);
+            assert!(buf.iter().all(|b| *b == 0));
+        }
+    }
+}
