@@ -18,7 +18,7 @@
 //! **HMAC keys.** The key model knows TDES and AES only. An HMAC-SHA256
 //! key is carried in a [`Key`] whose usage is `M7` (`MacHmac`); its
 //! algorithm is used only as a length carrier, so any 16-, 24- or 32-byte
-//! key works (use [`Algorithm::Aes256`](crate::keys::Algorithm::Aes256) for a
+//! key works (use [`Algorithm::Aes256`] for a
 //! 32-byte key, the length RFC 4868 recommends for HMAC-SHA-256).
 //! Other key lengths (the RFC 4231 test keys) exist only on a crate-internal
 //! path used for testing.
