@@ -1007,3 +1007,33 @@ fn wycheproof_aes_gcm_subset() {
         }
     }
 }
+
+#[test]
+fn public_debug_texts_and_error_messages() {
+    let key = DeviceSigningKey::from_secret_scalar(&[7; 32]).unwrap();
+    let public = key.verifying_key();
+    let compressed = hex::encode_upper(public.to_sec1_compressed());
+    assert_eq!(format!("{public:?}"), format!("VerifyingKey({compressed})"));
+    let sig = key.sign(b"m").unwrap();
+    assert_eq!(
+        format!("{sig:?}"),
+        format!("Signature({})", hex::encode_upper(sig.to_raw()))
+    );
+    assert_eq!(
+        format!("{:?}", PanToken::from_bytes([0xAB; 16])),
+        format!("PanToken({})", "AB".repeat(16))
+    );
+    let m = MaskedPan::parse("411111******1111").unwrap();
+    assert_eq!(format!("{m:?}"), "MaskedPan(411111******1111)");
+    assert_eq!(m.to_string(), "411111******1111");
+    assert_eq!(
+        Error::Sign(SignError::MalformedJournalEntry { offset: 3 }).to_string(),
+        "signing: malformed journal entry at offset 3"
+    );
+    assert_eq!(
+        Error::Sign(SignError::MalformedJournalEntry { offset: 3 }).kind(),
+        paycore::ErrorKind::Malformed
+    );
+    assert!(MaskedPan::parse("4111111111111111").is_err());
+    assert!(MaskedPan::parse("411111**********1111").is_err());
+}
