@@ -376,6 +376,11 @@ pub enum SignError {
         /// Field name.
         field: &'static str,
     },
+    /// A journal entry encoding is malformed.
+    MalformedJournalEntry {
+        /// Byte offset.
+        offset: usize,
+    },
 }
 
 impl Error {
@@ -612,6 +617,9 @@ impl fmt::Display for SignError {
             Self::MalformedRecord { offset } => write!(f, "malformed record at offset {offset}"),
             Self::MalformedEnvelope => f.write_str("malformed envelope"),
             Self::InvalidField { field } => write!(f, "invalid record field {field}"),
+            Self::MalformedJournalEntry { offset } => {
+                write!(f, "malformed journal entry at offset {offset}")
+            }
         }
     }
 }
