@@ -241,7 +241,7 @@ impl fmt::Debug for Tag {
 // ---------------------------------------------------------------------------
 
 /// Parser limits. The defaults suit any EMV card response: depth 8 (a PPSE
-/// response nests four levels), values up to 65 535 bytes (an extended-length
+/// response nests five: 6F/A5/BF0C/61/4F), values up to 65 535 bytes (an extended-length
 /// APDU).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -681,10 +681,14 @@ fn write_length(value_len: usize, out: &mut [u8]) -> Result<usize, Error> {
 /// encoding of its children.
 ///
 /// # Errors
-/// [`Error::buffer_too_small`] if `out` is too short (nothing useful is
+/// [`Error::buffer_too_small`] if `out` is too short (nothing is
 /// written); [`Error::invalid_argument`] (`"value"`) above
-/// [`MAX_ENCODABLE_LEN`].
+/// [`MAX_ENCODABLE_LEN`]; [`Error::invalid_argument`] (`"tag"`) for a tag
+/// starting with `00` or `FF`, which a parser reads as padding.
 pub fn encode(tag: Tag, value: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+    if tag.as_bytes().first().is_none_or(|b| is_padding(*b)) {
+        return Err(Error::invalid_argument("tag"));
+    }
     let total = encoded_len(tag, value.len())?;
     let provided = out.len();
     let dst = out
@@ -702,14 +706,17 @@ pub fn encode(tag: Tag, value: &[u8], out: &mut [u8]) -> Result<usize, Error> {
 /// Appends one data object (tag, minimal length, value) to `out`.
 ///
 /// # Errors
-/// [`Error::invalid_argument`] (`"value"`) above [`MAX_ENCODABLE_LEN`].
+/// As [`encode`] (never `BufferTooSmall`).
 #[cfg(feature = "alloc")]
 pub fn encode_to_vec(tag: Tag, value: &[u8], out: &mut alloc::vec::Vec<u8>) -> Result<(), Error> {
     let total = encoded_len(tag, value.len())?;
     let start = out.len();
     out.resize(start + total, 0);
     let dst = out.get_mut(start..).unwrap_or(&mut []);
-    encode(tag, value, dst)?;
+    if let Err(e) = encode(tag, value, dst) {
+        out.truncate(start);
+        return Err(e);
+    }
     Ok(())
 }
 
@@ -732,7 +739,7 @@ impl<'b> Writer<'b> {
     /// child bytes).
     ///
     /// # Errors
-    /// As [`encode`]; on error nothing is appended.
+    /// As [`encode`]; on error nothing is written.
     pub fn primitive(&mut self, tag: Tag, value: &[u8]) -> Result<(), Error> {
         let provided = self.buf.len();
         let pos = self.pos;
@@ -746,16 +753,22 @@ impl<'b> Writer<'b> {
     /// is given. The length field is made minimal once the children are known.
     ///
     /// # Errors
-    /// [`Error::buffer_too_small`] (with `required` at least the size needed
-    /// so far) or any error `build` returns; on error nothing is appended.
+    /// [`Error::buffer_too_small`] (with `required` a lower bound of the size
+    /// needed) or any error `build` returns; [`Error::invalid_argument`]
+    /// (`"tag"`) as in [`encode`]. On error the position is unchanged (bytes
+    /// after it may have been overwritten).
     pub fn constructed<F>(&mut self, tag: Tag, build: F) -> Result<(), Error>
     where
         F: FnOnce(&mut Writer<'_>) -> Result<(), Error>,
     {
+        if tag.as_bytes().first().is_none_or(|b| is_padding(*b)) {
+            return Err(Error::invalid_argument("tag"));
+        }
         let provided = self.buf.len();
         let start = self.pos;
-        // Room for the tag and the longest length field; moved down later.
-        let reserve = tag.encoded_len() + 4;
+        // Children are written after a short-form header and moved up if
+        // their length needs a long form, so an exactly-sized buffer works.
+        let reserve = tag.encoded_len() + 1;
         let children_start = start + reserve;
         let child_buf = self
             .buf
@@ -765,21 +778,18 @@ impl<'b> Writer<'b> {
         build(&mut child).map_err(|e| shift_required(e, children_start, provided))?;
         let children_len = child.pos;
         let header = tag.encoded_len() + length_field_len(children_len)?;
-        let dst = self.buf.get_mut(start..).unwrap_or(&mut []);
-        let (tag_dst, rest) = dst
-            .split_at_mut_checked(tag.encoded_len())
-            .ok_or(Error::buffer_too_small(children_start, provided))?;
+        let total = header + children_len;
+        let dst = self
+            .buf
+            .get_mut(start..start + total)
+            .ok_or(Error::buffer_too_small(start + total, provided))?;
+        if header > reserve {
+            dst.copy_within(reserve..reserve + children_len, header);
+        }
+        let (tag_dst, rest) = dst.split_at_mut(tag.encoded_len());
         tag_dst.copy_from_slice(tag.as_bytes());
         write_length(children_len, rest)?;
-        let from = reserve;
-        if dst.get(from..from + children_len).is_none() {
-            return Err(Error::buffer_too_small(
-                start + from + children_len,
-                provided,
-            ));
-        }
-        dst.copy_within(from..from + children_len, header);
-        self.pos = start + header + children_len;
+        self.pos = start + total;
         Ok(())
     }
 
