@@ -53,6 +53,8 @@
 use crate::card::tags::{self, Format};
 use crate::card::tlv::{Tag, parse_tag};
 use crate::error::{Error, TlvError};
+#[cfg(all(feature = "alloc", not(test)))]
+use alloc::{vec, vec::Vec};
 
 /// One DOL entry: a tag and the number of value bytes requested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,8 +222,8 @@ impl<'a> Dol<'a> {
     pub fn build_to_vec<'v>(
         &self,
         source: impl FnMut(Tag) -> Option<&'v [u8]>,
-    ) -> Result<alloc::vec::Vec<u8>, Error> {
-        let mut out = alloc::vec![0u8; self.total];
+    ) -> Result<Vec<u8>, Error> {
+        let mut out = vec![0u8; self.total];
         self.build(&mut out, source)?;
         Ok(out)
     }

@@ -70,6 +70,8 @@ use core::ops::ControlFlow;
 
 use crate::card::tags::{self, TagInfo};
 use crate::error::{Error, TlvError};
+#[cfg(all(feature = "alloc", not(test)))]
+use alloc::vec::Vec;
 
 /// Longest tag accepted, in bytes. EMV assigns tags of at most three bytes;
 /// four leaves room for ISO/IEC 7816-4 proprietary tags.
@@ -123,27 +125,17 @@ impl Tag {
     /// multi-byte tag; use [`Tag::from_bytes`] for untrusted input.
     #[must_use]
     pub const fn new(raw: u32) -> Self {
-        let be = raw.to_be_bytes();
-        let len: usize = if raw > 0x00FF_FFFF {
-            4
+        let [b0, b1, b2, b3] = raw.to_be_bytes();
+        let (bytes, len) = if raw > 0x00FF_FFFF {
+            ([b0, b1, b2, b3], 4)
         } else if raw > 0xFFFF {
-            3
+            ([b1, b2, b3, 0], 3)
         } else if raw > 0xFF {
-            2
+            ([b2, b3, 0, 0], 2)
         } else {
-            1
+            ([b3, 0, 0, 0], 1)
         };
-        let mut bytes = [0u8; MAX_TAG_LEN];
-        let mut i = 0;
-        while i < len {
-            bytes[i] = be[MAX_TAG_LEN - len + i];
-            i += 1;
-        }
-        #[allow(clippy::cast_possible_truncation)] // len <= 4
-        Self {
-            bytes,
-            len: len as u8,
-        }
+        Self { bytes, len }
     }
 
     /// Parses exactly one well-formed tag occupying all of `bytes`.
@@ -166,13 +158,8 @@ impl Tag {
     /// The tag as a big-endian integer (`9F 02` is `0x9F02`).
     #[must_use]
     pub const fn as_u32(self) -> u32 {
-        let mut v = 0u32;
-        let mut i = 0;
-        while i < self.len as usize {
-            v = (v << 8) | self.bytes[i] as u32;
-            i += 1;
-        }
-        v
+        // len is 1..=4, so the shift is 0..=24.
+        u32::from_be_bytes(self.bytes) >> (8 * (4 - self.len as u32))
     }
 
     /// The encoded tag bytes.
@@ -708,7 +695,7 @@ pub fn encode(tag: Tag, value: &[u8], out: &mut [u8]) -> Result<usize, Error> {
 /// # Errors
 /// As [`encode`] (never `BufferTooSmall`).
 #[cfg(feature = "alloc")]
-pub fn encode_to_vec(tag: Tag, value: &[u8], out: &mut alloc::vec::Vec<u8>) -> Result<(), Error> {
+pub fn encode_to_vec(tag: Tag, value: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
     let total = encoded_len(tag, value.len())?;
     let start = out.len();
     out.resize(start + total, 0);
