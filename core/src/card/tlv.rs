@@ -143,9 +143,10 @@ impl Tag {
     /// # Errors
     /// [`TlvError::Truncated`] if the tag does not end, [`TlvError::TagTooLong`]
     /// beyond [`MAX_TAG_LEN`] bytes, [`Error::invalid_argument`] (`"tag"`) if
-    /// bytes follow the tag or it is empty.
+    /// bytes follow the tag, it is empty, or it starts with a padding byte
+    /// (`00` or `FF`).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        if bytes.is_empty() {
+        if bytes.first().is_none_or(|b| is_padding(*b)) {
             return Err(Error::invalid_argument("tag"));
         }
         let (tag, used) = parse_tag(bytes, 0)?;
@@ -424,6 +425,13 @@ impl<'a> Tlv<'a> {
     #[must_use]
     pub fn info(&self) -> Option<&'static TagInfo> {
         self.tag.info()
+    }
+
+    /// True when the dictionary marks the tag as cardholder or PIN data
+    /// ([`TagInfo::sensitive`]); a display should mask the value.
+    #[must_use]
+    pub fn is_sensitive(&self) -> bool {
+        tags::is_sensitive(self.tag)
     }
 
     /// An iterator over the children of a template, or `None` for a

@@ -34,6 +34,8 @@ fn tag_class_and_constructed() {
 #[test]
 fn tag_from_bytes_rejects_junk() {
     assert!(Tag::from_bytes(&[]).is_err());
+    assert!(Tag::from_bytes(&[0x00]).is_err());
+    assert!(Tag::from_bytes(&[0xFF, 0x01]).is_err());
     assert!(Tag::from_bytes(&[0x9F]).is_err());
     assert!(Tag::from_bytes(&[0x5A, 0x00]).is_err());
     assert!(Tag::from_bytes(&[0x9F, 0x81, 0x81, 0x81, 0x01]).is_err());
