@@ -312,6 +312,11 @@ fn encoder_rejects_padding_tags_and_huge_values() {
     );
     let mut w = Writer::new(&mut buf);
     assert!(w.constructed(Tag::new(0xFF), |_| Ok(())).is_err());
+    // A primitive tag cannot be built as a template.
+    assert_eq!(
+        w.constructed(Tag::PAN, |_| Ok(())).unwrap_err(),
+        Error::invalid_argument("tag")
+    );
     assert_eq!(w.position(), 0);
 }
 

@@ -750,13 +750,13 @@ impl<'b> Writer<'b> {
     /// # Errors
     /// [`Error::buffer_too_small`] (with `required` a lower bound of the size
     /// needed) or any error `build` returns; [`Error::invalid_argument`]
-    /// (`"tag"`) as in [`encode`]. On error the position is unchanged (bytes
+    /// (`"tag"`) for a primitive tag or as in [`encode`]. On error the position is unchanged (bytes
     /// after it may have been overwritten).
     pub fn constructed<F>(&mut self, tag: Tag, build: F) -> Result<(), Error>
     where
         F: FnOnce(&mut Writer<'_>) -> Result<(), Error>,
     {
-        if tag.as_bytes().first().is_none_or(|b| is_padding(*b)) {
+        if !tag.is_constructed() || tag.as_bytes().first().is_none_or(|b| is_padding(*b)) {
             return Err(Error::invalid_argument("tag"));
         }
         let provided = self.buf.len();
