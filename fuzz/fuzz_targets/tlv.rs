@@ -1,3 +1,77 @@
+//! Fuzz the BER-TLV parser (EMV Book 3 Annex B) with a re-encoding oracle.
+//!
+//! Canonical input, precisely: at every level (top level and the value of
+//! every constructed object), (1) the objects are contiguous and cover the
+//! level's bytes exactly, so no `00`/`FF` padding byte was skipped before,
+//! between or after them, and (2) every length field has the minimal form
+//! (`Tlv::has_minimal_length`). Tags are copied as read.
+//!
+//! For every input that validates, rebuilding the tree with the
+//! minimal-length encoder must give a canonical encoding with the same
+//! number of objects, rebuilding that again must change nothing, and for a
+//! canonical input the rebuild must equal the input byte for byte.
 #![no_main]
-// Placeholder until the parser lands; replaced by a target with an oracle.
-libfuzzer_sys::fuzz_target!(|_data: &[u8]| {});
+
+use libfuzzer_sys::fuzz_target;
+use paycore::card::tlv::{self, Iter, Limits};
+
+fn canonical(data: &[u8], iter: Iter<'_>) -> bool {
+    let mut covered = 0usize;
+    for item in iter {
+        let Ok(t) = item else { return false };
+        if !t.has_minimal_length() {
+            return false;
+        }
+        covered += t.encoded_len();
+        if let Some(children) = t.children() {
+            if !canonical(t.value(), children) {
+                return false;
+            }
+        }
+    }
+    covered == data.len()
+}
+
+fn rebuild(iter: Iter<'_>, out: &mut Vec<u8>) {
+    for item in iter {
+        let t = item.expect("validated input parses");
+        match t.children() {
+            Some(children) => {
+                let mut inner = Vec::new();
+                rebuild(children, &mut inner);
+                tlv::encode_to_vec(t.tag(), &inner, out).expect("encodable");
+            }
+            None => tlv::encode_to_vec(t.tag(), t.value(), out).expect("encodable"),
+        }
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits::default();
+    let _ = tlv::find(data, tlv::Tag::PAN, limits);
+    let Ok(count) = tlv::validate(data, limits) else {
+        return;
+    };
+
+    let mut out = Vec::new();
+    rebuild(Iter::new(data, limits), &mut out);
+    assert_eq!(tlv::validate(&out, limits), Ok(count));
+    assert!(canonical(&out, Iter::new(&out, limits)));
+
+    let mut again = Vec::new();
+    rebuild(Iter::new(&out, limits), &mut again);
+    assert_eq!(again, out);
+
+    if canonical(data, Iter::new(data, limits)) {
+        assert_eq!(out.as_slice(), data);
+        // Top level alone: tag + minimal length + value verbatim.
+        let mut top = Vec::new();
+        for t in Iter::new(data, limits) {
+            let t = t.expect("validated");
+            tlv::encode_to_vec(t.tag(), t.value(), &mut top).expect("encodable");
+        }
+        assert_eq!(top.as_slice(), data);
+    } else {
+        assert!(out.len() < data.len());
+    }
+});
