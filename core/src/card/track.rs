@@ -247,7 +247,7 @@ impl Authorization {
 /// (ISO/IEC 7813 §10.2.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Services {
+pub enum AllowedServices {
     /// 0: no restrictions, PIN required.
     NoRestrictionsPinRequired,
     /// 1: no restrictions.
@@ -268,7 +268,7 @@ pub enum Services {
     Reserved,
 }
 
-impl Services {
+impl AllowedServices {
     const fn from_digit(d: u8) -> Self {
         match d {
             0 => Self::NoRestrictionsPinRequired,
@@ -351,8 +351,8 @@ impl ServiceCode {
 
     /// Digit 3: allowed services and PIN requirements.
     #[must_use]
-    pub const fn services(&self) -> Services {
-        Services::from_digit(self.digits()[2])
+    pub const fn allowed_services(&self) -> AllowedServices {
+        AllowedServices::from_digit(self.digits()[2])
     }
 
     /// True when digit 1 is 2 or 6: the card has a chip that must be used
@@ -371,10 +371,10 @@ impl ServiceCode {
     #[must_use]
     pub const fn pin_required(&self) -> bool {
         matches!(
-            self.services(),
-            Services::NoRestrictionsPinRequired
-                | Services::AtmOnlyPinRequired
-                | Services::GoodsAndServicesPinRequired
+            self.allowed_services(),
+            AllowedServices::NoRestrictionsPinRequired
+                | AllowedServices::AtmOnlyPinRequired
+                | AllowedServices::GoodsAndServicesPinRequired
         )
     }
 
@@ -383,8 +383,8 @@ impl ServiceCode {
     #[must_use]
     pub const fn pin_if_ped_present(&self) -> bool {
         matches!(
-            self.services(),
-            Services::NoRestrictionsPinIfPed | Services::GoodsAndServicesPinIfPed
+            self.allowed_services(),
+            AllowedServices::NoRestrictionsPinIfPed | AllowedServices::GoodsAndServicesPinIfPed
         )
     }
 }
@@ -440,13 +440,13 @@ fn err(e: TrackError) -> Error {
 
 /// Strips optional sentinels and LRC, checks the LRC, returns the data
 /// characters and the offset of the first one in `input`.
-fn unframe<'a>(
-    input: &'a [u8],
+fn unframe(
+    input: &[u8],
     start: u8,
     max: usize,
     normalize: fn(u8) -> u8,
     lrc: fn(&[u8]) -> Option<u8>,
-) -> Result<(&'a [u8], usize), Error> {
+) -> Result<(&[u8], usize), Error> {
     if input.len() > max {
         return Err(err(TrackError::TooLong { max }));
     }

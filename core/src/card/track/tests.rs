@@ -30,13 +30,14 @@ fn debug_is_redacted_exactly() {
 
 // Digit meanings: ISO/IEC 7813 §10.2.4 (as summarised in the issue).
 #[test]
+#[allow(clippy::type_complexity)]
 fn service_code_digits() {
-    let cases: [(&[u8; 3], Interchange, Authorization, Services, bool, bool); 6] = [
+    let cases: [(&[u8; 3], Interchange, Authorization, AllowedServices, bool, bool); 6] = [
         (
             b"101",
             Interchange::International,
             Authorization::Normal,
-            Services::NoRestrictions,
+            AllowedServices::NoRestrictions,
             false,
             false,
         ),
@@ -44,7 +45,7 @@ fn service_code_digits() {
             b"201",
             Interchange::InternationalIcc,
             Authorization::Normal,
-            Services::NoRestrictions,
+            AllowedServices::NoRestrictions,
             true,
             false,
         ),
@@ -52,7 +53,7 @@ fn service_code_digits() {
             b"620",
             Interchange::NationalIcc,
             Authorization::ByIssuer,
-            Services::NoRestrictionsPinRequired,
+            AllowedServices::NoRestrictionsPinRequired,
             true,
             true,
         ),
@@ -60,7 +61,7 @@ fn service_code_digits() {
             b"543",
             Interchange::National,
             Authorization::ByIssuerUnlessBilateral,
-            Services::AtmOnlyPinRequired,
+            AllowedServices::AtmOnlyPinRequired,
             false,
             true,
         ),
@@ -68,7 +69,7 @@ fn service_code_digits() {
             b"726",
             Interchange::Private,
             Authorization::ByIssuer,
-            Services::NoRestrictionsPinIfPed,
+            AllowedServices::NoRestrictionsPinIfPed,
             false,
             false,
         ),
@@ -76,7 +77,7 @@ fn service_code_digits() {
             b"915",
             Interchange::Test,
             Authorization::Reserved,
-            Services::GoodsAndServicesPinRequired,
+            AllowedServices::GoodsAndServicesPinRequired,
             false,
             true,
         ),
@@ -85,20 +86,20 @@ fn service_code_digits() {
         let sc = ServiceCode::from_ascii(code).unwrap();
         assert_eq!(sc.interchange(), i);
         assert_eq!(sc.authorization(), a);
-        assert_eq!(sc.services(), s);
+        assert_eq!(sc.allowed_services(), s);
         assert_eq!(sc.requires_chip(), chip);
         assert_eq!(sc.pin_required(), pin);
     }
     let sc = ServiceCode::from_ascii(b"398").unwrap();
     assert_eq!(sc.interchange(), Interchange::Reserved);
-    assert_eq!(sc.services(), Services::Reserved);
+    assert_eq!(sc.allowed_services(), AllowedServices::Reserved);
     assert_eq!(sc.digits(), [3, 9, 8]);
     assert!(
         ServiceCode::from_ascii(b"727")
             .unwrap()
             .pin_if_ped_present()
     );
-    assert_eq!(Services::CashOnly.description(), "cash only");
+    assert_eq!(AllowedServices::CashOnly.description(), "cash only");
     assert!(ServiceCode::from_ascii(b"2a1").is_err());
     assert!(ServiceCode::from_ascii(b"20").is_err());
 }
