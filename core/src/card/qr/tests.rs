@@ -53,3 +53,32 @@ fn builder_length_limit() {
         Error::Qr(QrError::TooLong { max: 512 })
     );
 }
+
+#[test]
+fn error_messages_name_ids_not_data() {
+    let e = Payload::parse("010212000201").unwrap_err();
+    assert_eq!(e, Error::Qr(QrError::Misplaced { id: 0 }));
+    assert_eq!(e.to_string(), "QR: ID 00 out of place");
+    assert_eq!(e.kind(), crate::ErrorKind::Malformed);
+    let e = Payload::decode("0002010").unwrap_err();
+    assert_eq!(e.to_string(), "QR: payload truncated at offset 6");
+}
+
+#[test]
+fn lenient_decode_of_missing_or_misplaced_crc() {
+    // No ID 63 at all: structure fine, CRC not valid, strict parse fails.
+    let p = Payload::decode("000201").unwrap();
+    assert!(!p.crc_valid());
+    assert_eq!(
+        Payload::parse("000201").unwrap_err(),
+        Error::Qr(QrError::MissingId { id: 52 })
+    );
+    // ID 63 with a non-hex value.
+    assert!(!Payload::decode("0002016304ZZZZ").unwrap().crc_valid());
+    // Nesting: 62 holds the template 50, whose children are primitive.
+    let p = Payload::decode("621050060002AB").unwrap();
+    let inner = p.get(62).unwrap().child(50).unwrap();
+    assert!(inner.is_template());
+    assert!(!inner.child(0).unwrap().is_template());
+    assert_eq!(inner.child(0).unwrap().value(), "AB");
+}

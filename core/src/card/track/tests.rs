@@ -32,7 +32,14 @@ fn debug_is_redacted_exactly() {
 #[test]
 #[allow(clippy::type_complexity)]
 fn service_code_digits() {
-    let cases: [(&[u8; 3], Interchange, Authorization, AllowedServices, bool, bool); 6] = [
+    let cases: [(
+        &[u8; 3],
+        Interchange,
+        Authorization,
+        AllowedServices,
+        bool,
+        bool,
+    ); 6] = [
         (
             b"101",
             Interchange::International,
