@@ -91,17 +91,36 @@ const ID_LANGUAGE: u8 = 64;
 #[must_use]
 pub fn crc16_ccitt_false(data: &[u8]) -> u16 {
     data.iter().fold(0xFFFF_u16, |crc, &byte| {
-        let mut crc = crc ^ (u16::from(byte) << 8);
-        for _ in 0..8 {
+        let index = usize::from((crc >> 8) ^ u16::from(byte)) & 0xFF;
+        (crc << 8) ^ CRC_TABLE.get(index).copied().unwrap_or(0)
+    })
+}
+
+/// Byte-wise table for [`crc16_ccitt_false`], built at compile time.
+const CRC_TABLE: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut i = 0u16;
+    while i < 256 {
+        let mut crc = i << 8;
+        let mut bit = 0;
+        while bit < 8 {
             crc = if crc & 0x8000 != 0 {
                 (crc << 1) ^ 0x1021
             } else {
                 crc << 1
             };
+            bit += 1;
         }
-        crc
-    })
-}
+        // Const evaluation: an out-of-range index would fail the build,
+        // never run time (and i < 256 anyway).
+        #[allow(clippy::indexing_slicing)]
+        {
+            table[i as usize] = crc;
+        }
+        i += 1;
+    }
+    table
+};
 
 fn qr(e: QrError) -> Error {
     Error::Qr(e)
@@ -486,7 +505,17 @@ fn check_value(o: &DataObject<'_>) -> Result<(), Error> {
         ID_NAME => (1..=25).contains(&chars),
         ID_CITY => (1..=15).contains(&chars),
         ID_POSTAL => (1..=10).contains(&chars),
-        ID_LANGUAGE => o.child(0).is_some_and(|l| l.value.len() == 2) && o.child(1).is_some(),
+        // §4.8: Additional Data Field sub-IDs 01-09 are ans ..25.
+        ID_ADDITIONAL => o
+            .children()
+            .filter(|c| (1..=9).contains(&c.id))
+            .all(|c| c.value.chars().count() <= 25),
+        // §4.9: language preference (2), alternate name ..25, city ..15.
+        ID_LANGUAGE => {
+            o.child(0).is_some_and(|l| l.value.len() == 2)
+                && o.child(1).is_some_and(|n| n.value.chars().count() <= 25)
+                && o.child(2).is_none_or(|c| c.value.chars().count() <= 15)
+        }
         ID_CRC => v.len() == 4,
         _ => true,
     };
