@@ -223,12 +223,12 @@ pub enum PanError {
 pub enum QrError {
     /// The payload ended inside a data object.
     Truncated {
-        /// Character offset.
+        /// Byte offset in the payload.
         offset: usize,
     },
     /// An ID or length field is not two decimal digits.
     InvalidHeader {
-        /// Character offset.
+        /// Byte offset in the payload.
         offset: usize,
     },
     /// A data object ID appears twice in one template.
@@ -238,6 +238,12 @@ pub enum QrError {
     },
     /// A mandatory data object is missing.
     MissingId {
+        /// The ID.
+        id: u8,
+    },
+    /// A data object is not where the specification puts it (ID 00 must
+    /// be first, ID 63 last).
+    Misplaced {
         /// The ID.
         id: u8,
     },
@@ -538,6 +544,7 @@ impl fmt::Display for QrError {
             }
             Self::DuplicateId { id } => write!(f, "duplicate ID {id:02}"),
             Self::MissingId { id } => write!(f, "mandatory ID {id:02} missing"),
+            Self::Misplaced { id } => write!(f, "ID {id:02} out of place"),
             Self::InvalidValue { id } => write!(f, "invalid value for ID {id:02}"),
             Self::CrcMismatch => f.write_str("CRC missing or mismatched"),
             Self::TooLong { max } => write!(f, "payload longer than {max} characters"),
