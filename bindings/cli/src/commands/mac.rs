@@ -65,12 +65,18 @@ pub(crate) fn sign(cmd: SignCommand) -> Result<Output, CliError> {
             let public = key.verifying_key();
             let secret = key.dangerous_export_secret_scalar();
             // EXPOSE: keygen's job is to print the new private key.
-            map.insert("private_key".into(), json!(hex_upper(secret.expose_secret())));
+            map.insert(
+                "private_key".into(),
+                json!(hex_upper(secret.expose_secret())),
+            );
             map.insert(
                 "public_key".into(),
                 json!(hex_upper(&public.to_sec1_uncompressed())),
             );
-            map.insert("public_key_spki".into(), json!(hex_upper(&public.to_spki_der())));
+            map.insert(
+                "public_key_spki".into(),
+                json!(hex_upper(&public.to_spki_der())),
+            );
         }
         SignCommand::Sign { key, record } => {
             let scalar = parse_hex("key", &key)?;
