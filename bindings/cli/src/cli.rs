@@ -85,10 +85,14 @@ pub(crate) enum Track1Command {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum TlvCommand {
-    /// Decode BER-TLV (hex) into a tree with EMV tag names.
+    /// Decode BER-TLV (hex) into a tree with EMV tag names. Sensitive
+    /// values (PAN, track 2 equivalent, cardholder name...) are masked.
     Decode {
         /// The TLV data in hex.
         hex: String,
+        /// Print sensitive values in clear.
+        #[arg(long)]
+        reveal: bool,
     },
 }
 

@@ -1,5 +1,6 @@
 //! One function per subcommand: parse arguments, call paycore, shape output.
 
+mod card;
 mod keys;
 mod mac;
 mod pan;
@@ -12,6 +13,10 @@ use crate::output::{CliError, Output};
 pub(crate) fn run(command: Command) -> Result<Output, CliError> {
     match command {
         Command::Pan(cmd) => pan::run(cmd),
+        Command::Track2(cmd) => card::track2(cmd),
+        Command::Track1(cmd) => card::track1(cmd),
+        Command::Tlv(cmd) => card::tlv(cmd),
+        Command::Qr(cmd) => card::qr(cmd),
         Command::Kcv(args) => keys::kcv(&args),
         Command::Pinblock(cmd) => pin::run(cmd),
         Command::Mac(args) => mac::mac(&args),
