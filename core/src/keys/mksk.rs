@@ -1,1 +1,1 @@
-//! Placeholder: being written.
+//! Placeholder
