@@ -552,6 +552,7 @@ fn derive_keys(kbpk: &Key) -> Result<DerivedKeys, Error> {
         Algorithm::Aes192 => (3, 0xC0),
         Algorithm::Aes256 => (4, 0x100),
     };
+    let keyed = KeyedCmac::new(algorithm, kbpk.material())?;
     let derive = |usage: u8| -> Result<SecretBytes<MAX_KEY_LEN>, Error> {
         let mut out = SecretBytes::<MAX_KEY_LEN>::zeroed(algorithm.key_len())?;
         let [bits_hi, bits_lo] = bits.to_be_bytes();
@@ -560,7 +561,7 @@ fn derive_keys(kbpk: &Key) -> Result<DerivedKeys, Error> {
         {
             let input = [counter, 0, usage, 0, 0, indicator, bits_hi, bits_lo];
             let mut tag = [0u8; 16];
-            cmac(algorithm, kbpk.material(), &[&input], &mut tag)?;
+            keyed.tag(&[&input], &mut tag);
             let n = chunk.len();
             chunk.copy_from_slice(tag.get(..n).ok_or(Error::invalid_argument("kdf"))?);
         }
@@ -596,34 +597,59 @@ fn cbc_mac(cipher: &BlockCipher, a: &[u8], b: &[u8], out: &mut [u8; 8]) -> Resul
     Ok(())
 }
 
-/// CMAC (NIST SP 800-38B) over the concatenation of `parts`.
+/// A CMAC (NIST SP 800-38B) keyed once; each tag clones the keyed state,
+/// so the key schedule and subkeys are computed once per key. The states
+/// are zeroized on drop by the `cmac` crate's `zeroize` feature.
+#[derive(Clone)]
+enum KeyedCmac {
+    Tdes2(Cmac<des::TdesEde2>),
+    Tdes3(Cmac<des::TdesEde3>),
+    Aes128(Cmac<aes::Aes128>),
+    Aes192(Cmac<aes::Aes192>),
+    Aes256(Cmac<aes::Aes256>),
+}
+
+impl KeyedCmac {
+    fn new(algorithm: Algorithm, key: &[u8]) -> Result<Self, Error> {
+        let bad = |_| Error::Key(KeyError::InvalidLength { length: key.len() });
+        Ok(match algorithm {
+            Algorithm::Tdes2 => Self::Tdes2(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Tdes3 => Self::Tdes3(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Aes128 => Self::Aes128(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Aes192 => Self::Aes192(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Aes256 => Self::Aes256(Mac::new_from_slice(key).map_err(bad)?),
+        })
+    }
+
+    /// The tag over the concatenation of `parts`, left-aligned in `out`.
+    fn tag(&self, parts: &[&[u8]], out: &mut [u8; 16]) {
+        fn run<M: Mac + Clone>(mac: &M, parts: &[&[u8]], out: &mut [u8; 16]) {
+            let mut mac = mac.clone();
+            for part in parts {
+                mac.update(part);
+            }
+            let tag = mac.finalize().into_bytes();
+            out.iter_mut().zip(tag.iter()).for_each(|(o, t)| *o = *t);
+        }
+        match self {
+            Self::Tdes2(m) => run(m, parts, out),
+            Self::Tdes3(m) => run(m, parts, out),
+            Self::Aes128(m) => run(m, parts, out),
+            Self::Aes192(m) => run(m, parts, out),
+            Self::Aes256(m) => run(m, parts, out),
+        }
+    }
+}
+
+/// CMAC over the concatenation of `parts` with a one-off key.
 fn cmac(
     algorithm: Algorithm,
     key: &[u8],
     parts: &[&[u8]],
     out: &mut [u8; 16],
 ) -> Result<(), Error> {
-    fn run<M: Mac + cmac::digest::KeyInit>(
-        key: &[u8],
-        parts: &[&[u8]],
-        out: &mut [u8; 16],
-    ) -> Result<(), Error> {
-        let mut mac = <M as Mac>::new_from_slice(key)
-            .map_err(|_| KeyError::InvalidLength { length: key.len() })?;
-        for part in parts {
-            mac.update(part);
-        }
-        let tag = mac.finalize().into_bytes();
-        out.iter_mut().zip(tag.iter()).for_each(|(o, t)| *o = *t);
-        Ok(())
-    }
-    match algorithm {
-        Algorithm::Tdes2 => run::<Cmac<des::TdesEde2>>(key, parts, out),
-        Algorithm::Tdes3 => run::<Cmac<des::TdesEde3>>(key, parts, out),
-        Algorithm::Aes128 => run::<Cmac<aes::Aes128>>(key, parts, out),
-        Algorithm::Aes192 => run::<Cmac<aes::Aes192>>(key, parts, out),
-        Algorithm::Aes256 => run::<Cmac<aes::Aes256>>(key, parts, out),
-    }
+    KeyedCmac::new(algorithm, key)?.tag(parts, out);
+    Ok(())
 }
 
 fn decode_hex(
