@@ -811,3 +811,41 @@ proptest! {
         prop_assert!(tr31::unwrap(&kb, core::str::from_utf8(&t).unwrap()).is_err());
     }
 }
+
+#[test]
+fn error_messages_name_offsets_not_bytes() {
+    let k = kbpk(&hex("DD7515F2BFC17F85CE48F3CA25CB21F6"), false);
+    let good = "B0080P0TE00E000094B420079CC80BA3461F86FE26EFC4A3B8E4FA4C5F5341176EED7B727B8A248E";
+    let mut bad = good.as_bytes().to_vec();
+    bad[20] = b'G';
+    let err = tr31::unwrap(&k, core::str::from_utf8(&bad).unwrap()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "TR-31: non-hexadecimal character in key data at offset 20"
+    );
+    let mut bad = good.as_bytes().to_vec();
+    bad[70] = b'x';
+    let err = tr31::unwrap(&k, core::str::from_utf8(&bad).unwrap()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "TR-31: non-hexadecimal character in authenticator at offset 70"
+    );
+    let err = KeyBlockHeader::parse("B0000P0TE00N0100KS1Y").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "TR-31: non-hexadecimal character in optional block length at offset 19"
+    );
+    let err = KeyBlockHeader::parse("B0000P0TE00N0100KS071").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "TR-31: invalid optional block at offset 16"
+    );
+    assert_eq!(
+        tr31::unwrap(&k, &good.replace("B0080", "B0088"))
+            .unwrap_err()
+            .to_string(),
+        "TR-31: block length does not match its header"
+    );
+    assert_eq!(Error::VerificationFailed.to_string(), "verification failed");
+    assert!(OptionalBlock::new(OptionalBlockId::KS, &"P".repeat(10_000)).is_err());
+}
