@@ -849,3 +849,26 @@ fn error_messages_name_offsets_not_bytes() {
     assert_eq!(Error::VerificationFailed.to_string(), "verification failed");
     assert!(OptionalBlock::new(OptionalBlockId::KS, &"P".repeat(10_000)).is_err());
 }
+
+/// A block carrying a key stronger than its KBPK is refused on import too
+/// (X9.24-1 §7.2). Variant binding (version A) does not bind the KBPK
+/// length, and 3TDEA with K3 = K1 is 2TDEA, so a 3TDEA key wrapped under
+/// K1‖K2‖K1 verifies under the 2TDEA KBPK K1‖K2. The block below was made
+/// with psec 1.3.0 `tr31.wrap(K1K2K1, "A0000D0TB00E0000", 6D*24)` (a
+/// third-party tool, used only to build this rejection input).
+#[test]
+fn import_refuses_key_stronger_than_kbpk() {
+    use paycore::error::Tr31Error as T;
+    let block =
+        "A0088D0TB00E0000EB38D78C8BFF794583E72E73CECDDC794A6416335587E161AE5E843B7EDC16B0B93C0C01";
+    let two = hex("0123456789ABCDEFFEDCBA9876543210");
+    let mut three = two.clone();
+    three.extend_from_slice(&two[..8]);
+    let back = tr31::unwrap(&kbpk(&three, false), block).unwrap();
+    assert_eq!(back.key().dangerous_expose_secret().unwrap(), &[0x6D; 24]);
+    assert_eq!(
+        tr31::unwrap(&kbpk(&two, false), block).unwrap_err(),
+        Error::from(T::KbpkTooWeak)
+    );
+    assert_eq!(Error::from(T::KbpkTooWeak).kind(), ErrorKind::Unsupported);
+}

@@ -96,7 +96,9 @@ impl fmt::Debug for Unwrapped<'_> {
 /// - [`Error::VerificationFailed`] if the authenticator does not verify;
 /// - [`Tr31Error::InvalidKeyLength`], [`Tr31Error::AlgorithmMismatch`],
 ///   [`Tr31Error::UnsupportedAlgorithm`] for an authentic block whose key
-///   paycore cannot represent.
+///   paycore cannot represent;
+/// - [`Tr31Error::KbpkTooWeak`] for an authentic block carrying a key
+///   stronger than the KBPK (X9.24-1 §7.2, enforced on import too).
 pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
     if block.len() > MAX_BLOCK_LEN {
         return Err(Tr31Error::TooLong.into());
@@ -184,6 +186,10 @@ pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
         .split_at_checked(bits / 8)
         .ok_or(Tr31Error::InvalidKeyLength)?;
     let algorithm = header.algorithm().key_algorithm(material.len())?;
+    if algorithm.strength_bits() > kbpk.algorithm().strength_bits() {
+        // X9.24-1 §7.2 applies on import as on export.
+        return Err(Tr31Error::KbpkTooWeak.into());
+    }
     let key = Key::from_secret(
         algorithm,
         SecretBytes::from_slice(material)?,
