@@ -341,6 +341,27 @@ pub enum Tr31Error {
     InvalidKeyLength,
     /// The block is too large.
     TooLong,
+    /// A field that must be hexadecimal holds another character.
+    InvalidHex {
+        /// Field name.
+        field: &'static str,
+        /// Character offset of the offending character.
+        offset: usize,
+    },
+    /// The header (with its optional blocks) is not a multiple of the
+    /// cipher block length, so it needs a padding block (`PB`).
+    HeaderNotAligned {
+        /// Header length in characters.
+        length: usize,
+    },
+    /// The header algorithm does not agree with the key (its length or family).
+    AlgorithmMismatch,
+    /// The header names an algorithm paycore cannot hold as a [`crate::keys::Key`]
+    /// (single DES, EC, HMAC, RSA, DSA).
+    UnsupportedAlgorithm,
+    /// The key to wrap is stronger than the key block protection key
+    /// (ANSI X9.24-1 §7.2: a key is protected by one at least as strong).
+    KbpkTooWeak,
 }
 
 /// DUKPT errors (ANSI X9.24-1 and X9.24-3).
@@ -400,6 +421,12 @@ impl Error {
             Self::Tlv(TlvError::LengthLimit { .. } | TlvError::DepthLimit { .. }) => {
                 ErrorKind::LimitExceeded
             }
+            Self::Tr31(Tr31Error::TooLong) => ErrorKind::LimitExceeded,
+            Self::Tr31(
+                Tr31Error::UnsupportedVersion
+                | Tr31Error::UnsupportedAlgorithm
+                | Tr31Error::KbpkTooWeak,
+            ) => ErrorKind::Unsupported,
             Self::Tlv(_) | Self::Track(_) | Self::Qr(_) | Self::Tr31(_) => ErrorKind::Malformed,
             Self::Pan(_) => ErrorKind::InvalidPan,
             Self::PinBlock(
@@ -598,6 +625,16 @@ impl fmt::Display for Tr31Error {
             }
             Self::InvalidKeyLength => f.write_str("invalid key length in key block"),
             Self::TooLong => f.write_str("key block too long"),
+            Self::InvalidHex { field, offset } => {
+                write!(f, "non-hexadecimal character in {field} at offset {offset}")
+            }
+            Self::HeaderNotAligned { length } => write!(
+                f,
+                "header length {length} is not a multiple of the cipher block length"
+            ),
+            Self::AlgorithmMismatch => f.write_str("header algorithm does not match the key"),
+            Self::UnsupportedAlgorithm => f.write_str("unsupported key algorithm in header"),
+            Self::KbpkTooWeak => f.write_str("key is stronger than the key block protection key"),
         }
     }
 }

@@ -1,1 +1,221 @@
-//! Placeholder: being written.
+//! Master/session key management: a terminal master key (TMK, usage `K0`)
+//! delivers working keys — PIN (`P0`), MAC (`M0`-`M8`) and data (`D0`) —
+//! enciphered under it, either in ECB mode (ANSI X9.24-1 / ISO 11568-2
+//! master/session scheme) or as TR-31 / X9.143 key blocks.
+//!
+//! Each working key arrives with a key check value (legacy: the leftmost
+//! bytes of a zero block enciphered under the key; or CMAC, X9.24-1:2017
+//! §7.4) and is accepted only if it matches. [`install`] takes the whole set
+//! and returns either every key or an error: one bad check value installs
+//! nothing, and the keys already deciphered are zeroized.
+//!
+//! Rules:
+//! - the TMK must have usage `K0` and a mode of use permitting decryption
+//!   (`B`, `D` or `N`);
+//! - a working key may not be stronger than the TMK (ANSI X9.24-1 §7.2;
+//!   reported as [`Tr31Error::KbpkTooWeak`], the TMK acting as the
+//!   protection key);
+//! - working key usages are limited to `P0`, `M0`-`M8` and `D0`;
+//! - ECB cryptograms are exactly one key long and a whole number of the
+//!   TMK's cipher blocks.
+//!
+//! # Example
+//! ```
+//! use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
+//! use paycore::keys::kcv::KcvMethod;
+//! use paycore::keys::mksk::{self, Cryptogram, WorkingKeyDelivery};
+//!
+//! # fn hex(s: &str) -> Vec<u8> { (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect() }
+//! // TMK and cryptogram from FIPS 197 Appendix C.1 (AES-128).
+//! let tmk = Key::new(
+//!     Algorithm::Aes128,
+//!     &hex("000102030405060708090A0B0C0D0E0F"),
+//!     KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::EncryptDecrypt),
+//! )
+//! .unwrap();
+//! let cryptogram = hex("69C4E0D86A7B0430D8CDB78070B4C55A");
+//! let delivery = |kcv: &'static [u8]| WorkingKeyDelivery {
+//!     cryptogram: Cryptogram::Ecb {
+//!         algorithm: Algorithm::Aes128,
+//!         attributes: KeyAttributes::new(KeyUsage::PinEncryption, ModeOfUse::Encrypt),
+//!         enciphered: &cryptogram,
+//!     },
+//!     check_value: kcv,
+//!     kcv_method: KcvMethod::Cmac,
+//! };
+//! let keys = mksk::install(&tmk, &[delivery(&[0x53, 0xE1, 0x07])]).unwrap();
+//! assert_eq!(keys.len(), 1);
+//! assert_eq!(keys.find(KeyUsage::PinEncryption).unwrap().algorithm(), Algorithm::Aes128);
+//! // A wrong check value installs nothing.
+//! assert!(mksk::install(&tmk, &[delivery(&[0x53, 0xE1, 0x08])]).is_err());
+//! ```
+
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
+use core::fmt;
+
+use super::kcv::{Kcv, KcvMethod};
+use super::tr31;
+use super::{Algorithm, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, Operation};
+use crate::error::{Error, KeyError, Tr31Error};
+use crate::secret::SecretBytes;
+
+/// Most working keys one [`install`] call accepts.
+pub const MAX_WORKING_KEYS: usize = 8;
+
+/// Working key usages a TMK may deliver.
+const WORKING_USAGES: [KeyUsage; 11] = [
+    KeyUsage::PinEncryption,
+    KeyUsage::MacIso16609,
+    KeyUsage::MacIso9797Alg1,
+    KeyUsage::MacIso9797Alg2,
+    KeyUsage::MacIso9797Alg3,
+    KeyUsage::MacIso9797Alg4,
+    KeyUsage::MacIso9797Alg5,
+    KeyUsage::MacCmac,
+    KeyUsage::MacHmac,
+    KeyUsage::MacIso9797Alg6,
+    KeyUsage::DataEncryption,
+];
+
+/// How a working key is enciphered under the TMK.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Cryptogram<'a> {
+    /// The key enciphered in ECB mode under the TMK; its algorithm and
+    /// attributes are given by the delivery message.
+    Ecb {
+        /// Algorithm (and so length) of the working key.
+        algorithm: Algorithm,
+        /// Usage, mode of use, version and exportability of the working key.
+        attributes: KeyAttributes,
+        /// The enciphered key, exactly `algorithm.key_len()` bytes.
+        enciphered: &'a [u8],
+    },
+    /// A TR-31 / X9.143 key block protected by the TMK; the attributes come
+    /// from its header.
+    Tr31(&'a str),
+}
+
+/// One working key as delivered: cryptogram and check value.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkingKeyDelivery<'a> {
+    /// The enciphered key.
+    pub cryptogram: Cryptogram<'a>,
+    /// The check value sent with it (1 byte up to [`Kcv::max_len`]).
+    pub check_value: &'a [u8],
+    /// How the check value was computed.
+    pub kcv_method: KcvMethod,
+}
+
+/// An installed set of working keys, in delivery order.
+pub struct WorkingKeys {
+    keys: [Option<Key>; MAX_WORKING_KEYS],
+    len: usize,
+}
+
+impl WorkingKeys {
+    /// Number of keys.
+    #[must_use]
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True if the set is empty (never, after a successful [`install`]).
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The key at `index` (delivery order).
+    #[must_use]
+    pub fn get(&self, index: usize) -> Option<&Key> {
+        self.keys.get(index).and_then(Option::as_ref)
+    }
+
+    /// The first key with `usage`.
+    #[must_use]
+    pub fn find(&self, usage: KeyUsage) -> Option<&Key> {
+        self.iter().find(|k| k.usage() == usage)
+    }
+
+    /// Takes the key at `index` out of the set (its slot becomes empty).
+    pub fn take(&mut self, index: usize) -> Option<Key> {
+        self.keys.get_mut(index).and_then(Option::take)
+    }
+
+    /// The keys still in the set, in delivery order.
+    pub fn iter(&self) -> impl Iterator<Item = &Key> {
+        self.keys.iter().filter_map(Option::as_ref)
+    }
+}
+
+impl fmt::Debug for WorkingKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Deciphers and checks every working key in `deliveries` under `tmk`:
+/// all of them, or none.
+///
+/// # Errors
+/// - [`crate::error::ApiMisuse::InvalidArgument`] (`deliveries`) for an
+///   empty set or more than [`MAX_WORKING_KEYS`];
+/// - [`KeyError::UsageNotPermitted`] / [`KeyError::ModeNotPermitted`] if the
+///   TMK is not `K0` for decryption, or a working key's usage is not `P0`,
+///   `M0`-`M8` or `D0`;
+/// - [`KeyError::InvalidLength`] / [`KeyError::WrongAlgorithm`] for an ECB
+///   cryptogram that does not fit the algorithms;
+/// - [`Tr31Error::KbpkTooWeak`] for a working key stronger than the TMK;
+/// - TR-31 errors from [`tr31::unwrap`];
+/// - [`Error::VerificationFailed`] if a key block or a check value does not
+///   verify.
+pub fn install(tmk: &Key, deliveries: &[WorkingKeyDelivery<'_>]) -> Result<WorkingKeys, Error> {
+    if deliveries.is_empty() || deliveries.len() > MAX_WORKING_KEYS {
+        return Err(Error::invalid_argument("deliveries"));
+    }
+    tmk.require(&[KeyUsage::KeyEncryption], Operation::Decrypt)?;
+    let mut set = WorkingKeys {
+        keys: Default::default(),
+        len: 0,
+    };
+    for (delivery, slot) in deliveries.iter().zip(set.keys.iter_mut()) {
+        let key = decipher(tmk, &delivery.cryptogram)?;
+        if !WORKING_USAGES.contains(&key.usage()) {
+            return Err(KeyError::UsageNotPermitted.into());
+        }
+        if key.algorithm().strength_bits() > tmk.algorithm().strength_bits() {
+            return Err(Tr31Error::KbpkTooWeak.into());
+        }
+        Kcv::verify(&key, delivery.kcv_method, delivery.check_value)?;
+        *slot = Some(key);
+        set.len += 1;
+    }
+    Ok(set)
+}
+
+fn decipher(tmk: &Key, cryptogram: &Cryptogram<'_>) -> Result<Key, Error> {
+    match *cryptogram {
+        Cryptogram::Ecb {
+            algorithm,
+            attributes,
+            enciphered,
+        } => {
+            if enciphered.len() != algorithm.key_len() {
+                return Err(KeyError::InvalidLength {
+                    length: enciphered.len(),
+                }
+                .into());
+            }
+            if enciphered.len() % tmk.algorithm().block_len() != 0 {
+                return Err(KeyError::WrongAlgorithm.into());
+            }
+            let cipher = tmk.cipher(&[KeyUsage::KeyEncryption], Operation::Decrypt)?;
+            let mut clear = SecretBytes::<MAX_KEY_LEN>::from_slice(enciphered)?;
+            cipher.decrypt_ecb(clear.expose_secret_mut())?;
+            Key::from_secret(algorithm, clear, attributes)
+        }
+        Cryptogram::Tr31(block) => Ok(tr31::unwrap(tmk, block)?.into_key()),
+    }
+}

@@ -1,0 +1,746 @@
+//! Key block binding, authentication and encryption (ANSI X9.143-2022 §7,
+//! TR-31:2018 §5.3 and Annex A): unwrap versions A, B, C, D; wrap B and D.
+
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
+use core::fmt;
+
+#[cfg(feature = "alloc")]
+use alloc::{string::String, vec::Vec};
+
+use cmac::{Cmac, Mac};
+use rand_core::CryptoRngCore;
+use subtle::ConstantTimeEq;
+
+use super::header::{
+    HEADER_LEN, HeaderAlgorithm, KeyBlockHeader, MAX_BLOCK_LEN, MAX_OPTIONAL_BLOCKS, OptionalBlock,
+    OptionalBlockId, Version, field, hex_value,
+};
+use crate::error::{Error, KeyError, Tr31Error};
+use crate::keys::cipher::BlockCipher;
+use crate::keys::{Algorithm, Exportability, Key, KeyUsage, MAX_KEY_LEN, Operation};
+use crate::secret::SecretBytes;
+
+/// Largest decrypted key data field (2-byte length, key, padding) accepted,
+/// in bytes. Symmetric keys are at most 32 bytes; the rest leaves room for
+/// key-length masking padding.
+pub const MAX_KEY_DATA_LEN: usize = 256;
+
+/// KBPK usages accepted: `K1` (TR-31 KBPK) or `K0` (key encryption key).
+/// The mode of use must permit the operation: `B`/`D`/`N` to unwrap,
+/// `B`/`E`/`N` to wrap.
+const KBPK_USAGES: [KeyUsage; 2] = [KeyUsage::KeyBlockProtection, KeyUsage::KeyEncryption];
+
+/// A key unwrapped from a key block, with the header it came in.
+pub struct Unwrapped<'a> {
+    header: KeyBlockHeader<'a>,
+    key: Key,
+    padding: SecretBytes<MAX_KEY_DATA_LEN>,
+}
+
+impl<'a> Unwrapped<'a> {
+    /// The authenticated header.
+    #[must_use]
+    pub const fn header(&self) -> &KeyBlockHeader<'a> {
+        &self.header
+    }
+
+    /// The key; its attributes (usage, mode of use, version,
+    /// exportability) are the header's.
+    #[must_use]
+    pub const fn key(&self) -> &Key {
+        &self.key
+    }
+
+    /// Takes the key.
+    #[must_use]
+    pub fn into_key(self) -> Key {
+        self.key
+    }
+
+    /// The random padding that followed the key, for reproducing a block
+    /// exactly with [`wrap_with_header`] (tests, fuzzing).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn dangerous_padding(&self) -> &[u8] {
+        // EXPOSE: random fill, not key material; used to re-wrap identically.
+        self.padding.expose_secret()
+    }
+}
+
+impl fmt::Debug for Unwrapped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Unwrapped")
+            .field("header", &self.header)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Verifies and decrypts a key block (versions A, B, C, D).
+///
+/// The authenticator is checked in constant time before anything decrypted
+/// is used; on any failure the decrypted buffer is zeroized.
+///
+/// The KBPK must have usage `K1` or `K0` with a mode of use permitting
+/// decryption (`B`, `D`, `N`); TDES for A, B and C, AES for D.
+///
+/// # Errors
+/// - [`Tr31Error::TooLong`] above [`MAX_BLOCK_LEN`] characters or
+///   [`MAX_KEY_DATA_LEN`] bytes of key data;
+/// - header errors from [`KeyBlockHeader::parse`];
+/// - [`Tr31Error::LengthMismatch`] if the length field disagrees with the
+///   block or the block cannot hold key data and an authenticator;
+/// - [`Tr31Error::HeaderNotAligned`], [`Tr31Error::InvalidHex`];
+/// - [`KeyError`] if the KBPK's usage, mode or algorithm is wrong;
+/// - [`Error::VerificationFailed`] if the authenticator does not verify;
+/// - [`Tr31Error::InvalidKeyLength`], [`Tr31Error::AlgorithmMismatch`],
+///   [`Tr31Error::UnsupportedAlgorithm`] for an authentic block whose key
+///   paycore cannot represent;
+/// - [`Tr31Error::KbpkTooWeak`] for an authentic block carrying a key
+///   stronger than the KBPK (X9.24-1 §7.2, enforced on import too).
+pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
+    if block.len() > MAX_BLOCK_LEN {
+        return Err(Tr31Error::TooLong.into());
+    }
+    let header = KeyBlockHeader::parse(block)?;
+    if header.block_len() != block.len() {
+        return Err(Tr31Error::LengthMismatch.into());
+    }
+    let version = header.version();
+    check_kbpk(kbpk, version, Operation::Decrypt)?;
+    let n = version.cipher_block_len();
+    let header_len = header.len();
+    if header_len % n != 0 {
+        return Err(Tr31Error::HeaderNotAligned { length: header_len }.into());
+    }
+    let mac_len = version.mac_len();
+    let body = block
+        .as_bytes()
+        .get(header_len..)
+        .ok_or(Tr31Error::LengthMismatch)?;
+    let enc_chars = body
+        .len()
+        .checked_sub(2 * mac_len)
+        .ok_or(Tr31Error::LengthMismatch)?;
+    let (enc_hex, mac_hex) = body
+        .split_at_checked(enc_chars)
+        .ok_or(Tr31Error::LengthMismatch)?;
+    if enc_hex.is_empty() || enc_hex.len() % (2 * n) != 0 {
+        return Err(Tr31Error::LengthMismatch.into());
+    }
+    let data_len = enc_hex.len() / 2;
+    if data_len > MAX_KEY_DATA_LEN {
+        return Err(Tr31Error::TooLong.into());
+    }
+    let mut data = SecretBytes::<MAX_KEY_DATA_LEN>::zeroed(data_len)?;
+    decode_hex(enc_hex, data.expose_secret_mut(), header_len, "key data")?;
+    let mut mac = [0u8; 16];
+    let mac = mac.get_mut(..mac_len).ok_or(Tr31Error::LengthMismatch)?;
+    decode_hex(mac_hex, mac, header_len + enc_chars, "authenticator")?;
+    let header_bytes = header.as_str().as_bytes();
+
+    match version {
+        Version::A | Version::C => {
+            let (kbek, kbak) = variant_keys(kbpk)?;
+            let mut tag = [0u8; 8];
+            cbc_mac(&kbak, header_bytes, data.expose_secret(), &mut tag)?;
+            let ok = tag.get(..mac_len).is_some_and(|t| bool::from(t.ct_eq(mac)));
+            if !ok {
+                return Err(Error::VerificationFailed);
+            }
+            let iv = header_bytes.get(..8).ok_or(Tr31Error::LengthMismatch)?;
+            kbek.decrypt_cbc(iv, data.expose_secret_mut())?;
+        }
+        Version::B | Version::D => {
+            let keys = derive_keys(kbpk)?;
+            BlockCipher::new(kbpk.algorithm(), keys.kbek.expose_secret())?
+                .decrypt_cbc(mac, data.expose_secret_mut())?;
+            let mut tag = [0u8; 16];
+            cmac(
+                kbpk.algorithm(),
+                keys.kbak.expose_secret(),
+                &[header_bytes, data.expose_secret()],
+                &mut tag,
+            )?;
+            let ok = tag.get(..mac_len).is_some_and(|t| bool::from(t.ct_eq(mac)));
+            if !ok {
+                // `data` is zeroized when dropped here.
+                return Err(Error::VerificationFailed);
+            }
+        }
+    }
+
+    // EXPOSE: parsing the authenticated key data field into the key.
+    let clear = data.expose_secret();
+    let (len_field, rest) = clear
+        .split_at_checked(2)
+        .ok_or(Tr31Error::InvalidKeyLength)?;
+    let bits = len_field
+        .iter()
+        .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+    if bits == 0 || bits % 8 != 0 || bits / 8 > MAX_KEY_LEN {
+        return Err(Tr31Error::InvalidKeyLength.into());
+    }
+    let (material, padding) = rest
+        .split_at_checked(bits / 8)
+        .ok_or(Tr31Error::InvalidKeyLength)?;
+    let algorithm = header.algorithm().key_algorithm(material.len())?;
+    if algorithm.strength_bits() > kbpk.algorithm().strength_bits() {
+        // X9.24-1 §7.2 applies on import as on export.
+        return Err(Tr31Error::KbpkTooWeak.into());
+    }
+    let key = Key::from_secret(
+        algorithm,
+        SecretBytes::from_slice(material)?,
+        header.key_attributes(),
+    )?;
+    Ok(Unwrapped {
+        header,
+        key,
+        padding: SecretBytes::from_slice(padding)?,
+    })
+}
+
+/// Length in characters of the block [`wrap`] produces.
+///
+/// # Errors
+/// As [`wrap`] for the version, key length and optional blocks.
+pub fn wrapped_len(
+    version: Version,
+    key: &Key,
+    optional_blocks: &[OptionalBlock<'_>],
+) -> Result<usize, Error> {
+    let n = version.cipher_block_len();
+    let (header_len, _, _) = canonical_header_len(optional_blocks, n)?;
+    block_len(
+        version,
+        header_len,
+        data_len(key, default_padding_len(version, key)),
+    )
+}
+
+/// Wraps `key` under `kbpk` in a version B or D key block, writing the
+/// block's characters to `out` and returning their number.
+///
+/// The header comes from the key: usage, mode of use, key version and
+/// exportability from its attributes, the algorithm from its type.
+/// Optional blocks are written sorted by ID (a caller `PB` is dropped and
+/// a padding block is added as needed to align the header, X9.143
+/// §6.3.6); hex is upper-case; the key is padded with random bytes from
+/// `rng` to the cipher block length.
+///
+/// # Errors
+/// - [`Tr31Error::UnsupportedVersion`] for A and C (import only);
+/// - [`KeyError`] if the KBPK's usage/mode/algorithm is wrong, or
+///   [`KeyError::NotExportable`] if the key's exportability is `N`;
+/// - [`Tr31Error::KbpkTooWeak`] if the key is stronger than the KBPK
+///   (X9.24-1 §7.2);
+/// - [`Tr31Error::InvalidOptionalBlock`] for a duplicate ID,
+///   [`Tr31Error::InvalidHeaderField`] for more than 99 blocks,
+///   [`Tr31Error::TooLong`] above 9999 characters;
+/// - [`crate::error::ApiMisuse::BufferTooSmall`] if `out` is too small.
+pub fn wrap(
+    kbpk: &Key,
+    key: &Key,
+    version: Version,
+    optional_blocks: &[OptionalBlock<'_>],
+    rng: &mut impl CryptoRngCore,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let mut padding = [0u8; 16];
+    let padding = padding
+        .get_mut(..default_padding_len(version, key))
+        .ok_or(Error::invalid_argument("padding"))?;
+    rng.fill_bytes(padding);
+    wrap_with_padding(kbpk, key, version, optional_blocks, padding, out)
+}
+
+/// [`wrap`] with caller-chosen padding bytes, for reproducing published
+/// vectors. `2 + key length + padding.len()` must be a multiple of the
+/// cipher block length (extra blocks mask the key length).
+///
+/// # Errors
+/// As [`wrap`]; [`crate::error::ApiMisuse::InvalidArgument`] (`padding`)
+/// if the padding length does not align the key data.
+pub fn wrap_with_padding(
+    kbpk: &Key,
+    key: &Key,
+    version: Version,
+    optional_blocks: &[OptionalBlock<'_>],
+    padding: &[u8],
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    check_wrap(kbpk, key, version)?;
+    let n = version.cipher_block_len();
+    let (header_len, count, pb_len) = canonical_header_len(optional_blocks, n)?;
+    let total = block_len(version, header_len, data_len(key, padding.len()))?;
+    let provided = out.len();
+    let out = out
+        .get_mut(..total)
+        .ok_or(Error::buffer_too_small(total, provided))?;
+    let (header_out, body_out) = out
+        .split_at_mut_checked(header_len)
+        .ok_or(Error::buffer_too_small(total, total))?;
+    let mut w = Writer {
+        buf: header_out,
+        pos: 0,
+    };
+    w.put(&[version.code()])?;
+    w.put_decimal(total, 4)?;
+    let attrs = key.attributes();
+    w.put(&attrs.usage.code())?;
+    w.put(&[HeaderAlgorithm::of(key.algorithm()).code()])?;
+    w.put(&[attrs.mode_of_use.code()])?;
+    w.put(&attrs.version.code())?;
+    w.put(&[attrs.exportability.code()])?;
+    w.put_decimal(count, 2)?;
+    w.put(b"00")?;
+    let mut last: Option<OptionalBlockId> = None;
+    while let Some(block) = next_sorted(optional_blocks, last) {
+        w.put_optional_block(block.id(), block.data())?;
+        last = Some(block.id());
+    }
+    if pb_len > 0 {
+        w.put_padding_block(pb_len)?;
+    }
+    seal(kbpk, key, version, padding, header_out, body_out)?;
+    Ok(total)
+}
+
+/// Wraps `key` (version B or D) under an existing header, written
+/// verbatim except for the recomputed length digits: re-wrapping an
+/// unwrapped block with its header and padding reproduces it exactly.
+/// The header's attributes and algorithm must be the key's.
+///
+/// # Errors
+/// As [`wrap_with_padding`]; [`Tr31Error::AlgorithmMismatch`] or
+/// [`crate::error::ApiMisuse::InvalidArgument`] (`header`) if the header does
+/// not describe `key`; [`Tr31Error::HeaderNotAligned`].
+pub fn wrap_with_header(
+    kbpk: &Key,
+    key: &Key,
+    header: &KeyBlockHeader<'_>,
+    padding: &[u8],
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let version = header.version();
+    check_wrap(kbpk, key, version)?;
+    if header.algorithm().key_algorithm(key.material().len())? != key.algorithm() {
+        return Err(Tr31Error::AlgorithmMismatch.into());
+    }
+    if header.key_attributes() != key.attributes() {
+        return Err(Error::invalid_argument("header"));
+    }
+    let header_len = header.len();
+    if header_len % version.cipher_block_len() != 0 {
+        return Err(Tr31Error::HeaderNotAligned { length: header_len }.into());
+    }
+    let total = block_len(version, header_len, data_len(key, padding.len()))?;
+    let provided = out.len();
+    let out = out
+        .get_mut(..total)
+        .ok_or(Error::buffer_too_small(total, provided))?;
+    let (header_out, body_out) = out
+        .split_at_mut_checked(header_len)
+        .ok_or(Error::buffer_too_small(total, total))?;
+    header_out.copy_from_slice(header.as_str().as_bytes());
+    let mut w = Writer {
+        buf: header_out,
+        pos: 1,
+    };
+    w.put_decimal(total, 4)?;
+    seal(kbpk, key, version, padding, header_out, body_out)?;
+    Ok(total)
+}
+
+/// [`wrap`] into a new `String`.
+///
+/// # Errors
+/// As [`wrap`].
+#[cfg(feature = "alloc")]
+pub fn wrap_to_string(
+    kbpk: &Key,
+    key: &Key,
+    version: Version,
+    optional_blocks: &[OptionalBlock<'_>],
+    rng: &mut impl CryptoRngCore,
+) -> Result<String, Error> {
+    let mut out = alloc::vec![0u8; wrapped_len(version, key, optional_blocks)?];
+    let n = wrap(kbpk, key, version, optional_blocks, rng, &mut out)?;
+    out.truncate(n);
+    String::from_utf8(out).map_err(|_| Error::invalid_argument("block"))
+}
+
+/// Wraps raw key material under a header template such as
+/// `"D0000P0AE00E0000"` (what `paycore tr31 wrap --header` takes): the
+/// key's attributes and algorithm come from the template, its length
+/// digits are ignored and recomputed, its optional blocks are kept
+/// (sorted, padding block recomputed).
+///
+/// # Errors
+/// Header errors from [`KeyBlockHeader::parse`];
+/// [`Tr31Error::AlgorithmMismatch`]/[`Tr31Error::UnsupportedAlgorithm`] if
+/// the key length does not fit the template's algorithm; as [`wrap`].
+#[cfg(feature = "alloc")]
+pub fn wrap_template(
+    kbpk: &Key,
+    key_material: &[u8],
+    header: &str,
+    rng: &mut impl CryptoRngCore,
+) -> Result<String, Error> {
+    let template = KeyBlockHeader::parse(header)?;
+    let algorithm = template.algorithm().key_algorithm(key_material.len())?;
+    let key = Key::new(algorithm, key_material, template.key_attributes())?;
+    let blocks: Vec<OptionalBlock<'_>> = template
+        .optional_blocks()
+        .filter(|b| b.id() != OptionalBlockId::PB)
+        .collect();
+    wrap_to_string(kbpk, &key, template.version(), &blocks, rng)
+}
+
+// ---------------------------------------------------------------------------
+
+fn check_kbpk(kbpk: &Key, version: Version, operation: Operation) -> Result<(), Error> {
+    kbpk.require(&KBPK_USAGES, operation)?;
+    if kbpk.algorithm().is_aes() != version.is_aes() {
+        return Err(KeyError::WrongAlgorithm.into());
+    }
+    Ok(())
+}
+
+fn check_wrap(kbpk: &Key, key: &Key, version: Version) -> Result<(), Error> {
+    if !matches!(version, Version::B | Version::D) {
+        return Err(Tr31Error::UnsupportedVersion.into());
+    }
+    check_kbpk(kbpk, version, Operation::Encrypt)?;
+    if key.attributes().exportability == Exportability::NonExportable {
+        return Err(KeyError::NotExportable.into());
+    }
+    if key.algorithm().strength_bits() > kbpk.algorithm().strength_bits() {
+        return Err(Tr31Error::KbpkTooWeak.into());
+    }
+    Ok(())
+}
+
+/// Smallest random padding aligning `2 + key` to the cipher block.
+fn default_padding_len(version: Version, key: &Key) -> usize {
+    let n = version.cipher_block_len();
+    (n - (2 + key.material().len()) % n) % n
+}
+
+fn data_len(key: &Key, padding: usize) -> usize {
+    2 + key.material().len() + padding
+}
+
+fn block_len(version: Version, header_len: usize, data_len: usize) -> Result<usize, Error> {
+    if data_len % version.cipher_block_len() != 0 || data_len > MAX_KEY_DATA_LEN {
+        return Err(Error::invalid_argument("padding"));
+    }
+    let total = header_len + 2 * data_len + 2 * version.mac_len();
+    if total > MAX_BLOCK_LEN {
+        return Err(Tr31Error::TooLong.into());
+    }
+    Ok(total)
+}
+
+/// Header length, optional block count and padding block length for the
+/// canonical header holding `blocks` (without any caller `PB`).
+fn canonical_header_len(
+    blocks: &[OptionalBlock<'_>],
+    n: usize,
+) -> Result<(usize, usize, usize), Error> {
+    let mut len = HEADER_LEN;
+    let mut count = 0usize;
+    for (i, block) in blocks.iter().enumerate() {
+        if block.id() == OptionalBlockId::PB {
+            continue;
+        }
+        if blocks
+            .iter()
+            .skip(i + 1)
+            .any(|other| other.id() == block.id())
+        {
+            return Err(Tr31Error::InvalidOptionalBlock { offset: i }.into());
+        }
+        len += block.encoded_len();
+        count += 1;
+    }
+    let mut pb_len = 0;
+    if count > 0 && len % n != 0 {
+        pb_len = n - len % n;
+        if pb_len < 4 {
+            pb_len += n;
+        }
+        count += 1;
+    }
+    if count > MAX_OPTIONAL_BLOCKS {
+        return Err(field("number of optional blocks", 12));
+    }
+    Ok((len + pb_len, count, pb_len))
+}
+
+/// The block with the smallest ID above `after` (selection sort, no alloc).
+fn next_sorted<'b, 'a>(
+    blocks: &'b [OptionalBlock<'a>],
+    after: Option<OptionalBlockId>,
+) -> Option<&'b OptionalBlock<'a>> {
+    blocks
+        .iter()
+        .filter(|b| b.id() != OptionalBlockId::PB && after.is_none_or(|a| b.id() > a))
+        .min_by_key(|b| b.id())
+}
+
+/// Builds key data, authenticates and encrypts it (versions B, D:
+/// X9.143 §7.3, MAC over header || clear key data, CBC with IV = MAC) and
+/// writes hex(ciphertext) || hex(MAC) to `body`.
+fn seal(
+    kbpk: &Key,
+    key: &Key,
+    version: Version,
+    padding: &[u8],
+    header: &[u8],
+    body: &mut [u8],
+) -> Result<(), Error> {
+    let material = key.material();
+    let len = data_len(key, padding.len());
+    let mut data = SecretBytes::<MAX_KEY_DATA_LEN>::zeroed(len)?;
+    {
+        let buf = data.expose_secret_mut();
+        let bits = u16::try_from(material.len() * 8).map_err(|_| Tr31Error::InvalidKeyLength)?;
+        let (len_field, rest) = buf
+            .split_at_mut_checked(2)
+            .ok_or(Tr31Error::InvalidKeyLength)?;
+        len_field.copy_from_slice(&bits.to_be_bytes());
+        let (key_field, pad_field) = rest
+            .split_at_mut_checked(material.len())
+            .ok_or(Tr31Error::InvalidKeyLength)?;
+        key_field.copy_from_slice(material);
+        pad_field.copy_from_slice(padding);
+    }
+    let keys = derive_keys(kbpk)?;
+    let mut tag = [0u8; 16];
+    cmac(
+        kbpk.algorithm(),
+        keys.kbak.expose_secret(),
+        &[header, data.expose_secret()],
+        &mut tag,
+    )?;
+    let mac = tag
+        .get(..version.mac_len())
+        .ok_or(Error::invalid_argument("mac"))?;
+    BlockCipher::new(kbpk.algorithm(), keys.kbek.expose_secret())?
+        .encrypt_cbc(mac, data.expose_secret_mut())?;
+    let provided = body.len();
+    let (enc_out, mac_out) = body
+        .split_at_mut_checked(2 * len)
+        .ok_or(Error::buffer_too_small(2 * len, provided))?;
+    encode_hex(data.expose_secret(), enc_out);
+    encode_hex(mac, mac_out);
+    Ok(())
+}
+
+/// KBEK and KBAK derived from the KBPK (X9.143 §7.2, TR-31:2018 §5.3.2.1
+/// for TDES and §5.3.2.3 for AES): CMAC(KBPK, counter || usage (0000
+/// encryption, 0001 MAC) || 00 || algorithm || length in bits), counter
+/// from 1 until the KBPK's length is filled.
+struct DerivedKeys {
+    kbek: SecretBytes<MAX_KEY_LEN>,
+    kbak: SecretBytes<MAX_KEY_LEN>,
+}
+
+fn derive_keys(kbpk: &Key) -> Result<DerivedKeys, Error> {
+    let algorithm = kbpk.algorithm();
+    let (indicator, bits): (u8, u16) = match algorithm {
+        Algorithm::Tdes2 => (0, 0x80),
+        Algorithm::Tdes3 => (1, 0xC0),
+        Algorithm::Aes128 => (2, 0x80),
+        Algorithm::Aes192 => (3, 0xC0),
+        Algorithm::Aes256 => (4, 0x100),
+    };
+    let keyed = KeyedCmac::new(algorithm, kbpk.material())?;
+    let derive = |usage: u8| -> Result<SecretBytes<MAX_KEY_LEN>, Error> {
+        let mut out = SecretBytes::<MAX_KEY_LEN>::zeroed(algorithm.key_len())?;
+        let [bits_hi, bits_lo] = bits.to_be_bytes();
+        for (counter, chunk) in
+            (1u8..).zip(out.expose_secret_mut().chunks_mut(algorithm.block_len()))
+        {
+            let input = [counter, 0, usage, 0, 0, indicator, bits_hi, bits_lo];
+            let mut tag = [0u8; 16];
+            keyed.tag(&[&input], &mut tag);
+            let n = chunk.len();
+            chunk.copy_from_slice(tag.get(..n).ok_or(Error::invalid_argument("kdf"))?);
+        }
+        Ok(out)
+    };
+    Ok(DerivedKeys {
+        kbek: derive(0x00)?,
+        kbak: derive(0x01)?,
+    })
+}
+
+/// Variant binding (TR-31:2018 §5.3.2.2): KBEK = KBPK ⊕ 45…, KBAK = KBPK ⊕ 4D….
+fn variant_keys(kbpk: &Key) -> Result<(BlockCipher, BlockCipher), Error> {
+    let variant = |v: u8| -> Result<BlockCipher, Error> {
+        let mut k = SecretBytes::<MAX_KEY_LEN>::from_slice(kbpk.material())?;
+        k.expose_secret_mut().iter_mut().for_each(|b| *b ^= v);
+        BlockCipher::new(kbpk.algorithm(), k.expose_secret())
+    };
+    Ok((variant(0x45)?, variant(0x4D)?))
+}
+
+/// ISO 9797-1 MAC algorithm 1 (CBC-MAC, no padding: the inputs are whole
+/// blocks) over `a || b` with TDES.
+fn cbc_mac(cipher: &BlockCipher, a: &[u8], b: &[u8], out: &mut [u8; 8]) -> Result<(), Error> {
+    if a.len() % 8 != 0 || b.len() % 8 != 0 {
+        return Err(Tr31Error::LengthMismatch.into());
+    }
+    *out = [0; 8];
+    for block in a.chunks_exact(8).chain(b.chunks_exact(8)) {
+        out.iter_mut().zip(block).for_each(|(o, i)| *o ^= i);
+        cipher.encrypt_block(out)?;
+    }
+    Ok(())
+}
+
+/// A CMAC (NIST SP 800-38B) keyed once; each tag clones the keyed state,
+/// so the key schedule and subkeys are computed once per key. The states
+/// are zeroized on drop by the `cmac` crate's `zeroize` feature.
+#[derive(Clone)]
+enum KeyedCmac {
+    Tdes2(Cmac<des::TdesEde2>),
+    Tdes3(Cmac<des::TdesEde3>),
+    Aes128(Cmac<aes::Aes128>),
+    Aes192(Cmac<aes::Aes192>),
+    Aes256(Cmac<aes::Aes256>),
+}
+
+impl KeyedCmac {
+    fn new(algorithm: Algorithm, key: &[u8]) -> Result<Self, Error> {
+        let bad = |_| Error::Key(KeyError::InvalidLength { length: key.len() });
+        Ok(match algorithm {
+            Algorithm::Tdes2 => Self::Tdes2(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Tdes3 => Self::Tdes3(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Aes128 => Self::Aes128(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Aes192 => Self::Aes192(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::Aes256 => Self::Aes256(Mac::new_from_slice(key).map_err(bad)?),
+        })
+    }
+
+    /// The tag over the concatenation of `parts`, left-aligned in `out`.
+    fn tag(&self, parts: &[&[u8]], out: &mut [u8; 16]) {
+        fn run<M: Mac + Clone>(mac: &M, parts: &[&[u8]], out: &mut [u8; 16]) {
+            let mut mac = mac.clone();
+            for part in parts {
+                mac.update(part);
+            }
+            let tag = mac.finalize().into_bytes();
+            out.iter_mut().zip(tag.iter()).for_each(|(o, t)| *o = *t);
+        }
+        match self {
+            Self::Tdes2(m) => run(m, parts, out),
+            Self::Tdes3(m) => run(m, parts, out),
+            Self::Aes128(m) => run(m, parts, out),
+            Self::Aes192(m) => run(m, parts, out),
+            Self::Aes256(m) => run(m, parts, out),
+        }
+    }
+}
+
+/// CMAC over the concatenation of `parts` with a one-off key.
+fn cmac(
+    algorithm: Algorithm,
+    key: &[u8],
+    parts: &[&[u8]],
+    out: &mut [u8; 16],
+) -> Result<(), Error> {
+    KeyedCmac::new(algorithm, key)?.tag(parts, out);
+    Ok(())
+}
+
+fn decode_hex(
+    hex: &[u8],
+    out: &mut [u8],
+    base: usize,
+    field_name: &'static str,
+) -> Result<(), Error> {
+    if hex.len() != out.len() * 2 {
+        return Err(Tr31Error::LengthMismatch.into());
+    }
+    for (i, (pair, o)) in hex.chunks_exact(2).zip(out.iter_mut()).enumerate() {
+        let digit = |j: usize| {
+            pair.get(j)
+                .copied()
+                .and_then(hex_value)
+                .ok_or(Tr31Error::InvalidHex {
+                    field: field_name,
+                    offset: base + 2 * i + j,
+                })
+        };
+        *o = (digit(0)? << 4) | digit(1)?;
+    }
+    Ok(())
+}
+
+fn encode_hex(bytes: &[u8], out: &mut [u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for (b, pair) in bytes.iter().zip(out.chunks_exact_mut(2)) {
+        for (slot, nibble) in pair.iter_mut().zip([b >> 4, b & 0x0F]) {
+            *slot = HEX.get(usize::from(nibble)).copied().unwrap_or(b'0');
+        }
+    }
+}
+
+struct Writer<'b> {
+    buf: &'b mut [u8],
+    pos: usize,
+}
+
+impl Writer<'_> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let end = self.pos + bytes.len();
+        self.buf
+            .get_mut(self.pos..end)
+            .ok_or(Error::invalid_argument("header"))?
+            .copy_from_slice(bytes);
+        self.pos = end;
+        Ok(())
+    }
+
+    fn put_decimal(&mut self, value: usize, digits: u32) -> Result<(), Error> {
+        for i in (0..digits).rev() {
+            let d = (value / 10usize.pow(i)) % 10;
+            self.put(&[b'0' + u8::try_from(d).map_err(|_| Error::invalid_argument("n"))?])?;
+        }
+        Ok(())
+    }
+
+    fn put_hex(&mut self, value: usize, digits: u32) -> Result<(), Error> {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for i in (0..digits).rev() {
+            let d = (value >> (4 * i)) & 0xF;
+            self.put(&[HEX.get(d).copied().unwrap_or(b'0')])?;
+        }
+        Ok(())
+    }
+
+    fn put_optional_block(&mut self, id: OptionalBlockId, data: &str) -> Result<(), Error> {
+        self.put(&id.code())?;
+        if data.len() + 4 <= 0xFF {
+            self.put_hex(data.len() + 4, 2)?;
+        } else {
+            self.put(b"0002")?;
+            self.put_hex(data.len() + 10, 4)?;
+        }
+        self.put(data.as_bytes())
+    }
+
+    fn put_padding_block(&mut self, len: usize) -> Result<(), Error> {
+        self.put(&OptionalBlockId::PB.code())?;
+        self.put_hex(len, 2)?;
+        for _ in 4..len {
+            self.put(b"0")?;
+        }
+        Ok(())
+    }
+}
