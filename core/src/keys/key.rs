@@ -487,7 +487,6 @@ impl Key {
     /// A key taking ownership of already-secret material (crate-internal:
     /// derived and unwrapped keys never pass through a plain slice copy the
     /// caller could forget to wipe).
-    #[allow(dead_code)] // Until DUKPT and TR-31 land.
     pub(crate) fn from_secret(
         algorithm: Algorithm,
         material: SecretBytes<MAX_KEY_LEN>,
