@@ -6,6 +6,9 @@
 //! supplement test vectors, via openemv/dukpt, moov-io/dukpt, QRCS-CORP/CEX);
 //! every vector carries its own "source" field.
 
+// Test helpers outside #[test] fns panic on bad fixtures by design.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::std_instead_of_core)]
+
 use std::collections::HashSet;
 
 use des::cipher::{BlockEncrypt, KeyInit, generic_array::GenericArray};

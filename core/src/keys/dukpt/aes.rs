@@ -578,3 +578,170 @@ impl Drop for Originator {
 }
 
 impl zeroize::ZeroizeOnDrop for Originator {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::DukptError;
+
+    const VECTORS: &str =
+        include_str!("../../../../tests/vectors/dukpt_aes_x9_24_3_2017_aes128.json");
+
+    struct Ram(Option<Vec<u8>>);
+    impl StateStore for Ram {
+        fn persist(&mut self, blob: &[u8]) -> Result<(), Error> {
+            self.0 = Some(blob.to_vec());
+            Ok(())
+        }
+    }
+
+    /// X9.24-3-2017 supplement: AES-128 initial key for IKID 1234567890123456.
+    fn initial_key() -> [u8; 16] {
+        hex::decode("1273671EA26AC29AFA4D1084127652A1")
+            .unwrap()
+            .try_into()
+            .unwrap()
+    }
+
+    fn ksn(counter: u32) -> AesKsn {
+        AesKsn::new([0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56], counter)
+    }
+
+    fn device_key() -> Key {
+        Key::new(
+            Algorithm::Aes128,
+            &[1; 16],
+            KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt),
+        )
+        .unwrap()
+    }
+
+    /// Originator state when `counter` is next, from host derivation.
+    fn at_counter(counter: u32) -> Originator {
+        let mut registers = Registers::new();
+        let lsb = counter.trailing_zeros();
+        for b in lsb..COUNTER_BITS {
+            if b != lsb && counter & (1 << b) != 0 {
+                continue;
+            }
+            let k = u32::try_from(((u64::from(counter) >> (b + 1)) << (b + 1)) | (1 << b)).unwrap();
+            if (k & !(1 << b)).count_ones() >= AES_MAX_ONE_BITS {
+                continue;
+            }
+            let key = transaction_raw(Algorithm::Aes128, &initial_key(), &ksn(k)).unwrap();
+            let mut slot = [0u8; 32];
+            slot[..16].copy_from_slice(key.expose_secret());
+            registers.set(b, &slot).unwrap();
+        }
+        Originator {
+            ksn: ksn(counter),
+            algorithm: Algorithm::Aes128,
+            registers,
+        }
+    }
+
+    fn published(counter: u32) -> Option<String> {
+        let v: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
+        v["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["counter"] == format!("{counter:08X}").as_str())
+            .map(|x| x["transaction_derivation_key"].as_str().unwrap().to_owned())
+    }
+
+    /// Runs from `start`; counters must be exactly the ascending counters with
+    /// at most 16 one-bits; keys equal the host's and the published ones.
+    fn run(start: u32, limit: usize) -> (Vec<u32>, bool) {
+        let mut o = at_counter(start);
+        let dk = device_key();
+        let mut store = Ram(None);
+        let mut rng = rand::rngs::OsRng;
+        let mut expected =
+            (u64::from(start)..1 << 32).filter(|c| c.count_ones() <= AES_MAX_ONE_BITS);
+        let mut seen = Vec::new();
+        for _ in 0..limit {
+            match o.next_transaction(&dk, &mut rng, &mut store) {
+                Ok(tx) => {
+                    let c = tx.ksn().counter();
+                    assert_eq!(Some(u64::from(c)), expected.next());
+                    let host =
+                        transaction_raw(Algorithm::Aes128, &initial_key(), &tx.ksn()).unwrap();
+                    assert_eq!(tx.dangerous_expose_secret(), host.expose_secret());
+                    if let Some(p) = published(c) {
+                        assert_eq!(
+                            hex::encode_upper(tx.dangerous_expose_secret()),
+                            p,
+                            "{c:08X}"
+                        );
+                    }
+                    seen.push(c);
+                }
+                Err(e) => {
+                    assert_eq!(e, Error::Dukpt(DukptError::CounterExhausted));
+                    assert_eq!(expected.next(), None);
+                    let mut again = Originator::restore(&dk, store.0.as_ref().unwrap()).unwrap();
+                    assert!(again.next_transaction(&dk, &mut rng, &mut store).is_err());
+                    return (seen, true);
+                }
+            }
+        }
+        (seen, false)
+    }
+
+    #[test]
+    fn helper_matches_a_real_originator() {
+        let ik = Key::new(
+            Algorithm::Aes128,
+            &initial_key(),
+            KeyAttributes::new(KeyUsage::InitialDukptKey, ModeOfUse::Derive),
+        )
+        .unwrap();
+        let o = Originator::load_initial_key(
+            &ik,
+            ksn(0).initial_key_id(),
+            &device_key(),
+            &mut rand::rngs::OsRng,
+            &mut Ram(None),
+        )
+        .unwrap();
+        let h = at_counter(1);
+        assert_eq!(o.registers.in_use(), h.registers.in_use());
+        for b in 0..32 {
+            assert_eq!(o.registers.get(b), h.registers.get(b));
+        }
+    }
+
+    /// Published counters 0x0001FFFE (16 one-bits, used), 0x0001FFFF (17,
+    /// skipped by the originator), 0x00020000, 0x00020001.
+    #[test]
+    fn skips_seventeen_bit_counter() {
+        let (seen, exhausted) = run(0x0001_FFF0, 20);
+        assert!(!exhausted);
+        assert!(
+            seen.contains(&0x0001_FFFE)
+                && seen.contains(&0x0002_0000)
+                && seen.contains(&0x0002_0001)
+        );
+        assert!(!seen.contains(&0x0001_FFFF));
+    }
+
+    /// Published counters 0xFFFE2000, 0xFFFE4000, 0xFFFE8000, 0xFFFF0000 are
+    /// the last ones; then the originator is exhausted.
+    #[test]
+    fn last_counters_then_exhaustion() {
+        let (seen, exhausted) = run(0xFFFE_0000, 100);
+        assert!(exhausted);
+        assert_eq!(seen.len(), 18);
+        assert_eq!(seen.last(), Some(&0xFFFF_0000));
+        assert!(seen.contains(&0xFFFE_2000));
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        assert_eq!(
+            format!("{:?}", at_counter(3)),
+            "Originator { ksn: AesKsn(123456789012345600000003), .. }"
+        );
+    }
+}

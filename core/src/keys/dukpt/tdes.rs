@@ -506,3 +506,146 @@ impl Drop for Originator {
 }
 
 impl zeroize::ZeroizeOnDrop for Originator {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::DukptError;
+
+    struct Ram(Option<[u8; TDES_STATE_LEN]>);
+    impl StateStore for Ram {
+        fn persist(&mut self, blob: &[u8]) -> Result<(), Error> {
+            self.0 = Some(
+                blob.try_into()
+                    .map_err(|_| Error::invalid_argument("blob"))?,
+            );
+            Ok(())
+        }
+    }
+
+    // ANSI X9.24-1:2009 Annex A.4 IPEK and initial KSN.
+    const IPEK: DoubleKey = [
+        0x6A, 0xC2, 0x92, 0xFA, 0xA1, 0x31, 0x5B, 0x4D, 0x85, 0x8A, 0xB3, 0xA3, 0xD7, 0xD5, 0x93,
+        0x3A,
+    ];
+    const KSN: TdesKsn =
+        TdesKsn::from_array([0xFF, 0xFF, 0x98, 0x76, 0x54, 0x32, 0x10, 0xE0, 0, 0]);
+
+    fn device_key() -> Key {
+        Key::new(
+            Algorithm::Aes128,
+            &[1; 16],
+            KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::EncryptDecrypt),
+        )
+        .unwrap()
+    }
+
+    /// The state an originator is in when `counter` is next, built from
+    /// host derivation (register `b` holds the key of the smallest counter
+    /// above `counter` whose lowest one-bit is `b` and whose parent spawned).
+    fn at_counter(counter: u32) -> Originator {
+        let mut registers = Registers::new();
+        let lsb = counter.trailing_zeros();
+        for b in lsb..TDES_COUNTER_BITS {
+            if b != lsb && counter & (1 << b) != 0 {
+                continue;
+            }
+            let k = ((counter >> (b + 1)) << (b + 1)) | (1 << b);
+            if (k & !(1 << b)).count_ones() >= TDES_MAX_ONE_BITS {
+                continue;
+            }
+            let key = transaction_raw(&IPEK, &KSN.with_counter(k)).unwrap();
+            registers.set(b, &key).unwrap();
+        }
+        Originator {
+            ksn: KSN.with_counter(counter),
+            registers,
+        }
+    }
+
+    /// Runs from `start` until exhaustion or `limit` transactions; checks
+    /// the counters are exactly the ascending counters with at most 10
+    /// one-bits and each key equals the host's.
+    fn run(start: u32, limit: usize) -> (Originator, usize) {
+        let mut o = at_counter(start);
+        let dk = device_key();
+        let mut store = Ram(None);
+        let mut rng = rand::rngs::OsRng;
+        let mut expected =
+            (start..1 << TDES_COUNTER_BITS).filter(|c| c.count_ones() <= TDES_MAX_ONE_BITS);
+        let mut n = 0;
+        while n < limit {
+            match o.next_transaction(&dk, &mut rng, &mut store) {
+                Ok(tx) => {
+                    assert_eq!(Some(tx.ksn().counter()), expected.next());
+                    let host = transaction_raw(&IPEK, &tx.ksn()).unwrap();
+                    assert_eq!(tx.dangerous_expose_secret(), &host[..]);
+                    n += 1;
+                }
+                Err(e) => {
+                    assert_eq!(e, Error::Dukpt(DukptError::CounterExhausted));
+                    assert_eq!(expected.next(), None, "exhausted early");
+                    let blob = store.0.unwrap();
+                    let mut again = Originator::restore(&dk, &blob).unwrap();
+                    assert_eq!(
+                        again
+                            .next_transaction(&dk, &mut rng, &mut store)
+                            .unwrap_err(),
+                        Error::Dukpt(DukptError::CounterExhausted)
+                    );
+                    assert_eq!(again.registers.in_use(), 0);
+                    break;
+                }
+            }
+        }
+        (o, n)
+    }
+
+    #[test]
+    fn helper_matches_a_real_originator() {
+        let ipek = to_key(
+            &IPEK,
+            KeyAttributes::new(KeyUsage::InitialDukptKey, ModeOfUse::Derive),
+        )
+        .unwrap();
+        let o = Originator::load_initial_key(
+            &ipek,
+            &KSN,
+            &device_key(),
+            &mut rand::rngs::OsRng,
+            &mut Ram(None),
+        )
+        .unwrap();
+        let h = at_counter(1);
+        assert_eq!(o.registers.in_use(), h.registers.in_use());
+        for b in 0..21 {
+            assert_eq!(o.registers.get(b), h.registers.get(b));
+        }
+    }
+
+    #[test]
+    fn stretch_across_ten_bit_counters() {
+        // 0x0FFC has 10 one-bits: its successors skip to 0x1000.
+        let (_, n) = run(0x0FF0, 40);
+        assert_eq!(n, 40);
+        let (_, n) = run(0x0000_03FF, 30);
+        assert_eq!(n, 30);
+    }
+
+    #[test]
+    fn last_counters_then_exhaustion() {
+        // 0x1FF000 has 9 one-bits; the last usable counter is 0x1FF800.
+        let (o, n) = run(0x1F_F000, 100);
+        assert_eq!(n, 13);
+        assert_eq!(o.ksn().counter(), 0);
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let o = at_counter(1);
+        assert_eq!(
+            format!("{o:?}"),
+            "Originator { ksn: TdesKsn(FFFF9876543210E00001), .. }"
+        );
+    }
+}
