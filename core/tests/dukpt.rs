@@ -594,6 +594,183 @@ fn aes_update_initial_key() {
     assert_eq!(r.ksn(), AesKsn::new(new_ikid, 6));
 }
 
+// ------------------------------------------- primitive helpers (RustCrypto)
+
+fn tdes_cbc_iv0(key: &[u8], data: &[u8]) -> Vec<u8> {
+    let c = des::TdesEde2::new_from_slice(key).unwrap();
+    let mut chain = [0u8; 8];
+    let mut out = Vec::new();
+    for block in data.chunks(8) {
+        let mut b = [0u8; 8];
+        for (i, x) in block.iter().enumerate() {
+            b[i] = x ^ chain[i];
+        }
+        let mut ga = GenericArray::from(b);
+        c.encrypt_block(&mut ga);
+        chain.copy_from_slice(&ga);
+        out.extend_from_slice(&ga);
+    }
+    out
+}
+
+/// ANSI X9.19 / ISO 9797-1 MAC algorithm 3 (single-DES CBC under the left
+/// half, last block decrypted with the right half and re-encrypted).
+fn x919(key: &[u8], data: &[u8]) -> Vec<u8> {
+    use des::cipher::BlockDecrypt;
+    let left = des::Des::new_from_slice(&key[..8]).unwrap();
+    let right = des::Des::new_from_slice(&key[8..16]).unwrap();
+    let mut chain = GenericArray::from([0u8; 8]);
+    for block in data.chunks(8) {
+        for (i, x) in block.iter().enumerate() {
+            chain[i] ^= x;
+        }
+        left.encrypt_block(&mut chain);
+    }
+    right.decrypt_block(&mut chain);
+    left.encrypt_block(&mut chain);
+    chain.to_vec()
+}
+
+fn aes128_block(key: &[u8], block: &[u8]) -> Vec<u8> {
+    let c = ::aes::Aes128::new_from_slice(key).unwrap();
+    let mut b = GenericArray::clone_from_slice(block);
+    c.encrypt_block(&mut b);
+    b.to_vec()
+}
+
+fn aes128_cbc_iv0(key: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut chain = vec![0u8; 16];
+    let mut out = Vec::new();
+    for block in data.chunks(16) {
+        let x: Vec<u8> = block.iter().zip(&chain).map(|(a, b)| a ^ b).collect();
+        chain = aes128_block(key, &x);
+        out.extend_from_slice(&chain);
+    }
+    out
+}
+
+fn aes_cmac(key: &[u8], data: &[u8]) -> Vec<u8> {
+    use cmac::Mac;
+    let mut m = <cmac::Cmac<::aes::Aes128> as Mac>::new_from_slice(key).unwrap();
+    m.update(data);
+    m.finalize().into_bytes().to_vec()
+}
+
+/// Published outputs that use the derived keys: TDES-CBC data (request and
+/// response) and ANSI X9.19 MACs, X9.24-1:2009 Annex A.4.2 / moov-io.
+#[test]
+fn tdes_keys_reproduce_published_mac_and_data() {
+    let t = tdes_vectors();
+    let bdk = tdes_bdk(&t);
+    let msg = unhex(s(&t.common, "message_padded_hex"));
+    let ascii = unhex(s(&t.common, "message_hex"));
+    let mut mac_msg = ascii.clone();
+    mac_msg.resize(ascii.len().div_ceil(8) * 8, 0);
+    for v in &t.vectors {
+        let tx = tdes::derive_transaction_key_from_bdk(&bdk, &tdes_ksn(s(v, "ksn"))).unwrap();
+        let id = s(v, "id");
+        let req = tx.data_request_key().unwrap();
+        let resp = tx.data_response_key().unwrap();
+        assert_eq!(
+            hex::encode_upper(tdes_cbc_iv0(req.dangerous_expose_secret().unwrap(), &msg)),
+            s(v, "encrypted_request_data"),
+            "{id}"
+        );
+        assert_eq!(
+            hex::encode_upper(tdes_cbc_iv0(resp.dangerous_expose_secret().unwrap(), &msg)),
+            s(v, "encrypted_response_data"),
+            "{id}"
+        );
+        let mreq = tx.mac_request_key().unwrap();
+        let mresp = tx.mac_response_key().unwrap();
+        assert_eq!(
+            hex::encode_upper(x919(mreq.dangerous_expose_secret().unwrap(), &mac_msg)),
+            s(v, "mac_request_x919"),
+            "{id}"
+        );
+        assert_eq!(
+            hex::encode_upper(x919(mresp.dangerous_expose_secret().unwrap(), &mac_msg)),
+            s(v, "mac_response_x919"),
+            "{id}"
+        );
+    }
+}
+
+/// Published outputs that use AES working keys: the ISO 9564 format 4 PIN
+/// block of the X9.24-3-2017 supplement (p.31) and moov-io's CMAC / CBC.
+#[test]
+fn aes_keys_reproduce_published_pin_block_mac_and_data() {
+    let j = aes_json();
+    let bdk = key(
+        Algorithm::Aes128,
+        s(&j["common"], "bdk_aes128"),
+        KeyUsage::Bdk,
+        ModeOfUse::Derive,
+    );
+    let mut n = 0;
+    for v in j["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v.get("pin_block_format4").is_some())
+    {
+        let id = s(v, "id");
+        let tx = aes::derive_transaction_key_from_bdk(
+            &bdk,
+            &AesKsn::from_bytes(&unhex(s(v, "ksn"))).unwrap(),
+        )
+        .unwrap();
+        let pb = &v["pin_block_format4"];
+        let pin = tx
+            .working_key(WorkingKeyUsage::PinEncryption, WorkingKeyType::Aes128)
+            .unwrap();
+        let pin = pin.dangerous_expose_secret().unwrap();
+        let a = aes128_block(pin, &unhex(s(pb, "plaintext_pin_field")));
+        assert_eq!(hex::encode_upper(&a), s(pb, "intermediate_block_a"), "{id}");
+        let b: Vec<u8> = a
+            .iter()
+            .zip(unhex(s(pb, "plaintext_pan_field")))
+            .map(|(x, y)| x ^ y)
+            .collect();
+        assert_eq!(
+            hex::encode_upper(aes128_block(pin, &b)),
+            s(pb, "enciphered_pin_block"),
+            "{id}"
+        );
+
+        let mc = &v["message_crypto"];
+        let msg = unhex(s(mc, "message_zero_padded_hex"));
+        let k = |u| tx.working_key(u, WorkingKeyType::Aes128).unwrap();
+        let gen_key = k(WorkingKeyUsage::MacGenerate);
+        let ver_key = k(WorkingKeyUsage::MacVerify);
+        let enc = k(WorkingKeyUsage::DataEncrypt);
+        let dec = k(WorkingKeyUsage::DataDecrypt);
+        let ascii = &msg[..s(mc, "message_ascii").len()];
+        assert_eq!(
+            hex::encode_upper(aes_cmac(gen_key.dangerous_expose_secret().unwrap(), ascii)),
+            s(mc, "cmac_request_mac_gen_key"),
+            "{id}"
+        );
+        assert_eq!(
+            hex::encode_upper(aes_cmac(ver_key.dangerous_expose_secret().unwrap(), ascii)),
+            s(mc, "cmac_response_mac_ver_key"),
+            "{id}"
+        );
+        assert_eq!(
+            hex::encode_upper(aes128_cbc_iv0(enc.dangerous_expose_secret().unwrap(), &msg)),
+            s(mc, "aes_cbc_iv0_request_data_enc_key"),
+            "{id}"
+        );
+        assert_eq!(
+            hex::encode_upper(aes128_cbc_iv0(dec.dangerous_expose_secret().unwrap(), &msg)),
+            s(mc, "aes_cbc_iv0_response_data_dec_key"),
+            "{id}"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 8);
+}
+
 // ----------------------------------------------------- crash safety
 
 /// Which step of a transaction the simulated power cut hits.
