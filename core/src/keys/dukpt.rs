@@ -373,6 +373,99 @@ mod tests {
     }
 
     #[test]
+    fn errors_name_no_input() {
+        use crate::ErrorKind;
+        let cases = [
+            (
+                DukptError::InvalidKsnLength { length: 11 },
+                "DUKPT: KSN length 11 is invalid",
+                ErrorKind::InvalidArgument,
+            ),
+            (
+                DukptError::InvalidCounter,
+                "DUKPT: invalid transaction counter",
+                ErrorKind::Malformed,
+            ),
+            (
+                DukptError::CounterExhausted,
+                "DUKPT: transaction counter exhausted",
+                ErrorKind::CounterExhausted,
+            ),
+            (
+                DukptError::KeyTypeTooStrong,
+                "DUKPT: working key type is stronger than the derivation key",
+                ErrorKind::Unsupported,
+            ),
+            (
+                DukptError::InvalidState,
+                "DUKPT: invalid originator state",
+                ErrorKind::Malformed,
+            ),
+            (
+                DukptError::UnsupportedUsage,
+                "DUKPT: working-key usage not defined for this DUKPT variant",
+                ErrorKind::Unsupported,
+            ),
+        ];
+        for (e, text, kind) in cases {
+            let e = Error::from(e);
+            assert_eq!(e.to_string(), text);
+            assert_eq!(e.kind(), kind);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ksn_round_trips(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..16), counter in 0u32..) {
+            match Ksn::parse(&bytes) {
+                Ok(ksn) => {
+                    proptest::prop_assert_eq!(ksn.as_bytes(), &bytes[..]);
+                    match ksn {
+                        Ksn::Tdes(k) => {
+                            let c = counter & 0x1F_FFFF;
+                            proptest::prop_assert_eq!(k.with_counter(c).counter(), c);
+                            let moved = k.with_counter(c);
+                            proptest::prop_assert_eq!(&moved.as_bytes()[..7], &bytes[..7]);
+                            proptest::prop_assert_eq!(k.with_counter(k.counter()), k);
+                        }
+                        Ksn::Aes(k) => {
+                            proptest::prop_assert_eq!(k.with_counter(counter).counter(), counter);
+                            proptest::prop_assert_eq!(k.with_counter(counter).initial_key_id(), k.initial_key_id());
+                        }
+                    }
+                }
+                Err(e) => {
+                    proptest::prop_assert!(bytes.len() != 10 && bytes.len() != 12);
+                    proptest::prop_assert_eq!(e, Error::Dukpt(DukptError::InvalidKsnLength { length: bytes.len() }));
+                }
+            }
+        }
+
+        /// Host derivation from the BDK equals derivation from the IPEK / IK
+        /// for any KSN.
+        #[test]
+        fn bdk_and_initial_key_paths_agree(id in proptest::array::uniform8(proptest::num::u8::ANY), counter in 1u32..) {
+            let attrs = KeyAttributes::new(KeyUsage::Bdk, ModeOfUse::Derive);
+            let aes_bdk = Key::new(Algorithm::Aes128, &[0x3C; 16], attrs).unwrap();
+            let ksn = AesKsn::new(id, counter);
+            let ik = aes::derive_initial_key(&aes_bdk, &id).unwrap();
+            let a = aes::derive_transaction_key_from_bdk(&aes_bdk, &ksn).unwrap();
+            let b = aes::derive_transaction_key(&ik, &ksn).unwrap();
+            proptest::prop_assert_eq!(a.dangerous_expose_secret(), b.dangerous_expose_secret());
+
+            let tdes_bdk = Key::new(Algorithm::Tdes2, &[0x3C; 16], attrs).unwrap();
+            let [a0, a1, a2, a3, a4, a5, a6, a7] = id;
+            let tksn = TdesKsn::from_array([a0, a1, a2, a3, a4, a5, a6, a7, 0, 0]).with_counter(counter.max(1) & 0x1F_FFFF);
+            if tksn.counter() != 0 {
+                let ipek = tdes::derive_ipek(&tdes_bdk, &tksn).unwrap();
+                let a = tdes::derive_transaction_key_from_bdk(&tdes_bdk, &tksn).unwrap();
+                let b = tdes::derive_transaction_key(&ipek, &tksn).unwrap();
+                proptest::prop_assert_eq!(a.dangerous_expose_secret(), b.dangerous_expose_secret());
+            }
+        }
+    }
+
+    #[test]
     fn host_is_mirror_of_originator() {
         for u in WorkingKeyUsage::ALL {
             let o = u.attributes(Holder::Originator, KeyUsage::MacCmac);
