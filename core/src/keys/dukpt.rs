@@ -16,7 +16,7 @@
 //!   so a key captured later cannot decrypt earlier transactions;
 //! - the **host** holds the BDK and derives the transaction key of any KSN it
 //!   receives ([`tdes::derive_transaction_key_from_bdk`],
-//!   [`aes::derive_transaction_key_from_bdk`], or the one-call [`derive`]).
+//!   [`aes::derive_transaction_key_from_bdk`], or the one-call [`derive()`]).
 //!
 //! # Modes of use: the host is the mirror image
 //! A derived working key carries the TR-31 usage and the mode of use of the
@@ -42,7 +42,7 @@
 //! counters an originator never uses (e.g. `0x0001FFFF`, 17 one-bits). The
 //! host derivations here therefore accept every non-zero counter; counter
 //! zero (the initial key itself) is refused with
-//! [`DukptError::InvalidCounter`](crate::error::DukptError::InvalidCounter).
+//! [`DukptError::InvalidCounter`].
 //! A host that wants to refuse KSNs no genuine originator can produce calls
 //! [`TdesKsn::check_originator_counter`] / [`AesKsn::check_originator_counter`].
 //!

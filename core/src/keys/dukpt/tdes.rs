@@ -65,7 +65,8 @@ const KEY_MASK: [u8; 16] = [
     0xC0, 0xC0, 0xC0, 0xC0, 0, 0, 0, 0, 0xC0, 0xC0, 0xC0, 0xC0, 0, 0, 0, 0,
 ];
 
-/// X9.24-1:2009 §A.4 / Table A-? variant constants.
+/// Variant masks of X9.24-1:2009 §A.4 (PIN, MAC request / response, data
+/// request / response): `FF` in byte `n` of each half.
 const PIN_VARIANT: [u8; 16] = variant(7);
 const MAC_REQUEST_VARIANT: [u8; 16] = variant(6);
 const MAC_RESPONSE_VARIANT: [u8; 16] = variant(4);
