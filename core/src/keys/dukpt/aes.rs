@@ -705,10 +705,16 @@ mod tests {
             &mut Ram(None),
         )
         .unwrap();
-        let h = at_counter(1);
-        assert_eq!(o.registers.in_use(), h.registers.in_use());
-        for b in 0..32 {
-            assert_eq!(o.registers.get(b), h.registers.get(b));
+        let mut o = o;
+        let mut store = Ram(None);
+        for _ in 0..300 {
+            let h = at_counter(o.ksn().counter());
+            assert_eq!(o.registers.in_use(), h.registers.in_use());
+            for b in 0..32 {
+                assert_eq!(o.registers.get(b), h.registers.get(b));
+            }
+            o.next_transaction(&device_key(), &mut rand::rngs::OsRng, &mut store)
+                .unwrap();
         }
     }
 
