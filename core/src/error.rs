@@ -379,8 +379,12 @@ pub enum DukptError {
     CounterExhausted,
     /// The requested working-key type is stronger than the derivation key.
     KeyTypeTooStrong,
-    /// The persisted state blob is malformed.
+    /// The persisted state blob is malformed (truncated, unknown version,
+    /// inconsistent registers).
     InvalidState,
+    /// The working-key usage does not exist in this DUKPT flavour (e.g. a
+    /// key-encryption key from TDES DUKPT).
+    UnsupportedUsage,
 }
 
 /// Signature, transaction record, envelope and journal errors.
@@ -439,6 +443,7 @@ impl Error {
             Self::Key(KeyError::NotExportable) => ErrorKind::KeyUsage,
             Self::Key(_) => ErrorKind::InvalidKey,
             Self::Dukpt(DukptError::CounterExhausted) => ErrorKind::CounterExhausted,
+            Self::Dukpt(DukptError::UnsupportedUsage) => ErrorKind::Unsupported,
             Self::Dukpt(DukptError::KeyTypeTooStrong) => ErrorKind::Unsupported,
             Self::Dukpt(DukptError::InvalidKsnLength { .. }) => ErrorKind::InvalidArgument,
             Self::Dukpt(_) => ErrorKind::Malformed,
@@ -649,6 +654,9 @@ impl fmt::Display for DukptError {
                 f.write_str("working key type is stronger than the derivation key")
             }
             Self::InvalidState => f.write_str("invalid originator state"),
+            Self::UnsupportedUsage => {
+                f.write_str("working-key usage not defined for this DUKPT variant")
+            }
         }
     }
 }

@@ -1,0 +1,321 @@
+//! Crash-safe persistence of originator state: future-key / intermediate
+//! derivation key registers and the counter, sealed with AES-GCM
+//! (NIST SP 800-38D) under a device key.
+//!
+//! Blob layout (all lengths fixed per DUKPT flavour):
+//! ```text
+//! "PCDK" | version (1) | flavour (1: TDES, 2: AES) | 00 00 | nonce (12) | ciphertext | tag (16)
+//! ```
+//! The 8-byte header is the GCM additional data; the nonce comes from the
+//! caller's `CryptoRngCore`.
+//!
+//! # Example
+//! ```
+//! use paycore::keys::dukpt::{StateStore, TDES_STATE_LEN};
+//!
+//! /// A store that keeps the latest blob in RAM (a real one writes flash
+//! /// atomically and returns only once the write is durable).
+//! struct Ram(Vec<u8>);
+//! impl StateStore for Ram {
+//!     fn persist(&mut self, blob: &[u8]) -> Result<(), paycore::Error> {
+//!         self.0 = blob.to_vec();
+//!         Ok(())
+//!     }
+//! }
+//! assert_eq!(TDES_STATE_LEN, 386);
+//! ```
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
+use core::fmt;
+
+use rand_core::CryptoRngCore;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::aead::{NONCE_LEN, TAG_LEN, open_raw, seal_raw};
+use crate::error::{DukptError, Error};
+use crate::keys::{Key, KeyUsage, Operation};
+
+/// Where an originator writes its state before releasing a key.
+///
+/// Contract: `persist` returns `Ok(())` only once `blob` is durably stored
+/// (it replaces the previous blob atomically). The originator calls it with
+/// the state *after* the counter it is about to use has been consumed and
+/// its key erased, and releases the transaction key only if `persist`
+/// succeeded. Hence:
+/// - persist fails → no key is released; the in-memory originator has
+///   still moved past the counter, and the old blob on storage never
+///   released it, so neither a retry nor a restart reuses a released counter;
+/// - crash after persist, before use → restart from the new blob, which
+///   is past the counter: the counter is skipped, never reused.
+///
+/// A storage that can be rolled back to an *older* blob after a key was
+/// released defeats any software scheme; protect it (monotonic counter,
+/// tamper-responsive memory) as X9.24 requires of a tamper-resistant device.
+pub trait StateStore {
+    /// Durably stores `blob`, replacing the previous state.
+    ///
+    /// # Errors
+    /// Any error: the originator then withholds the transaction key.
+    fn persist(&mut self, blob: &[u8]) -> Result<(), Error>;
+}
+
+const MAGIC: [u8; 4] = *b"PCDK";
+const VERSION: u8 = 1;
+pub(crate) const HEADER_LEN: usize = 8;
+/// Bytes a blob adds around the plaintext state.
+pub(crate) const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TAG_LEN;
+
+/// TDES plaintext: KSN (10) | register bitmap (4) | 21 × 16 key bytes.
+pub(crate) const TDES_PLAIN_LEN: usize = 10 + 4 + 21 * 16;
+/// AES plaintext: KSN (12) | key type (1) | register bitmap (4) | 32 × 32 key bytes.
+pub(crate) const AES_PLAIN_LEN: usize = 12 + 1 + 4 + 32 * 32;
+/// Length of a sealed TDES originator state blob.
+pub const TDES_STATE_LEN: usize = OVERHEAD + TDES_PLAIN_LEN;
+/// Length of a sealed AES originator state blob.
+pub const AES_STATE_LEN: usize = OVERHEAD + AES_PLAIN_LEN;
+
+/// Which originator a blob belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavour {
+    Tdes = 1,
+    Aes = 2,
+}
+
+const DEVICE_KEY_USAGES: &[KeyUsage] = &[KeyUsage::DataEncryption, KeyUsage::KeyEncryption];
+
+fn header(flavour: Flavour) -> [u8; HEADER_LEN] {
+    let [a, b, c, d] = MAGIC;
+    [a, b, c, d, VERSION, flavour as u8, 0, 0]
+}
+
+/// Seals `plain` (wiped afterwards) into `out`, which must be exactly
+/// `OVERHEAD + plain.len()` bytes.
+pub(crate) fn seal(
+    device_key: &Key,
+    rng: &mut impl CryptoRngCore,
+    flavour: Flavour,
+    plain: &mut [u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    device_key.require(DEVICE_KEY_USAGES, Operation::Encrypt)?;
+    let hdr = header(flavour);
+    let mut nonce = [0u8; NONCE_LEN];
+    rng.fill_bytes(&mut nonce);
+    let provided = out.len();
+    let (h, rest) = out
+        .split_at_mut_checked(HEADER_LEN)
+        .ok_or(Error::buffer_too_small(OVERHEAD, provided))?;
+    let (n, rest) = rest
+        .split_at_mut_checked(NONCE_LEN)
+        .ok_or(Error::invalid_argument("state buffer"))?;
+    let (body, t) = rest
+        .split_at_mut_checked(plain.len())
+        .ok_or(Error::invalid_argument("state buffer"))?;
+    if t.len() != TAG_LEN {
+        return Err(Error::invalid_argument("state buffer"));
+    }
+    h.copy_from_slice(&hdr);
+    n.copy_from_slice(&nonce);
+    body.copy_from_slice(plain);
+    plain.zeroize();
+    let tag = seal_raw(
+        device_key.algorithm(),
+        device_key.material(),
+        &nonce,
+        &hdr,
+        body,
+    )?;
+    t.copy_from_slice(&tag);
+    Ok(())
+}
+
+/// Opens `blob` into `plain` (exactly the plaintext length of `flavour`).
+pub(crate) fn open(
+    device_key: &Key,
+    flavour: Flavour,
+    blob: &[u8],
+    plain: &mut [u8],
+) -> Result<(), Error> {
+    device_key.require(DEVICE_KEY_USAGES, Operation::Decrypt)?;
+    let invalid = || Error::Dukpt(DukptError::InvalidState);
+    if blob.len() != OVERHEAD + plain.len() {
+        return Err(invalid());
+    }
+    let (h, rest) = blob.split_at_checked(HEADER_LEN).ok_or_else(invalid)?;
+    let (n, rest) = rest.split_at_checked(NONCE_LEN).ok_or_else(invalid)?;
+    let (body, t) = rest.split_at_checked(plain.len()).ok_or_else(invalid)?;
+    let hdr = header(flavour);
+    if h != hdr {
+        return Err(invalid());
+    }
+    let nonce: [u8; NONCE_LEN] = n.try_into().map_err(|_| invalid())?;
+    let tag: [u8; TAG_LEN] = t.try_into().map_err(|_| invalid())?;
+    plain.copy_from_slice(body);
+    open_raw(
+        device_key.algorithm(),
+        device_key.material(),
+        &nonce,
+        &hdr,
+        plain,
+        &tag,
+    )
+}
+
+/// `N` key registers of `L` bytes with an in-use bitmap. Secret: zeroized
+/// on drop, redacted `Debug`, no `Clone`.
+pub(crate) struct Registers<const N: usize, const L: usize> {
+    keys: [[u8; L]; N],
+    in_use: u32,
+}
+
+impl<const N: usize, const L: usize> Registers<N, L> {
+    pub(crate) const fn new() -> Self {
+        Self {
+            keys: [[0; L]; N],
+            in_use: 0,
+        }
+    }
+
+    pub(crate) const fn in_use(&self) -> u32 {
+        self.in_use
+    }
+
+    pub(crate) fn get(&self, index: u32) -> Option<&[u8; L]> {
+        if self.in_use & (1u32.checked_shl(index)?) == 0 {
+            return None;
+        }
+        self.keys.get(usize::try_from(index).ok()?)
+    }
+
+    pub(crate) fn set(&mut self, index: u32, key: &[u8; L]) -> Result<(), Error> {
+        let slot = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.keys.get_mut(i))
+            .ok_or(Error::Dukpt(DukptError::InvalidState))?;
+        slot.copy_from_slice(key);
+        self.in_use |= 1 << index;
+        Ok(())
+    }
+
+    pub(crate) fn erase(&mut self, index: u32) {
+        if let Some(slot) = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.keys.get_mut(i))
+        {
+            slot.zeroize();
+        }
+        self.in_use &= !(1u32.checked_shl(index).unwrap_or(0));
+    }
+
+    pub(crate) fn erase_all(&mut self) {
+        self.keys.zeroize();
+        self.in_use = 0;
+    }
+
+    /// Writes bitmap (4, big-endian) then every register into `out`.
+    pub(crate) fn write(&self, out: &mut [u8]) -> Result<(), Error> {
+        let bad = || Error::invalid_argument("state buffer");
+        let (bitmap, mut rest) = out.split_at_mut_checked(4).ok_or_else(bad)?;
+        bitmap.copy_from_slice(&self.in_use.to_be_bytes());
+        for key in &self.keys {
+            let (slot, tail) = rest.split_at_mut_checked(L).ok_or_else(bad)?;
+            slot.copy_from_slice(key);
+            rest = tail;
+        }
+        if rest.is_empty() { Ok(()) } else { Err(bad()) }
+    }
+
+    /// Reads what [`Registers::write`] wrote.
+    pub(crate) fn read(input: &[u8]) -> Result<Self, Error> {
+        let bad = || Error::Dukpt(DukptError::InvalidState);
+        let (bitmap, mut rest) = input.split_at_checked(4).ok_or_else(bad)?;
+        let mut out = Self::new();
+        out.in_use = u32::from_be_bytes(bitmap.try_into().map_err(|_| bad())?);
+        if N < 32 && out.in_use >> N != 0 {
+            return Err(bad());
+        }
+        for key in &mut out.keys {
+            let (slot, tail) = rest.split_at_checked(L).ok_or_else(bad)?;
+            key.copy_from_slice(slot);
+            rest = tail;
+        }
+        if rest.is_empty() { Ok(out) } else { Err(bad()) }
+    }
+}
+
+impl<const N: usize, const L: usize> Drop for Registers<N, L> {
+    fn drop(&mut self) {
+        self.keys.zeroize();
+    }
+}
+
+impl<const N: usize, const L: usize> ZeroizeOnDrop for Registers<N, L> {}
+
+impl<const N: usize, const L: usize> fmt::Debug for Registers<N, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Registers { .. }")
+    }
+}
+
+/// Finds the counter an originator uses next: starting at `counter`, skip
+/// forward past counters whose register is empty (X9.24-3-2017 B.6.3
+/// "Generate Working Keys", X9.24-1:2009 A.2 "Request PIN Entry 1").
+/// Returns the counter and its register index, or `CounterExhausted`.
+pub(crate) fn current_counter(
+    mut counter: u32,
+    in_use: u32,
+    counter_bits: u32,
+) -> Result<(u32, u32), Error> {
+    loop {
+        if counter == 0 || u64::from(counter) >> counter_bits != 0 {
+            return Err(DukptError::CounterExhausted.into());
+        }
+        let index = counter.trailing_zeros();
+        if in_use & (1 << index) != 0 {
+            return Ok((counter, index));
+        }
+        counter = advance(counter, index, false, counter_bits);
+    }
+}
+
+/// The counter after `counter` (register `index`): `counter + 1` if the
+/// counter may still spawn future keys, else `counter + 2^index`, which
+/// skips counters with too many one-bits. Zero means exhausted.
+pub(crate) fn advance(counter: u32, index: u32, spawned: bool, counter_bits: u32) -> u32 {
+    let step = if spawned { 1 } else { 1u64 << index };
+    let next = u64::from(counter) + step;
+    if next >> counter_bits != 0 {
+        0
+    } else {
+        u32::try_from(next).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registers_debug_is_redacted() {
+        let mut r = Registers::<21, 16>::new();
+        r.set(3, &[7; 16]).unwrap();
+        assert_eq!(format!("{r:?}"), "Registers { .. }");
+        assert_eq!(r.get(3), Some(&[7; 16]));
+        r.erase(3);
+        assert_eq!(r.get(3), None);
+        assert!(r.set(21, &[1; 16]).is_err());
+    }
+
+    #[test]
+    fn skipping_and_exhaustion() {
+        // 21-bit counter, register 0 empty: 0x000003 skips to 0x000004.
+        assert_eq!(current_counter(3, 0b100, 21), Ok((4, 2)));
+        assert_eq!(
+            current_counter(0x10_0000, 0, 21),
+            Err(Error::Dukpt(DukptError::CounterExhausted))
+        );
+        assert_eq!(advance(0x1F_F800, 11, false, 21), 0);
+        assert_eq!(advance(0xFFFF_0000, 16, false, 32), 0);
+        assert_eq!(advance(0xFFFE_0000, 17, true, 32), 0xFFFE_0001);
+    }
+}
