@@ -1,4 +1,6 @@
 //! Runs the `paycore` binary for every subcommand, good and bad input.
+// Test helpers outside #[test] fns: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
 use serde_json::Value;

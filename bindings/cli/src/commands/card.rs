@@ -48,7 +48,9 @@ fn pan_fields(map: &mut Map<String, Value>, pan: &Pan) {
 fn card_fields(map: &mut Map<String, Value>, expiry: Option<Expiry>, code: Option<ServiceCode>) {
     map.insert(
         "expiry".into(),
-        expiry.map_or(Value::Null, |e| json!(format!("{:02}{:02}", e.year, e.month))),
+        expiry.map_or(Value::Null, |e| {
+            json!(format!("{:02}{:02}", e.year, e.month))
+        }),
     );
     match code {
         Some(code) => {
@@ -121,7 +123,9 @@ fn masked_value(tag: Tag, value: &[u8]) -> String {
     let masked_pan = if tag == Tag::PAN {
         Pan::from_bcd(value).ok().map(|p| p.to_string())
     } else if tag == Tag::TRACK2_EQUIVALENT_DATA {
-        Track2::from_tag57(value).ok().map(|t| format!("{}D****", t.pan()))
+        Track2::from_tag57(value)
+            .ok()
+            .map(|t| format!("{}D****", t.pan()))
     } else {
         None
     };
