@@ -284,6 +284,9 @@ pub(crate) struct MacArgs {
     /// ISO 9797-1 padding method (retail, iso9797-1-alg1).
     #[arg(long, value_enum, default_value = "1")]
     pub(crate) padding: MacPadding,
+    /// Block cipher for cmac (default aes) and iso9797-1-alg1 (default tdes).
+    #[arg(long, value_enum)]
+    pub(crate) cipher: Option<KcvAlgorithm>,
 }
 
 #[derive(Debug, Subcommand)]

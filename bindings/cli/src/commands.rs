@@ -18,6 +18,8 @@ pub(crate) fn run(command: Command) -> Result<Output, CliError> {
         Command::Tlv(cmd) => card::tlv(cmd),
         Command::Qr(cmd) => card::qr(cmd),
         Command::Kcv(args) => keys::kcv(&args),
+        Command::Dukpt(cmd) => keys::dukpt(cmd),
+        Command::Tr31(cmd) => keys::tr31(cmd),
         Command::Pinblock(cmd) => pin::run(cmd),
         Command::Mac(args) => mac::mac(&args),
         Command::Sign(cmd) => mac::sign(cmd),

@@ -183,3 +183,359 @@ fn pinblock_errors() {
     ]);
     assert_eq!(v["pin"], "987654");
 }
+
+fn vectors(text: &str, list: &str) -> Vec<Value> {
+    let file: Value = serde_json::from_str(text).unwrap();
+    let list = if list.is_empty() {
+        file
+    } else {
+        file[list].clone()
+    };
+    list.as_array().unwrap().clone()
+}
+
+/// tests/vectors/track.json (sources cited there): every accepted track 1,
+/// track 2 and tag 57 vector through the binary; the PAN comes out masked.
+#[test]
+fn track_vectors() {
+    let mut ran = 0;
+    for v in vectors(include_str!("../../../tests/vectors/track.json"), "") {
+        let id = v["id"].as_str().unwrap();
+        let (i, e) = (&v["inputs"], &v["expected"]);
+        let data = i["data"].as_str().unwrap_or_default();
+        let out = match i["kind"].as_str().unwrap() {
+            "track2" if e.get("error").is_none() && e.get("pan").is_some() => {
+                json_ok(&["track2", "parse", data])
+            }
+            "tag57" if e.get("pan").is_some() => json_ok(&["track2", "parse", "--tag57", data]),
+            "track1" if e.get("pan").is_some() => json_ok(&["track1", "parse", data]),
+            _ => continue,
+        };
+        let pan = e["pan"].as_str().unwrap();
+        let masked = format!(
+            "{}{}{}",
+            &pan[..6],
+            "*".repeat(pan.len() - 10),
+            &pan[pan.len() - 4..]
+        );
+        assert_eq!(out["pan"], masked, "{id}");
+        if let Some(expiry) = e["expiry"].as_str() {
+            assert_eq!(out["expiry"], expiry, "{id}");
+        }
+        if let Some(code) = e["service_code"].as_str() {
+            assert_eq!(out["service_code"], code, "{id}");
+        }
+        if let Some(d) = e["discretionary"].as_str() {
+            assert_eq!(out["discretionary"], d, "{id}");
+        }
+        assert!(!out.to_string().contains(pan), "{id}: clear PAN printed");
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} track vectors ran");
+    let e = json_err(&["track2", "parse", ";4111111111111111=25?"]);
+    assert_eq!(e["error"]["kind"], "malformed");
+    json_err(&["track2", "parse", "--tag57", "ZZ"]);
+}
+
+/// tests/vectors/qr.json: strictly valid payloads decode with crc_valid.
+#[test]
+fn qr_vectors() {
+    let mut ran = 0;
+    for v in vectors(include_str!("../../../tests/vectors/qr.json"), "") {
+        let Some(payload) = v["inputs"]["payload"].as_str() else {
+            continue;
+        };
+        if v["expected"]["crc_valid"] != true || v["expected"].get("error").is_some() {
+            continue;
+        }
+        let out = json_ok(&["qr", "decode", payload]);
+        assert_eq!(out["crc_valid"], true, "{}", v["id"]);
+        assert_eq!(out["fields"][0]["id"], "00");
+        ran += 1;
+    }
+    assert!(ran >= 3, "only {ran} QR vectors ran");
+    // A corrupted CRC decodes leniently with crc_valid=false.
+    let good = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104\u{6700}\u{4f73}\u{8fd0}\u{8f93}0202\u{5317}\u{4eac}540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
+    let bad = good.replace("6304A13A", "6304A13B");
+    assert_eq!(json_ok(&["qr", "decode", &bad])["crc_valid"], false);
+    json_err(&["qr", "decode", "0002"]);
+}
+
+/// tests/vectors/tlv.json: every parse vector decodes to the published tree
+/// (tags and structure); sensitive values are masked unless --reveal.
+#[test]
+fn tlv_vectors() {
+    fn same_shape(got: &Value, want: &Value, reveal: bool) {
+        let got = got.as_array().unwrap();
+        let want = want.as_array().unwrap();
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!(g["tag"], w["tag"]);
+            if let Some(children) = w.get("children") {
+                same_shape(&g["children"], children, reveal);
+            } else if reveal {
+                assert_eq!(g["value"], w["value"]);
+            }
+        }
+    }
+    let mut ran = 0;
+    for v in vectors(include_str!("../../../tests/vectors/tlv.json"), "parse") {
+        let hex = v["inputs"]["hex"].as_str().unwrap();
+        let Some(tree) = v["expected"].get("tree") else {
+            continue;
+        };
+        same_shape(&json_ok(&["tlv", "decode", hex])["tlvs"], tree, false);
+        same_shape(
+            &json_ok(&["tlv", "decode", "--reveal", hex])["tlvs"],
+            tree,
+            true,
+        );
+        ran += 1;
+    }
+    assert!(ran >= 5, "only {ran} TLV vectors ran");
+    // 5A (PAN) is masked by default and named.
+    let out = json_ok(&["tlv", "decode", "5A08411111111111111F"]);
+    assert_eq!(out["tlvs"][0]["value"], "411111*****1111");
+    assert_eq!(
+        out["tlvs"][0]["name"],
+        "Application Primary Account Number (PAN)"
+    );
+    for v in vectors(include_str!("../../../tests/vectors/tlv.json"), "reject") {
+        if let Some(hex) = v["inputs"]["hex"].as_str() {
+            json_err(&["tlv", "decode", hex]);
+        }
+    }
+}
+
+/// X9.24-1:2009 Annex A.4.2 and X9.24-3-2017 vectors: the PIN key for
+/// every published KSN through `dukpt derive`.
+#[test]
+fn dukpt_vectors() {
+    let tdes: Value = serde_json::from_str(include_str!(
+        "../../../tests/vectors/dukpt_tdes_x9_24_1_annex_a4_2.json"
+    ))
+    .unwrap();
+    let bdk = tdes["common"]["bdk"].as_str().unwrap();
+    let mut ran = 0;
+    for v in tdes["vectors"].as_array().unwrap() {
+        let (Some(ksn), Some(pin_key)) = (v["ksn"].as_str(), v["pin_key"].as_str()) else {
+            continue;
+        };
+        let out = json_ok(&["dukpt", "derive", "--bdk", bdk, "--ksn", ksn]);
+        assert_eq!(out["key"], pin_key, "{ksn}");
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} TDES vectors ran");
+    let e = json_err(&["dukpt", "derive", "--bdk", bdk, "--ksn", "FFFF98765432"]);
+    assert_eq!(e["error"]["kind"], "invalid_argument");
+    let e = json_err(&[
+        "dukpt",
+        "derive",
+        "--bdk",
+        bdk,
+        "--ksn",
+        "FFFF9876543210E00001",
+        "--usage",
+        "bogus",
+    ]);
+    assert_eq!(e["error"]["kind"], "invalid_argument");
+    let e = json_err(&[
+        "dukpt",
+        "derive",
+        "--bdk",
+        bdk,
+        "--ksn",
+        "FFFF9876543210E00001",
+        "--key-type",
+        "aes256",
+    ]);
+    assert_eq!(e["error"]["kind"], "unsupported");
+}
+
+/// tests/vectors/tr31.json: every unwrap vector with an exportable key, the
+/// published wrap (random padding: unwrap the result instead), rejections.
+#[test]
+fn tr31_vectors() {
+    let file = include_str!("../../../tests/vectors/tr31.json");
+    let mut ran = 0;
+    for v in vectors(file, "unwrap") {
+        let (i, e) = (&v["inputs"], &v["expected"]);
+        let out = json_ok(&[
+            "tr31",
+            "unwrap",
+            "--kbpk",
+            i["kbpk"].as_str().unwrap(),
+            "--block",
+            i["block"].as_str().unwrap(),
+        ]);
+        for field in [
+            "version",
+            "key_usage",
+            "algorithm",
+            "mode_of_use",
+            "key_version",
+            "exportability",
+        ] {
+            assert_eq!(out[field], e[field], "{} {field}", v["id"]);
+        }
+        if e["exportability"] != "N" {
+            assert_eq!(out["key"], e["key"], "{}", v["id"]);
+        } else {
+            assert!(out["key"].is_null());
+        }
+        if e["kcv_method"] == "legacy" && e["kcv"].as_str().is_some_and(|k| k.len() == 6) {
+            assert_eq!(out["kcv"], e["kcv"], "{}", v["id"]);
+        }
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} unwrap vectors ran");
+    for v in vectors(file, "wrap") {
+        let i = &v["inputs"];
+        let header = format!(
+            "{}0000{}{}{}{}{}0000",
+            i["version"].as_str().unwrap(),
+            i["key_usage"].as_str().unwrap(),
+            i["algorithm"].as_str().unwrap(),
+            i["mode_of_use"].as_str().unwrap(),
+            i["key_version"].as_str().unwrap(),
+            i["exportability"].as_str().unwrap()
+        );
+        let kbpk = i["kbpk"].as_str().unwrap();
+        let block = json_ok(&[
+            "tr31",
+            "wrap",
+            "--kbpk",
+            kbpk,
+            "--key",
+            i["key"].as_str().unwrap(),
+            "--header",
+            &header,
+        ]);
+        let block = block["block"].as_str().unwrap();
+        assert_eq!(block.len(), v["expected"]["block"].as_str().unwrap().len());
+        let out = json_ok(&["tr31", "unwrap", "--kbpk", kbpk, "--block", block]);
+        assert_eq!(out["key"], i["key"]);
+    }
+    for v in vectors(file, "reject") {
+        let i = &v["inputs"];
+        json_err(&[
+            "tr31",
+            "unwrap",
+            "--kbpk",
+            i["kbpk"].as_str().unwrap(),
+            "--block",
+            i["block"].as_str().unwrap(),
+        ]);
+    }
+}
+
+/// tests/vectors/mac.json: retail MAC, ISO 9797-1 alg 1, AES/TDES CMAC and
+/// HMAC-SHA256 (16/24/32-byte keys) through `paycore mac`.
+#[test]
+fn mac_vectors() {
+    let mut ran = 0;
+    for v in vectors(include_str!("../../../tests/vectors/mac.json"), "vectors") {
+        let (i, e) = (&v["inputs"], &v["expected"]);
+        let key = i["key"].as_str().unwrap();
+        let data = i["message"].as_str().unwrap();
+        let padding = i["padding"].as_u64().unwrap_or(1).to_string();
+        let mut args = vec!["mac", "--key", key, "--data", data, "--padding", &padding];
+        match v["kind"].as_str().unwrap() {
+            "aes_cmac" => args.extend(["--algorithm", "cmac"]),
+            "tdes_cmac" => args.extend(["--algorithm", "cmac", "--cipher", "tdes"]),
+            "retail_mac" => args.extend(["--algorithm", "retail"]),
+            "iso9797_alg1" if key.len() != 16 => args.extend(["--algorithm", "iso9797-1-alg1"]),
+            "hmac_sha256" if matches!(key.len(), 32 | 48 | 64) => {
+                args.extend(["--algorithm", "hmac-sha256"])
+            }
+            _ => continue,
+        }
+        let out = json_ok(&args);
+        let want = e["mac"].as_str().unwrap();
+        let got = out["mac"].as_str().unwrap();
+        assert!(got.starts_with(want), "{}: {got} vs {want}", v["id"]);
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} MAC vectors ran");
+    let e = json_err(&[
+        "mac",
+        "--algorithm",
+        "retail",
+        "--key",
+        "0123456789ABCDEF",
+        "--data",
+        "00",
+    ]);
+    assert_eq!(e["error"]["kind"], "invalid_key");
+}
+
+/// keygen -> sign -> verify, tamper rejected; RFC 6979 A.2.5 public key.
+#[test]
+fn sign_round_trip() {
+    let keys = json_ok(&["sign", "keygen"]);
+    let private = keys["private_key"].as_str().unwrap();
+    let public = keys["public_key"].as_str().unwrap();
+    assert_eq!(public.len(), 130);
+    let record = "0102030405";
+    let sig = json_ok(&["sign", "sign", "--key", private, "--record", record]);
+    let raw = sig["signature"].as_str().unwrap();
+    let der = sig["signature_der"].as_str().unwrap();
+    assert_eq!(
+        json_ok(&[
+            "sign",
+            "verify",
+            "--public-key",
+            public,
+            "--record",
+            record,
+            "--signature",
+            raw
+        ])["valid"],
+        true
+    );
+    assert_eq!(
+        json_ok(&[
+            "sign",
+            "verify",
+            "--public-key",
+            public,
+            "--record",
+            record,
+            "--signature",
+            der
+        ])["valid"],
+        true
+    );
+    let e = json_err(&[
+        "sign",
+        "verify",
+        "--public-key",
+        public,
+        "--record",
+        "0102030406",
+        "--signature",
+        raw,
+    ]);
+    assert_eq!(e["error"]["kind"], "verification_failed");
+    // RFC 6979 A.2.5: private key C9AFA9D8... has public Ux = 60FED4BA...
+    let rfc = json_ok(&[
+        "sign",
+        "sign",
+        "--key",
+        "C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721",
+        "--record",
+        "73616D706C65",
+    ]);
+    assert!(
+        rfc["public_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("0460FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB6")
+    );
+    assert!(
+        rfc["signature"]
+            .as_str()
+            .unwrap()
+            .starts_with("EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716")
+    );
+}

@@ -1,10 +1,13 @@
 //! `paycore kcv`, `paycore dukpt`, `paycore tr31`.
 
+use paycore::keys::dukpt::{self, WorkingKeyType, WorkingKeyUsage};
 use paycore::keys::kcv::{Kcv, KcvMethod};
+use paycore::keys::tr31;
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
-use serde_json::{Map, json};
+use rand::rngs::OsRng;
+use serde_json::{Map, Value, json};
 
-use crate::cli::{KcvAlgorithm, KcvArgs, KcvMethodArg};
+use crate::cli::{DukptCommand, KcvAlgorithm, KcvArgs, KcvMethodArg, Tr31Command};
 use crate::output::{CliError, Output, hex_upper, parse_hex};
 
 /// Attributes for a key typed at the shell only to compute its check value.
@@ -45,4 +48,138 @@ pub(crate) fn kcv(args: &KcvArgs) -> Result<Output, CliError> {
         }),
     );
     Ok(Output::table(map))
+}
+
+/// `paycore dukpt derive`: host-side working key from BDK and KSN.
+pub(crate) fn dukpt(cmd: DukptCommand) -> Result<Output, CliError> {
+    let DukptCommand::Derive {
+        bdk,
+        ksn,
+        usage,
+        key_type,
+    } = cmd;
+    let material = parse_hex("bdk", &bdk)?;
+    let ksn = parse_hex("ksn", &ksn)?;
+    // The KSN length picks the flavour: 12 bytes AES (X9.24-3), 10 TDES (X9.24-1).
+    let aes = ksn.len() == 12;
+    let bdk = Key::new(
+        Algorithm::from_len(aes, material.len())?,
+        &material,
+        KeyAttributes::new(KeyUsage::Bdk, ModeOfUse::Derive),
+    )?;
+    let usage = WorkingKeyUsage::from_name(&usage)?;
+    let key_type = match key_type {
+        Some(name) => WorkingKeyType::from_name(&name)?,
+        None => WorkingKeyType::from_algorithm(bdk.algorithm()),
+    };
+    let key = dukpt::derive(&bdk, &ksn, usage, key_type)?;
+    let kcv_method = if key.algorithm().is_aes() {
+        KcvMethod::Cmac
+    } else {
+        KcvMethod::Legacy
+    };
+    let kcv = Kcv::compute(
+        &key,
+        kcv_method,
+        if key.algorithm().is_aes() { 5 } else { 3 },
+    )?;
+    let mut map = Map::new();
+    // EXPOSE: deriving and showing the key is this command's purpose.
+    map.insert(
+        "key".into(),
+        json!(hex_upper(key.dangerous_expose_secret()?)),
+    );
+    map.insert("kcv".into(), json!(hex_upper(kcv.as_bytes())));
+    map.insert("flavour".into(), json!(if aes { "aes" } else { "tdes" }));
+    map.insert("usage".into(), json!(usage.name()));
+    map.insert("key_type".into(), json!(key_type.name()));
+    map.insert("algorithm".into(), json!(algorithm_name(key.algorithm())));
+    map.insert("key_usage".into(), json!(code2(key.usage().code())));
+    map.insert(
+        "mode_of_use".into(),
+        json!(char::from(key.mode_of_use().code()).to_string()),
+    );
+    Ok(Output::table(map))
+}
+
+/// `paycore tr31 unwrap|wrap`.
+pub(crate) fn tr31(cmd: Tr31Command) -> Result<Output, CliError> {
+    let mut map = Map::new();
+    match cmd {
+        Tr31Command::Unwrap { kbpk, block } => {
+            let kbpk = kbpk_key(&kbpk, &block)?;
+            let unwrapped = tr31::unwrap(&kbpk, block.trim())?;
+            let header = unwrapped.header();
+            let key = unwrapped.key();
+            map.insert(
+                "version".into(),
+                json!(char::from(header.version().code()).to_string()),
+            );
+            map.insert("key_usage".into(), json!(code2(header.key_usage().code())));
+            map.insert(
+                "algorithm".into(),
+                json!(char::from(header.algorithm().code()).to_string()),
+            );
+            map.insert(
+                "mode_of_use".into(),
+                json!(char::from(header.mode_of_use().code()).to_string()),
+            );
+            map.insert(
+                "key_version".into(),
+                json!(code2(header.key_version().code())),
+            );
+            map.insert(
+                "exportability".into(),
+                json!(char::from(header.exportability().code()).to_string()),
+            );
+            let blocks: Vec<Value> = header
+                .optional_blocks()
+                .map(|b| json!({"id": b.id().as_str(), "data": b.data()}))
+                .collect();
+            map.insert("optional_blocks".into(), Value::Array(blocks));
+            // A block marked non-exportable (N) keeps its key inside: the KCV
+            // identifies it, the key itself is not printed.
+            map.insert(
+                "key".into(),
+                key.dangerous_expose_secret()
+                    .map_or(Value::Null, |k| json!(hex_upper(k))),
+            );
+            let (method, len) = if key.algorithm().is_aes() {
+                (KcvMethod::Cmac, 5)
+            } else {
+                (KcvMethod::Legacy, 3)
+            };
+            map.insert(
+                "kcv".into(),
+                json!(hex_upper(Kcv::compute(key, method, len)?.as_bytes())),
+            );
+        }
+        Tr31Command::Wrap { kbpk, key, header } => {
+            let kbpk = kbpk_key(&kbpk, &header)?;
+            let material = parse_hex("key", &key)?;
+            let block = tr31::wrap_template(&kbpk, &material, header.trim(), &mut OsRng)?;
+            map.insert("block".into(), json!(block));
+        }
+    }
+    Ok(Output::table(map))
+}
+
+/// A KBPK typed at the shell. 16 and 24 bytes fit both TDES and AES, so
+/// the key block version decides: `D` is AES, `A`/`B`/`C` are TDES.
+fn kbpk_key(hex_key: &str, block_or_header: &str) -> Result<Key, CliError> {
+    let material = parse_hex("kbpk", hex_key)?;
+    let aes = block_or_header.trim_start().starts_with('D');
+    Ok(Key::new(
+        Algorithm::from_len(aes, material.len())?,
+        &material,
+        KeyAttributes::new(KeyUsage::KeyBlockProtection, ModeOfUse::EncryptDecrypt),
+    )?)
+}
+
+fn code2(code: [u8; 2]) -> String {
+    String::from_utf8_lossy(&code).into_owned()
+}
+
+fn algorithm_name(algorithm: Algorithm) -> String {
+    format!("{algorithm:?}").to_lowercase()
 }

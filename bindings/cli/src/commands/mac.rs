@@ -8,7 +8,7 @@ use paycore::sign::ecdsa::{
 use rand::rngs::OsRng;
 use serde_json::{Map, json};
 
-use crate::cli::{MacAlgorithm as MacArg, MacArgs, MacPadding, SignCommand};
+use crate::cli::{KcvAlgorithm, MacAlgorithm as MacArg, MacArgs, MacPadding, SignCommand};
 use crate::output::{CliError, Output, hex_upper, parse_hex};
 
 pub(crate) fn mac(args: &MacArgs) -> Result<Output, CliError> {
@@ -28,12 +28,12 @@ pub(crate) fn mac(args: &MacArgs) -> Result<Output, CliError> {
         ),
         MacArg::Iso9797Alg1 => (
             MacAlgorithm::Iso9797Alg1 { padding },
-            Algorithm::from_len(false, material.len())?,
+            Algorithm::from_len(args.cipher == Some(KcvAlgorithm::Aes), material.len())?,
             KeyUsage::MacIso9797Alg1,
         ),
         MacArg::Cmac => (
             MacAlgorithm::Cmac,
-            Algorithm::from_len(true, material.len())?,
+            Algorithm::from_len(args.cipher != Some(KcvAlgorithm::Tdes), material.len())?,
             KeyUsage::MacCmac,
         ),
         MacArg::HmacSha256 => (
