@@ -930,6 +930,27 @@ fn journal_tamper_every_byte() {
     }
 }
 
+/// A deleted entry followed by an altered one: both are reported (the gap
+/// is a gap even when the next entry does not verify).
+#[test]
+fn journal_missing_then_altered() {
+    let key = hmac_key(ModeOfUse::GenerateVerify);
+    let v = EntryVerifier::Hmac(&key);
+    let j = journal_of(3, &EntrySigner::Hmac(&key));
+    let e = j.entries();
+    let mut bad = e[2].to_vec();
+    let last = bad.len() - 1;
+    bad[last] ^= 0x01;
+    let got = problems(&[e[0], &bad], &v, Some(2));
+    assert_eq!(
+        got,
+        vec![
+            Problem::Altered { sequence: 2 },
+            Problem::Missing { from: 1, to: 1 }
+        ]
+    );
+}
+
 #[test]
 fn journal_key_usage() {
     let v_only = hmac_key(ModeOfUse::Verify);

@@ -1,6 +1,7 @@
 //! One function per subcommand: parse arguments, call paycore, shape output.
 
 mod card;
+mod demo;
 mod keys;
 mod mac;
 mod pan;
@@ -23,9 +24,6 @@ pub(crate) fn run(command: Command) -> Result<Output, CliError> {
         Command::Pinblock(cmd) => pin::run(cmd),
         Command::Mac(args) => mac::mac(&args),
         Command::Sign(cmd) => mac::sign(cmd),
-        _ => Err(CliError::new(
-            "unsupported",
-            "this subcommand is not available in this build yet",
-        )),
+        Command::Demo => demo::run(),
     }
 }

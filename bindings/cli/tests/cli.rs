@@ -539,3 +539,47 @@ fn sign_round_trip() {
             .starts_with("EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716")
     );
 }
+
+/// The demo runs with no arguments and no files, and every check in it holds.
+#[test]
+fn demo() {
+    let v = json_ok(&["demo"]);
+    assert_eq!(v["ok"], true);
+    let steps = v["steps"].as_array().unwrap();
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    for expected in [
+        "1. Read card (chip)",
+        "4. PIN block",
+        "5. Request MAC",
+        "9. Derive keys (BDK + KSN)",
+        "13. Translate PIN block",
+        "14. Verify journal",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "missing step {expected}: {names:?}"
+        );
+    }
+    let derive = steps
+        .iter()
+        .find(|s| s["step"] == "9. Derive keys (BDK + KSN)")
+        .unwrap();
+    assert_eq!(derive["matches_terminal"], true);
+    let journal = steps
+        .iter()
+        .find(|s| s["step"] == "14. Verify journal")
+        .unwrap();
+    assert_eq!(journal["problems"], 0);
+    // The tamper demonstration names both the deleted and the edited entry.
+    let report = v["tamper_report"].to_string();
+    assert!(
+        report.contains("Missing") && report.contains("Altered"),
+        "{report}"
+    );
+    // No clear PAN anywhere in the output.
+    assert!(!v.to_string().contains("4761739001010010"));
+    let out = paycore().arg("demo").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("Sale completed"));
+    assert!(!text.contains("4761739001010010"));
+}

@@ -478,15 +478,15 @@ pub fn verify_chain(
             .filter(|e| e.sequence == s)
             .find(|e| e.verify(verifier).is_ok());
         if s > cursor {
-            if first_authentic.is_some() {
-                emit(
-                    Problem::Missing {
-                        from: cursor,
-                        to: s - 1,
-                    },
-                    &mut summary,
-                );
-            }
+            // No entry at all claims cursor..s: missing, whether or not the
+            // entry at `s` is itself authentic.
+            emit(
+                Problem::Missing {
+                    from: cursor,
+                    to: s - 1,
+                },
+                &mut summary,
+            );
             previous = None;
         }
         match first_authentic {
