@@ -35,7 +35,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(dol.entries().count(), dol.len());
 
     let mut out = vec![0xA5u8; sum];
-    let written = dol.build(&mut out, |tag| value_for(pool, tag)).expect("fits");
+    let written = dol
+        .build(&mut out, |tag| value_for(pool, tag))
+        .expect("fits");
     assert_eq!(written, sum);
 
     let mut pos = 0;

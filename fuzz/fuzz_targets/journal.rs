@@ -48,7 +48,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         match op & 3 {
             0 => list.push(pick),
             1 => {
-                let Some((&at, tail)) = rest.split_first() else { break };
+                let Some((&at, tail)) = rest.split_first() else {
+                    break;
+                };
                 rest = tail;
                 let mut e = pick;
                 let i = usize::from(at) % e.len();
@@ -56,7 +58,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
                 list.push(e);
             }
             2 => {
-                let Some((&len, tail)) = rest.split_first() else { break };
+                let Some((&len, tail)) = rest.split_first() else {
+                    break;
+                };
                 let (chunk, tail) = tail.split_at(usize::from(len).min(tail.len()));
                 rest = tail;
                 list.push(chunk.to_vec());
@@ -78,5 +82,11 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     );
     assert_eq!(summary.problems, problems);
     let exact = list == *g;
-    assert_eq!(summary.is_intact(), exact, "intact={} for {} entries", summary.is_intact(), list.len());
+    assert_eq!(
+        summary.is_intact(),
+        exact,
+        "intact={} for {} entries",
+        summary.is_intact(),
+        list.len()
+    );
 });

@@ -6,13 +6,18 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use paycore::Error;
 use paycore::error::DukptError;
 use paycore::keys::dukpt::{self, Ksn, WorkingKeyType, WorkingKeyUsage};
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
-use paycore::Error;
 
 fn bdk(algorithm: Algorithm, material: &[u8]) -> Key {
-    Key::new(algorithm, material, KeyAttributes::new(KeyUsage::Bdk, ModeOfUse::Derive)).unwrap()
+    Key::new(
+        algorithm,
+        material,
+        KeyAttributes::new(KeyUsage::Bdk, ModeOfUse::Derive),
+    )
+    .unwrap()
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -24,15 +29,30 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(Ksn::parse(parsed.as_bytes()), Ok(parsed));
         }
         Err(e) => {
-            assert_eq!(e, Error::Dukpt(DukptError::InvalidKsnLength { length: ksn.len() }));
+            assert_eq!(
+                e,
+                Error::Dukpt(DukptError::InvalidKsnLength { length: ksn.len() })
+            );
             return;
         }
     }
     // X9.24-1:2009 A.4 and X9.24-3-2017 supplement test BDKs.
     let bdk = if ksn.len() == 10 {
-        bdk(Algorithm::Tdes2, &[0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10])
+        bdk(
+            Algorithm::Tdes2,
+            &[
+                0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54,
+                0x32, 0x10,
+            ],
+        )
     } else {
-        bdk(Algorithm::Aes128, &[0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1])
+        bdk(
+            Algorithm::Aes128,
+            &[
+                0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1,
+                0xF1, 0xF1,
+            ],
+        )
     };
     let usage = WorkingKeyUsage::ALL[usize::from(selector & 0x0F) % WorkingKeyUsage::ALL.len()];
     let key_type = WorkingKeyType::ALL[usize::from(selector >> 4) % WorkingKeyType::ALL.len()];
@@ -40,13 +60,18 @@ fuzz_target!(|data: &[u8]| {
         Ok(key) => {
             assert_eq!(key.algorithm(), key_type.algorithm());
             let again = dukpt::derive(&bdk, ksn, usage, key_type).unwrap();
-            assert_eq!(key.dangerous_expose_secret(), again.dangerous_expose_secret());
+            assert_eq!(
+                key.dangerous_expose_secret(),
+                again.dangerous_expose_secret()
+            );
         }
         Err(e) => assert!(
             matches!(
                 e,
                 Error::Dukpt(
-                    DukptError::InvalidCounter | DukptError::KeyTypeTooStrong | DukptError::UnsupportedUsage
+                    DukptError::InvalidCounter
+                        | DukptError::KeyTypeTooStrong
+                        | DukptError::UnsupportedUsage
                 )
             ),
             "unexpected error {e:?}"

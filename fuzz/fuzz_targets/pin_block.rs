@@ -34,7 +34,11 @@ fuzz_target!(|data: &[u8]| {
             let again = ClearPinBlock::encode_with_fill(format, &pin, Some(&pan), &fill)
                 .expect("an accepted block re-encodes");
             // EXPOSE: the fuzz oracle compares clear bytes.
-            assert_eq!(again.expose_secret(), block, "re-encoding changed the block");
+            assert_eq!(
+                again.expose_secret(),
+                block,
+                "re-encoding changed the block"
+            );
         }
     } else {
         // from_bytes only rejects on the control nibble (the length is right).

@@ -11,9 +11,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use paycore::keys::tr31::{self, KeyBlockHeader, OptionalBlock, OptionalBlockId, Version};
-use paycore::keys::{
-    Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse,
-};
+use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
 
 fn kbpk(algorithm: Algorithm, byte: u8) -> Key {
     Key::new(
@@ -71,18 +69,34 @@ fuzz_target!(|data: &[u8]| {
     };
     let d = ctrl[0] & 1 == 1;
     let (version, kbpk, algorithm) = if d {
-        let a = [Algorithm::Aes128, Algorithm::Aes192, Algorithm::Aes256, Algorithm::Tdes2]
-            [usize::from(ctrl[1] % 4)];
+        let a = [
+            Algorithm::Aes128,
+            Algorithm::Aes192,
+            Algorithm::Aes256,
+            Algorithm::Tdes2,
+        ][usize::from(ctrl[1] % 4)];
         (Version::D, &kbpk_d, a)
     } else {
         let a = [Algorithm::Tdes2, Algorithm::Tdes3][usize::from(ctrl[1] % 2)];
         (Version::B, &kbpk_b, a)
     };
-    let usage = [KeyUsage::PinEncryption, KeyUsage::MacCmac, KeyUsage::DataEncryption, KeyUsage::Bdk]
-        [usize::from(ctrl[2] % 4)];
-    let mode = [ModeOfUse::Encrypt, ModeOfUse::GenerateVerify, ModeOfUse::NoRestrictions, ModeOfUse::Derive]
-        [usize::from(ctrl[3] % 4)];
-    let export = if ctrl[3] & 0x80 == 0 { Exportability::Exportable } else { Exportability::Sensitive };
+    let usage = [
+        KeyUsage::PinEncryption,
+        KeyUsage::MacCmac,
+        KeyUsage::DataEncryption,
+        KeyUsage::Bdk,
+    ][usize::from(ctrl[2] % 4)];
+    let mode = [
+        ModeOfUse::Encrypt,
+        ModeOfUse::GenerateVerify,
+        ModeOfUse::NoRestrictions,
+        ModeOfUse::Derive,
+    ][usize::from(ctrl[3] % 4)];
+    let export = if ctrl[3] & 0x80 == 0 {
+        Exportability::Exportable
+    } else {
+        Exportability::Sensitive
+    };
     let key = Key::new(
         algorithm,
         &key_bytes[..algorithm.key_len()],
@@ -95,17 +109,26 @@ fuzz_target!(|data: &[u8]| {
     let mut texts = Vec::new();
     let mut cursor = rest;
     for _ in 0..usize::from(ctrl[4] % 4) {
-        let Some((head, tail)) = cursor.split_at_checked(3) else { break };
+        let Some((head, tail)) = cursor.split_at_checked(3) else {
+            break;
+        };
         let len = usize::from(head[2]) % 64;
         let take = len.min(tail.len());
         let (body, tail) = tail.split_at(take);
-        let id = [ALNUM[usize::from(head[0]) % 36], ALNUM[usize::from(head[1]) % 36]];
+        let id = [
+            ALNUM[usize::from(head[0]) % 36],
+            ALNUM[usize::from(head[1]) % 36],
+        ];
         if id == *b"PB" || ids.contains(&id) {
             cursor = tail;
             continue;
         }
         ids.push(id);
-        texts.push(body.iter().map(|b| char::from(0x20 + b % 0x5F)).collect::<String>());
+        texts.push(
+            body.iter()
+                .map(|b| char::from(0x20 + b % 0x5F))
+                .collect::<String>(),
+        );
         cursor = tail;
     }
     let blocks: Vec<OptionalBlock<'_>> = ids
@@ -117,7 +140,9 @@ fuzz_target!(|data: &[u8]| {
     // Padding: the minimum plus 0-2 extra cipher blocks (key length masking).
     let n = version.cipher_block_len();
     let pad_len = (n - (2 + algorithm.key_len()) % n) % n + n * usize::from(ctrl[5] % 3);
-    let padding: Vec<u8> = (0..pad_len).map(|i| cursor.get(i).copied().unwrap_or(i as u8)).collect();
+    let padding: Vec<u8> = (0..pad_len)
+        .map(|i| cursor.get(i).copied().unwrap_or(i as u8))
+        .collect();
 
     let mut out = vec![0u8; 10_000];
     let len = tr31::wrap_with_padding(kbpk, &key, version, &blocks, &padding, &mut out)
@@ -146,5 +171,8 @@ fuzz_target!(|data: &[u8]| {
         c => c + 1,
     };
     let tampered = String::from_utf8(tampered).unwrap();
-    assert!(tr31::unwrap(kbpk, &tampered).is_err(), "tampered block accepted at {pos}");
+    assert!(
+        tr31::unwrap(kbpk, &tampered).is_err(),
+        "tampered block accepted at {pos}"
+    );
 });

@@ -14,12 +14,19 @@ fuzz_target!(|data: &[u8]| {
     let sentinels = data.first() == Some(&b';');
     let end = data.iter().position(|&c| c == b'?');
     let lrc = sentinels && end.is_some_and(|e| e + 1 < data.len());
-    let canonical: Vec<u8> = data.iter().map(|&c| if c == b'D' { b'=' } else { c }).collect();
+    let canonical: Vec<u8> = data
+        .iter()
+        .map(|&c| if c == b'D' { b'=' } else { c })
+        .collect();
     let mut out = [0u8; 40];
     let n = t
         .encode(TrackEncoding { sentinels, lrc }, &mut out)
         .expect("accepted track must encode");
-    assert_eq!(&out[..n], &canonical[..], "re-encode differs from canonical input");
+    assert_eq!(
+        &out[..n],
+        &canonical[..],
+        "re-encode differs from canonical input"
+    );
     let mut tag = [0u8; 19];
     let m = t.to_tag57(&mut tag).expect("track 2 must fit tag 57");
     let again = Track2::from_tag57(&tag[..m]).expect("tag 57 must parse");
