@@ -86,3 +86,76 @@ pub unsafe extern "C" fn paycore_pan_inspect(
         result
     })
 }
+
+// ---------------------------------------------------------------------------
+// Helpers shared by the card-data modules (tlv.rs, track.rs, qr.rs).
+// ---------------------------------------------------------------------------
+
+/// An output triple `(out, cap, out_len)` checked exactly as `io::Out::new`
+/// does, but handing back the buffer itself so that the core can write into
+/// it in place (no intermediate copy, no heap). Used only where the core
+/// checks the capacity before writing anything, so "outputs are written
+/// only on success" still holds.
+///
+/// # Safety
+/// As `io::Out::new`.
+pub(crate) unsafe fn out_in_place<'a>(
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> Result<(&'a mut [u8], &'a mut usize), paycore_result> {
+    if out_len.is_null() || (out.is_null() && cap > 0) {
+        return Err(paycore_result::NullParameter);
+    }
+    let buf: &mut [u8] = if out.is_null() {
+        &mut []
+    } else {
+        // SAFETY: non-NULL and the caller guarantees `cap` writable bytes.
+        unsafe { std::slice::from_raw_parts_mut(out, cap) }
+    };
+    // SAFETY: non-NULL and the caller guarantees it is writable.
+    let len = unsafe { &mut *out_len };
+    Ok((buf, len))
+}
+
+/// A fixed-capacity text sink for `core::fmt` (masked PANs without heap).
+pub(crate) struct FixedText<const N: usize> {
+    pub(crate) buf: [u8; N],
+    pub(crate) len: usize,
+}
+
+impl<const N: usize> FixedText<N> {
+    pub(crate) const fn new() -> Self {
+        Self {
+            buf: [0; N],
+            len: 0,
+        }
+    }
+}
+
+impl<const N: usize> core::fmt::Write for FixedText<N> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(core::fmt::Error)?;
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(core::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// The PCI-masked form of `pan` (first 6 / last 4) in a fixed buffer.
+pub(crate) fn masked_pan(pan: &Pan) -> FixedText<PAYCORE_PAN_MAX_LEN> {
+    use core::fmt::Write as _;
+    let mut text = FixedText::new();
+    // A masked PAN has at most 19 characters, so this cannot fail; if it
+    // did, the text would be shorter, never unmasked.
+    let _ = write!(text, "{pan}");
+    text
+}
+
+/// The brand code of `pan` (a `PAYCORE_BRAND_*` constant).
+pub(crate) fn pan_brand(pan: &Pan) -> u32 {
+    brand_code(pan.brand())
+}
