@@ -96,7 +96,9 @@ fn describe(t: &Tlv<'_>, base: usize) -> paycore_tlv {
 
 /// A well-formed tag from its big-endian integer form.
 fn checked_tag(raw: u32) -> Result<Tag, paycore_result> {
-    Tag::from_bytes(Tag::new(raw).as_bytes()).map_err(paycore_result::from)
+    // The tag is a caller argument, so any defect is an invalid argument
+    // (not malformed input).
+    Tag::from_bytes(Tag::new(raw).as_bytes()).map_err(|_| paycore_result::InvalidArgument)
 }
 
 /// Parses the data object at `offset` of `data` (after skipping `00`/`FF`

@@ -146,7 +146,33 @@ impl Parsed {
     }
 }
 
+/// True when the framed part of a track text (through the first end
+/// sentinel `?`) is in the character set whose LRC the core computes.
+///
+/// Works around a core bug: `track1_lrc` / `track2_lrc` subtract before
+/// checking the range, so a character below it (e.g. a space in track 2
+/// text followed by `?` and an LRC character) overflows, which panics in
+/// debug builds. Characters outside the set are rejected by the core
+/// anyway, so this changes no result, only avoids the panic.
+fn lrc_safe(data: &[u8], low: u8, high: u8, extra: u8) -> bool {
+    match data.iter().position(|&c| c == b'?') {
+        Some(end) if end + 1 < data.len() => data
+            .iter()
+            .take(end + 1)
+            .all(|&c| (low..=high).contains(&c) || c == extra),
+        _ => true,
+    }
+}
+
 fn parse(kind: u32, data: &[u8]) -> Result<Parsed, paycore_result> {
+    let safe = match kind {
+        PAYCORE_TRACK_KIND_TRACK1 => lrc_safe(data, 0x20, 0x5F, 0x20),
+        PAYCORE_TRACK_KIND_TRACK2 => lrc_safe(data, 0x30, 0x3F, b'D'),
+        _ => true,
+    };
+    if !safe {
+        return Err(paycore_result::Malformed);
+    }
     let parsed: Result<Parsed, Error> = match kind {
         PAYCORE_TRACK_KIND_TRACK1 => Track1::from_ascii(data).map(Parsed::One),
         PAYCORE_TRACK_KIND_TRACK2 => Track2::from_ascii(data).map(Parsed::Two),
@@ -545,9 +571,17 @@ pub unsafe extern "C" fn paycore_track_lrc(
         if lrc.is_null() {
             return paycore_result::NullParameter;
         }
+        // The character sets are checked here before calling the core:
+        // `track1_lrc` / `track2_lrc` subtract before checking the range
+        // and overflow (a debug-build panic) on a character below it.
         let value = match kind {
-            PAYCORE_TRACK_KIND_TRACK1 => track1_lrc(framed),
-            PAYCORE_TRACK_KIND_TRACK2 => track2_lrc(framed),
+            PAYCORE_TRACK_KIND_TRACK1 if framed.iter().all(|c| (0x20..=0x5F).contains(c)) => {
+                track1_lrc(framed)
+            }
+            PAYCORE_TRACK_KIND_TRACK2 if framed.iter().all(|c| (0x30..=0x3F).contains(c)) => {
+                track2_lrc(framed)
+            }
+            PAYCORE_TRACK_KIND_TRACK1 | PAYCORE_TRACK_KIND_TRACK2 => None,
             _ => return paycore_result::InvalidArgument,
         };
         let Some(value) = value else {
