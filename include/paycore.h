@@ -856,7 +856,22 @@ paycore_result paycore_qr_parse(const uint8_t *payload, size_t len);
  * Describes the data object starting at byte `offset` of the payload,
  * among the top-level objects (`parent` NULL) or the children of the
  * template `*parent` (a field previously returned for this payload). On
- * success `*found` is false at the end of that level. See the module docs.
+ * success `*found` is false at the end of that level; otherwise `*out`
+ * describes the object by byte positions into `payload` (zero-copy) and
+ * `out->next_offset` is the `offset` of the next sibling. Start at 0 for
+ * the top level and at `parent->value_offset` for a template's children.
+ * As `paycore_tlv_next`, the offset is a plain input, never in/out. Each
+ * call re-checks the payload structure (at most 512 characters), so a
+ * stale or forged `parent` is rejected, not trusted.
+ *
+ * ```c
+ * paycore_qr_field f; bool found;
+ * for (size_t off = 0;
+ *      paycore_qr_next(p, len, NULL, off, &found, &f) == PAYCORE_RESULT_OK && found;
+ *      off = f.next_offset) {
+ *     // if f.is_template: paycore_qr_next(p, len, &f, f.value_offset, ...)
+ * }
+ * ```
  *
  * # Errors
  * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` as
@@ -954,9 +969,34 @@ const char *paycore_version(void);
 /**
  * Parses the data object at `offset` of `data` (after skipping `00`/`FF`
  * padding) without descending into it (EMV Book 3 Annex B). On success
- * `*found` tells whether an object was there; if so `*out` describes it
- * and `out->next_offset` is where the next sibling starts. See the module
- * docs for the iteration pattern and why the offset is not in/out.
+ * `*found` tells whether an object was there; if so `*out` describes it,
+ * by positions into `data` (zero-copy), and `out->next_offset` is where
+ * the next sibling starts. `*found == false` marks the end of the level
+ * (the rest is empty or only padding).
+ *
+ * Iteration, with children iterated by the caller on the value range
+ * (offsets are then relative to the pointer passed; the caller bounds
+ * the recursion):
+ *
+ * ```c
+ * paycore_tlv t; bool found;
+ * for (size_t off = 0;
+ *      paycore_tlv_next(buf, len, off, &found, &t) == PAYCORE_RESULT_OK && found;
+ *      off = t.next_offset) {
+ *     if (t.constructed) {
+ *         // children: iterate (buf + t.value_offset, t.value_len) the same way
+ *     }
+ * }
+ * ```
+ *
+ * Design: the offset is a plain input and the continuation comes back in
+ * the result, so there is no in/out parameter (STYLE, C ABI rule 3) and
+ * no cursor object holding a pointer into the caller's buffer between
+ * calls; each call is a pure function of `(data, len, offset)` that can
+ * be restarted or replayed. The loop above stops on an error as on the
+ * end: check the result code when the difference matters. Each call
+ * checks one object only; use [`paycore_tlv_validate`] to check a whole
+ * tree first.
  *
  * # Errors
  * `PAYCORE_RESULT_NULL_PARAMETER` for NULL `found`/`out` (or `data` with

@@ -75,8 +75,8 @@ pub unsafe extern "C" fn paycore_pan_inspect(
             return paycore_result::NullParameter;
         }
         let parsed = try_ffi!(Pan::parse_lenient(text).map_err(paycore_result::from));
-        let rendered = parsed.to_string();
-        let result = out.write(rendered.as_bytes());
+        let rendered = masked_pan(&parsed);
+        let result = out.write(rendered.buf.get(..rendered.len).unwrap_or(&[]));
         if result == paycore_result::Ok {
             // SAFETY: checked non-NULL above; caller guarantees writability.
             try_ffi!(unsafe { put(luhn_valid, parsed.luhn_valid()) });

@@ -172,7 +172,22 @@ pub unsafe extern "C" fn paycore_qr_parse(payload: *const u8, len: usize) -> pay
 /// Describes the data object starting at byte `offset` of the payload,
 /// among the top-level objects (`parent` NULL) or the children of the
 /// template `*parent` (a field previously returned for this payload). On
-/// success `*found` is false at the end of that level. See the module docs.
+/// success `*found` is false at the end of that level; otherwise `*out`
+/// describes the object by byte positions into `payload` (zero-copy) and
+/// `out->next_offset` is the `offset` of the next sibling. Start at 0 for
+/// the top level and at `parent->value_offset` for a template's children.
+/// As `paycore_tlv_next`, the offset is a plain input, never in/out. Each
+/// call re-checks the payload structure (at most 512 characters), so a
+/// stale or forged `parent` is rejected, not trusted.
+///
+/// ```c
+/// paycore_qr_field f; bool found;
+/// for (size_t off = 0;
+///      paycore_qr_next(p, len, NULL, off, &found, &f) == PAYCORE_RESULT_OK && found;
+///      off = f.next_offset) {
+///     // if f.is_template: paycore_qr_next(p, len, &f, f.value_offset, ...)
+/// }
+/// ```
 ///
 /// # Errors
 /// `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` as
