@@ -670,6 +670,92 @@ paycore_result paycore_pan_inspect(const uint8_t *pan,
                                    size_t *masked_len);
 
 /**
+ * Inspects a PAN in compressed numeric form, the value of EMV tag 5A
+ * (EMV Book 3 Annex A: BCD, right-padded with `F`): as
+ * [`paycore_pan_inspect`] (masked form, Luhn result, brand).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_PAN` for a
+ * non-decimal nibble before the padding, a non-`F` nibble after it, or
+ * not 12-19 digits; `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with
+ * `*masked_len` = size needed). Outputs are written only on success.
+ *
+ * # Safety
+ * As [`paycore_pan_inspect`], with `bcd` valid for `bcd_len` bytes.
+ */
+paycore_result paycore_pan_bcd_inspect(const uint8_t *bcd,
+                                       size_t bcd_len,
+                                       bool *luhn_valid,
+                                       uint32_t *brand,
+                                       uint8_t *masked,
+                                       size_t masked_cap,
+                                       size_t *masked_len);
+
+/**
+ * Writes the clear PAN digits (ASCII, no NUL) of a tag 5A value (EMV
+ * Book 3 Annex A, compressed numeric). **Sensitive**: the buffer is
+ * zeroed on every failure.
+ *
+ * # Errors
+ * As [`paycore_pan_bcd_inspect`].
+ *
+ * # Safety
+ * `bcd` must be valid for `bcd_len` bytes; `out` for `out_cap` writable
+ * bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_pan_bcd_expose(const uint8_t *bcd,
+                                      size_t bcd_len,
+                                      uint8_t *out,
+                                      size_t out_cap,
+                                      size_t *out_len);
+
+/**
+ * Checks the Luhn (mod 10) check digit of ASCII digits, the last being
+ * the check digit (ISO/IEC 7812-1 Annex B).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_PAN` for an
+ * empty input or a non-digit. `*valid` is written only on success.
+ *
+ * # Safety
+ * `digits` must be valid for `len` bytes; `valid` valid for a write.
+ */
+paycore_result paycore_luhn_check(const uint8_t *digits, size_t len, bool *valid);
+
+/**
+ * The Luhn check digit (ASCII `'0'`-`'9'`) to append to `digits` (ISO/IEC
+ * 7812-1 Annex B).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_PAN` for a
+ * non-digit. `*check_digit` is written only on success.
+ *
+ * # Safety
+ * `digits` must be valid for `len` bytes; `check_digit` valid for a write.
+ */
+paycore_result paycore_luhn_check_digit(const uint8_t *digits, size_t len, uint8_t *check_digit);
+
+/**
+ * The brand (`PAYCORE_BRAND_*`) of a PAN prefix by issuer identification
+ * number range (ISO/IEC 7812-1; network IIN tables): at least six ASCII
+ * digits are needed, fewer give `PAYCORE_BRAND_UNKNOWN`.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `digits` must be valid for `len` bytes; `brand` valid for a write.
+ */
+paycore_result paycore_brand_from_iin(const uint8_t *digits, size_t len, uint32_t *brand);
+
+/**
+ * A stable lower-case name for a `PAYCORE_BRAND_*` code (`"visa"`,
+ * `"mastercard"`, …; `"unknown"` for `PAYCORE_BRAND_UNKNOWN` and any
+ * other value), as a static NUL-terminated string (never NULL).
+ */
+const char *paycore_brand_name(uint32_t brand);
+
+/**
  * Creates a key from raw material and TR-31 attributes.
  *
  * - `algorithm`: one of `PAYCORE_ALGORITHM_*`;
@@ -1182,6 +1268,30 @@ paycore_result paycore_dol_build(const uint8_t *dol,
                                  uint8_t *out,
                                  size_t out_cap,
                                  size_t *out_len);
+
+/**
+ * Fits `value` to `length` bytes by the truncation and padding rules of
+ * EMV Book 3 §5.4 c and d for `format` (a `PAYCORE_TAG_FORMAT_*`): `n`
+ * keeps the rightmost bytes and pads on the left with `00`; `cn` keeps
+ * the leftmost and pads on the right with `FF`; every other format keeps
+ * the leftmost and pads with `00`. Writes exactly `length` bytes.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_ARGUMENT` for
+ * an unknown format; `PAYCORE_RESULT_BUFFER_TOO_SMALL` if `out_cap <
+ * length` (with `*out_len` = `length`, nothing written).
+ *
+ * # Safety
+ * `value` must be valid for `value_len` bytes; `out` for `out_cap`
+ * writable bytes not overlapping `value`; `out_len` valid for a write.
+ */
+paycore_result paycore_dol_fit_value(uint32_t format,
+                                     const uint8_t *value,
+                                     size_t value_len,
+                                     size_t length,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
 
 /**
  * Parses a track 1, track 2 or tag 57 (`kind`) and writes its non-secret

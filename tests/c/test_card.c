@@ -93,7 +93,7 @@ static unsigned long parse_hex_u32(const char *hex) { return strtoul(hex, NULL, 
 static void run_tlv_vectors(void) {
     char *json = read_file("tests/vectors/tlv.json");
     const char *cursor, *s, *e;
-    int parsed = 0, rejected = 0, encoded = 0;
+    int parsed = 0, rejected = 0, encoded = 0, bcd_pans = 0;
     static char got[BIG], want[BIG];
     CHECK(json != NULL);
     if (!json) return;
@@ -111,6 +111,39 @@ static void run_tlv_vectors(void) {
             CHECK(strcmp(got, want) == 0);
             if (strcmp(got, want) != 0) fprintf(stderr, "  got  %s\n  want %s\n", got, want);
             CHECK_RC(paycore_tlv_validate(bytes, (size_t)n, &count), PAYCORE_RESULT_OK);
+            {
+                /* a tag 5A PAN (BCD, F-padded) in a real card response:
+                 * its digits are the value's nibbles up to the padding */
+                paycore_tlv t;
+                bool found = false;
+                CHECK_RC(paycore_tlv_find(bytes, (size_t)n, 0x5A, &found, &t), PAYCORE_RESULT_OK);
+                if (found && t.value_len >= 6) {
+                    char digits[40], masked_a[24], masked_b[24];
+                    unsigned char clear[24];
+                    size_t i, nd = 0, clear_len = 0, ma = 0, mb = 0;
+                    bool luhn_a = false, luhn_b = true;
+                    uint32_t brand_a = 0, brand_b = 99;
+                    for (i = 0; i < 2 * t.value_len; i++) {
+                        unsigned nib = (bytes[t.value_offset + i / 2] >> (i % 2 ? 0 : 4)) & 0xF;
+                        if (nib == 0xF) break;
+                        digits[nd++] = (char)('0' + nib);
+                    }
+                    CHECK_RC(paycore_pan_bcd_expose(bytes + t.value_offset, t.value_len, clear,
+                                                    sizeof clear, &clear_len),
+                             PAYCORE_RESULT_OK);
+                    CHECK(clear_len == nd && memcmp(clear, digits, nd) == 0);
+                    CHECK_RC(paycore_pan_bcd_inspect(bytes + t.value_offset, t.value_len, &luhn_a,
+                                                     &brand_a, (uint8_t *)masked_a,
+                                                     sizeof masked_a, &ma),
+                             PAYCORE_RESULT_OK);
+                    CHECK_RC(paycore_pan_inspect((const uint8_t *)digits, nd, &luhn_b, &brand_b,
+                                                 (uint8_t *)masked_b, sizeof masked_b, &mb),
+                             PAYCORE_RESULT_OK);
+                    CHECK(luhn_a == luhn_b && brand_a == brand_b && ma == mb &&
+                          memcmp(masked_a, masked_b, ma) == 0);
+                    bcd_pans++;
+                }
+            }
             parsed++;
         } else if (strstr(s, "\"error\":") && strstr(s, "\"error\":") < e) {
             size_t count = 77;
@@ -142,8 +175,9 @@ static void run_tlv_vectors(void) {
             encoded++;
         }
     }
-    CHECK(parsed == 25 && rejected == 19 && encoded == 10);
-    printf("tlv vectors: %d parse, %d reject, %d encode\n", parsed, rejected, encoded);
+    CHECK(parsed == 25 && rejected == 19 && encoded == 10 && bcd_pans >= 1);
+    printf("tlv vectors: %d parse (%d with a tag 5A PAN), %d reject, %d encode\n", parsed,
+           bcd_pans, rejected, encoded);
     free(json);
 }
 
@@ -340,6 +374,40 @@ static void run_dol_vectors(void) {
                                        &out_len),
                      PAYCORE_RESULT_OK);
             CHECK((int)out_len == en && memcmp(out, expect, out_len) == 0);
+            {
+                /* the same output entry by entry with paycore_dol_fit_value
+                 * (rules a-d of Book 3 section 5.4, formats from the
+                 * dictionary; unknown tags are format b) */
+                size_t off = 0, pos = 0;
+                paycore_dol_entry entry;
+                bool found = false;
+                while (paycore_dol_next(dol, (size_t)dn, off, &found, &entry) ==
+                           PAYCORE_RESULT_OK &&
+                       found) {
+                    paycore_tlv v;
+                    paycore_tag_info info;
+                    bool known = false, present = false;
+                    size_t used = 0;
+                    uint32_t format = PAYCORE_TAG_FORMAT_B;
+                    CHECK_RC(paycore_tag_lookup(entry.tag, &known, &info), PAYCORE_RESULT_OK);
+                    if (known) format = info.format;
+                    CHECK_RC(paycore_tlv_find(values, values_len, entry.tag, &present, &v),
+                             PAYCORE_RESULT_OK);
+                    if (present && v.level == 1 && !v.constructed) {
+                        CHECK_RC(paycore_dol_fit_value(format, values + v.value_offset,
+                                                       v.value_len, entry.length, out + pos,
+                                                       sizeof out - pos, &used),
+                                 PAYCORE_RESULT_OK);
+                    } else {
+                        memset(out + pos, 0, entry.length);
+                        used = entry.length;
+                    }
+                    CHECK(used == entry.length);
+                    pos += used;
+                    off = entry.next_offset;
+                }
+                CHECK((int)pos == en && memcmp(out, expect, pos) == 0);
+            }
             if (en > 0) {
                 memset(out, 0xAA, sizeof out);
                 CHECK_RC(paycore_dol_build(dol, (size_t)dn, values, values_len, out,
@@ -996,8 +1064,124 @@ static void pan_inspect(void) {
              PAYCORE_RESULT_NULL_PARAMETER);
 }
 
+static void pan_luhn_brand(void) {
+    /* Test PANs published by Stripe (https://docs.stripe.com/testing) */
+    static const unsigned char bcd[] = {0x41, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11};
+    static const unsigned char bcd_odd[] = {0x37, 0x82, 0x82, 0x24, 0x63, 0x10, 0x00, 0x5F};
+    static const unsigned char bcd_bad[] = {0x41, 0x11, 0x11, 0x11, 0x11, 0x1A, 0x11, 0x11};
+    static const unsigned char bcd_short[] = {0x41, 0x11, 0x11, 0x11, 0x11, 0xFF};
+    unsigned char out[24], masked[24];
+    size_t out_len = 0, masked_len = 0;
+    bool valid = false;
+    uint32_t brand = 0;
+    uint8_t digit = 0;
+
+    CHECK_RC(paycore_pan_bcd_expose(bcd_odd, sizeof bcd_odd, out, sizeof out, &out_len),
+             PAYCORE_RESULT_OK);
+    CHECK(out_len == 15 && memcmp(out, "378282246310005", 15) == 0);
+    CHECK_RC(paycore_pan_bcd_inspect(bcd_odd, sizeof bcd_odd, &valid, &brand, masked,
+                                     sizeof masked, &masked_len),
+             PAYCORE_RESULT_OK);
+    CHECK(valid && brand == PAYCORE_BRAND_AMEX && masked_len == 15 &&
+          memcmp(masked, "378282*****0005", 15) == 0);
+    CHECK_WIPED(paycore_pan_bcd_expose(bcd_bad, sizeof bcd_bad, out, sizeof out, &out_len),
+                PAYCORE_RESULT_INVALID_PAN, out);
+    CHECK_WIPED(paycore_pan_bcd_expose(bcd_short, sizeof bcd_short, out, sizeof out, &out_len),
+                PAYCORE_RESULT_INVALID_PAN, out);
+    CHECK_WIPED(paycore_pan_bcd_expose(NULL, 8, out, sizeof out, &out_len),
+                PAYCORE_RESULT_NULL_PARAMETER, out);
+    {
+        unsigned char small[8];
+        CHECK_WIPED(paycore_pan_bcd_expose(bcd, sizeof bcd, small, sizeof small, &out_len),
+                    PAYCORE_RESULT_BUFFER_TOO_SMALL, small);
+        CHECK(out_len == 16);
+    }
+    CHECK_RC(paycore_pan_bcd_expose(bcd, sizeof bcd, out, sizeof out, NULL),
+             PAYCORE_RESULT_NULL_PARAMETER);
+    CHECK_RC(paycore_pan_bcd_inspect(bcd, sizeof bcd, NULL, &brand, masked, sizeof masked,
+                                     &masked_len),
+             PAYCORE_RESULT_NULL_PARAMETER);
+    CHECK_RC(paycore_pan_bcd_inspect(bcd, sizeof bcd, &valid, NULL, masked, sizeof masked,
+                                     &masked_len),
+             PAYCORE_RESULT_NULL_PARAMETER);
+    CHECK_RC(paycore_pan_bcd_inspect(bcd_bad, sizeof bcd_bad, &valid, &brand, masked,
+                                     sizeof masked, &masked_len),
+             PAYCORE_RESULT_INVALID_PAN);
+
+    /* Luhn: Stripe PANs, and Wikipedia's "Luhn algorithm" example
+     * 7992739871 -> check digit 3 */
+    CHECK_RC(paycore_luhn_check((const uint8_t *)"4111111111111111", 16, &valid),
+             PAYCORE_RESULT_OK);
+    CHECK(valid);
+    CHECK_RC(paycore_luhn_check((const uint8_t *)"4111111111111112", 16, &valid),
+             PAYCORE_RESULT_OK);
+    CHECK(!valid);
+    CHECK_RC(paycore_luhn_check((const uint8_t *)"79927398713", 11, &valid), PAYCORE_RESULT_OK);
+    CHECK(valid);
+    CHECK_RC(paycore_luhn_check((const uint8_t *)"4111-1111", 9, &valid),
+             PAYCORE_RESULT_INVALID_PAN);
+    CHECK_RC(paycore_luhn_check(NULL, 0, &valid), PAYCORE_RESULT_INVALID_PAN);
+    CHECK_RC(paycore_luhn_check((const uint8_t *)"4111", 4, NULL), PAYCORE_RESULT_NULL_PARAMETER);
+    CHECK_RC(paycore_luhn_check_digit((const uint8_t *)"7992739871", 10, &digit),
+             PAYCORE_RESULT_OK);
+    CHECK(digit == '3');
+    CHECK_RC(paycore_luhn_check_digit((const uint8_t *)"555555555555444", 15, &digit),
+             PAYCORE_RESULT_OK);
+    CHECK(digit == '4');
+    CHECK_RC(paycore_luhn_check_digit((const uint8_t *)"12a", 3, &digit),
+             PAYCORE_RESULT_INVALID_PAN);
+    CHECK_RC(paycore_luhn_check_digit((const uint8_t *)"12", 2, NULL),
+             PAYCORE_RESULT_NULL_PARAMETER);
+    CHECK_RC(paycore_luhn_check_digit(NULL, 2, &digit), PAYCORE_RESULT_NULL_PARAMETER);
+
+    /* brands by IIN (Stripe test PANs) */
+    CHECK_RC(paycore_brand_from_iin((const uint8_t *)"5555555555554444", 16, &brand),
+             PAYCORE_RESULT_OK);
+    CHECK(brand == PAYCORE_BRAND_MASTERCARD);
+    CHECK_RC(paycore_brand_from_iin((const uint8_t *)"6011111111111117", 16, &brand),
+             PAYCORE_RESULT_OK);
+    CHECK(brand == PAYCORE_BRAND_DISCOVER);
+    CHECK_RC(paycore_brand_from_iin((const uint8_t *)"41111", 5, &brand), PAYCORE_RESULT_OK);
+    CHECK(brand == PAYCORE_BRAND_UNKNOWN);
+    CHECK_RC(paycore_brand_from_iin((const uint8_t *)"411111", 6, NULL),
+             PAYCORE_RESULT_NULL_PARAMETER);
+    CHECK(strcmp(paycore_brand_name(PAYCORE_BRAND_VISA), "visa") == 0);
+    CHECK(strcmp(paycore_brand_name(PAYCORE_BRAND_RUPAY), "rupay") == 0);
+    CHECK(strcmp(paycore_brand_name(12345), "unknown") == 0);
+}
+
+static void fit_value_edge_cases(void) {
+    unsigned char out[8];
+    size_t out_len = 0;
+    static const unsigned char v[] = {0x12, 0x34, 0x56};
+    CHECK_RC(paycore_dol_fit_value(PAYCORE_TAG_FORMAT_N, v, 3, 2, out, sizeof out, &out_len),
+             PAYCORE_RESULT_OK);
+    CHECK(out_len == 2 && out[0] == 0x34 && out[1] == 0x56);
+    CHECK_RC(paycore_dol_fit_value(PAYCORE_TAG_FORMAT_CN, v, 3, 5, out, sizeof out, &out_len),
+             PAYCORE_RESULT_OK);
+    CHECK(out_len == 5 && memcmp(out, "\x12\x34\x56\xFF\xFF", 5) == 0);
+    CHECK_RC(paycore_dol_fit_value(PAYCORE_TAG_FORMAT_AN, v, 3, 2, out, sizeof out, &out_len),
+             PAYCORE_RESULT_OK);
+    CHECK(out_len == 2 && out[0] == 0x12 && out[1] == 0x34);
+    CHECK_RC(paycore_dol_fit_value(PAYCORE_TAG_FORMAT_OTHER, v, 3, 2, out, sizeof out, &out_len),
+             PAYCORE_RESULT_INVALID_ARGUMENT);
+    memset(out, 0xAA, sizeof out);
+    CHECK_RC(paycore_dol_fit_value(PAYCORE_TAG_FORMAT_B, v, 3, 9, out, sizeof out, &out_len),
+             PAYCORE_RESULT_BUFFER_TOO_SMALL);
+    CHECK(out_len == 9 && out[0] == 0xAA);
+    CHECK_RC(paycore_dol_fit_value(PAYCORE_TAG_FORMAT_B, NULL, 3, 2, out, sizeof out, &out_len),
+             PAYCORE_RESULT_NULL_PARAMETER);
+    CHECK_RC(paycore_dol_fit_value(PAYCORE_TAG_FORMAT_B, v, 3, 2, out, sizeof out, NULL),
+             PAYCORE_RESULT_NULL_PARAMETER);
+    CHECK_RC(paycore_dol_fit_value(PAYCORE_TAG_FORMAT_B, NULL, 0, 0, NULL, 0, &out_len),
+             PAYCORE_RESULT_OK);
+    CHECK(out_len == 0);
+}
+
 int main(void) {
     pan_inspect();
+    pan_luhn_brand();
+    fit_value_edge_cases();
     run_tlv_vectors();
     tlv_edge_cases();
     tag_dictionary();

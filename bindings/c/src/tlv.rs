@@ -38,7 +38,7 @@
 use std::ffi::{CString, c_char};
 use std::sync::OnceLock;
 
-use paycore::card::dol::Dol;
+use paycore::card::dol::{self, Dol};
 use paycore::card::tags::{self, Format, Source, TagInfo};
 use paycore::card::tlv::{self, Iter, Limits, Tag, Tlv};
 
@@ -608,6 +608,55 @@ pub unsafe extern "C" fn paycore_dol_build(
         };
         let n = try_ffi!(parsed.build(buf, source).map_err(paycore_result::from));
         *written = n;
+        paycore_result::Ok
+    })
+}
+
+/// Fits `value` to `length` bytes by the truncation and padding rules of
+/// EMV Book 3 §5.4 c and d for `format` (a `PAYCORE_TAG_FORMAT_*`): `n`
+/// keeps the rightmost bytes and pads on the left with `00`; `cn` keeps
+/// the leftmost and pads on the right with `FF`; every other format keeps
+/// the leftmost and pads with `00`. Writes exactly `length` bytes.
+///
+/// # Errors
+/// `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_ARGUMENT` for
+/// an unknown format; `PAYCORE_RESULT_BUFFER_TOO_SMALL` if `out_cap <
+/// length` (with `*out_len` = `length`, nothing written).
+///
+/// # Safety
+/// `value` must be valid for `value_len` bytes; `out` for `out_cap`
+/// writable bytes not overlapping `value`; `out_len` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_dol_fit_value(
+    format: u32,
+    value: *const u8,
+    value_len: usize,
+    length: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let value = try_ffi!(unsafe { input(value, value_len) });
+        // SAFETY: forwarded caller contract.
+        let (buf, written) = try_ffi!(unsafe { out_in_place(out, out_cap, out_len) });
+        let format = match format {
+            PAYCORE_TAG_FORMAT_A => Format::A,
+            PAYCORE_TAG_FORMAT_AN => Format::An,
+            PAYCORE_TAG_FORMAT_ANS => Format::Ans,
+            PAYCORE_TAG_FORMAT_B => Format::B,
+            PAYCORE_TAG_FORMAT_CN => Format::Cn,
+            PAYCORE_TAG_FORMAT_N => Format::N,
+            PAYCORE_TAG_FORMAT_VAR => Format::Var,
+            _ => return paycore_result::InvalidArgument,
+        };
+        let Some(field) = buf.get_mut(..length) else {
+            *written = length;
+            return paycore_result::BufferTooSmall;
+        };
+        dol::fit_value(format, value, field);
+        *written = length;
         paycore_result::Ok
     })
 }
