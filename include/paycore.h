@@ -153,6 +153,128 @@
 #define PAYCORE_PIN_MAX_LEN 12
 
 /**
+ * Longest payload in bytes the builder can produce (512 characters of up
+ * to 4 UTF-8 bytes; QRCPS-MPM §4.1).
+ */
+#define PAYCORE_QR_MAX_PAYLOAD_BYTES 2048
+
+/**
+ * Builder item: a primitive data object `id` with `value`.
+ */
+#define PAYCORE_QR_ITEM_PRIMITIVE 1
+
+/**
+ * Builder item: opens template `id` (value ignored); its children follow.
+ */
+#define PAYCORE_QR_ITEM_TEMPLATE_BEGIN 2
+
+/**
+ * Builder item: closes the innermost open template (id and value ignored).
+ */
+#define PAYCORE_QR_ITEM_TEMPLATE_END 3
+
+/**
+ * Format `a` (alphabetic), EMV Book 1 §4.3.
+ */
+#define PAYCORE_TAG_FORMAT_A 1
+
+/**
+ * Format `an` (alphanumeric).
+ */
+#define PAYCORE_TAG_FORMAT_AN 2
+
+/**
+ * Format `ans` (alphanumeric and special).
+ */
+#define PAYCORE_TAG_FORMAT_ANS 3
+
+/**
+ * Format `b` (binary).
+ */
+#define PAYCORE_TAG_FORMAT_B 4
+
+/**
+ * Format `cn` (compressed numeric, `F`-padded on the right).
+ */
+#define PAYCORE_TAG_FORMAT_CN 5
+
+/**
+ * Format `n` (numeric BCD, zero-padded on the left).
+ */
+#define PAYCORE_TAG_FORMAT_N 6
+
+/**
+ * Format `var.` (template or variable structure).
+ */
+#define PAYCORE_TAG_FORMAT_VAR 7
+
+/**
+ * A format this version does not name.
+ */
+#define PAYCORE_TAG_FORMAT_OTHER 0
+
+/**
+ * Source: the card (ICC), EMV Book 3 Annex A.
+ */
+#define PAYCORE_TAG_SOURCE_ICC 1
+
+/**
+ * Source: the issuer.
+ */
+#define PAYCORE_TAG_SOURCE_ISSUER 2
+
+/**
+ * Source: the terminal.
+ */
+#define PAYCORE_TAG_SOURCE_TERMINAL 3
+
+/**
+ * A source this version does not name.
+ */
+#define PAYCORE_TAG_SOURCE_OTHER 0
+
+/**
+ * Track 1 format B text (ISO/IEC 7813 §10.2).
+ */
+#define PAYCORE_TRACK_KIND_TRACK1 1
+
+/**
+ * Track 2 text (ISO/IEC 7813 §10.3).
+ */
+#define PAYCORE_TRACK_KIND_TRACK2 2
+
+/**
+ * EMV tag 57 value, Track 2 Equivalent Data (EMV Book 3 Annex A).
+ */
+#define PAYCORE_TRACK_KIND_TAG57 3
+
+/**
+ * Encoding flag: write the start and end sentinels.
+ */
+#define PAYCORE_TRACK_ENCODING_SENTINELS 1
+
+/**
+ * Encoding flag: write the LRC after the end sentinel (needs
+ * `PAYCORE_TRACK_ENCODING_SENTINELS`).
+ */
+#define PAYCORE_TRACK_ENCODING_LRC 2
+
+/**
+ * Longest track 1 text, sentinels and LRC included (ISO/IEC 7813 §8).
+ */
+#define PAYCORE_TRACK1_MAX_LEN 79
+
+/**
+ * Longest track 2 text, sentinels and LRC included (ISO/IEC 7813 §8).
+ */
+#define PAYCORE_TRACK2_MAX_LEN 40
+
+/**
+ * Longest tag 57 value (EMV Book 3 Annex A).
+ */
+#define PAYCORE_TAG57_MAX_LEN 19
+
+/**
  * The outcome of every paycore C function. `PAYCORE_RESULT_OK` is 0.
  */
 enum paycore_result
@@ -231,6 +353,260 @@ typedef uint32_t paycore_result;
  */
 typedef struct paycore_key paycore_key;
 
+/**
+ * One data object of a payload, by position in the caller's payload
+ * buffer (QRCPS-MPM §4.1).
+ */
+typedef struct {
+  /**
+   * The two-digit ID, 0-99.
+   */
+  uint32_t id;
+  /**
+   * Byte offset of the object's ID.
+   */
+  size_t offset;
+  /**
+   * Byte offset of the value.
+   */
+  size_t value_offset;
+  /**
+   * Value length in bytes.
+   */
+  size_t value_len;
+  /**
+   * Byte offset of the next sibling (or the end of the parent).
+   */
+  size_t next_offset;
+  /**
+   * True for a template: iterate its children with this field as
+   * `parent`, starting at `value_offset`.
+   */
+  bool is_template;
+} paycore_qr_field;
+
+/**
+ * One builder instruction for [`paycore_qr_build`].
+ */
+typedef struct {
+  /**
+   * A `PAYCORE_QR_ITEM_*` constant.
+   */
+  uint32_t kind;
+  /**
+   * The data object ID, 0-99 (63 is written by the builder).
+   */
+  uint32_t id;
+  /**
+   * The UTF-8 value of a primitive (may be NULL when `value_len` is 0).
+   */
+  const uint8_t *value;
+  /**
+   * Length of `value` in bytes.
+   */
+  size_t value_len;
+} paycore_qr_item;
+
+/**
+ * One BER-TLV data object, described by positions into the caller's
+ * buffer (EMV Book 3 Annex B). All offsets are relative to the `data`
+ * pointer given to the call that produced it.
+ */
+typedef struct {
+  /**
+   * The tag as a big-endian integer (`9F 02` is `0x9F02`).
+   */
+  uint32_t tag;
+  /**
+   * Number of tag bytes (1-4).
+   */
+  size_t tag_len;
+  /**
+   * Offset of the tag's first byte.
+   */
+  size_t offset;
+  /**
+   * Offset of the value's first byte.
+   */
+  size_t value_offset;
+  /**
+   * Length of the value in bytes.
+   */
+  size_t value_len;
+  /**
+   * Offset just after this object: the `offset` to pass to
+   * [`paycore_tlv_next`] for the following sibling.
+   */
+  size_t next_offset;
+  /**
+   * Nesting level: 1 for [`paycore_tlv_next`] (the level of the buffer
+   * passed); the real tree level for [`paycore_tlv_find`].
+   */
+  uint32_t level;
+  /**
+   * True for a template (bit 6 of the first tag byte): the value is a
+   * sequence of data objects.
+   */
+  bool constructed;
+  /**
+   * True when the length field used the shortest form.
+   */
+  bool minimal_length;
+  /**
+   * True when the tag dictionary marks the value as cardholder or PIN
+   * data (mask it in any display).
+   */
+  bool sensitive;
+} paycore_tlv;
+
+/**
+ * One tag dictionary entry (EMV Book 3 Annex A).
+ */
+typedef struct {
+  /**
+   * The tag as a big-endian integer.
+   */
+  uint32_t tag;
+  /**
+   * The EMV name: a static NUL-terminated string (never freed).
+   */
+  const char *name;
+  /**
+   * A `PAYCORE_TAG_FORMAT_*` constant.
+   */
+  uint32_t format;
+  /**
+   * A `PAYCORE_TAG_SOURCE_*` constant.
+   */
+  uint32_t source;
+  /**
+   * True for cardholder or PIN data that a display must mask.
+   */
+  bool sensitive;
+} paycore_tag_info;
+
+/**
+ * One DOL entry (EMV Book 3 §5.4): a tag and a requested length.
+ */
+typedef struct {
+  /**
+   * The requested tag, big-endian integer form.
+   */
+  uint32_t tag;
+  /**
+   * The requested value length in bytes (0-255).
+   */
+  size_t length;
+  /**
+   * Offset of the entry's tag in the DOL.
+   */
+  size_t offset;
+  /**
+   * Offset of the next entry: the `offset` for the next
+   * [`paycore_dol_next`] call.
+   */
+  size_t next_offset;
+} paycore_dol_entry;
+
+/**
+ * The non-secret view of a parsed track (ISO/IEC 7813 §10; EMV Book 3
+ * Annex A tag 57), safe to log or display.
+ */
+typedef struct {
+  /**
+   * The `PAYCORE_TRACK_KIND_*` that was parsed.
+   */
+  uint32_t kind;
+  /**
+   * The PCI-masked PAN, first 6 / last 4 digits (no NUL).
+   */
+  uint8_t masked_pan[PAYCORE_PAN_MAX_LEN];
+  /**
+   * Length of `masked_pan` in bytes.
+   */
+  size_t masked_pan_len;
+  /**
+   * Number of PAN digits (12-19).
+   */
+  size_t pan_len;
+  /**
+   * True when the PAN's Luhn check digit is right (ISO/IEC 7812-1
+   * Annex B); reported, not enforced.
+   */
+  bool luhn_valid;
+  /**
+   * A `PAYCORE_BRAND_*` constant.
+   */
+  uint32_t brand;
+  /**
+   * True when an expiry date is encoded.
+   */
+  bool expiry_present;
+  /**
+   * Expiry year, 0-99 (valid when `expiry_present`).
+   */
+  uint8_t expiry_year;
+  /**
+   * Expiry month, 1-12 (valid when `expiry_present`).
+   */
+  uint8_t expiry_month;
+  /**
+   * True when a service code is encoded.
+   */
+  bool service_code_present;
+  /**
+   * The three service code digits as values 0-9 (ISO/IEC 7813 §10.2.4).
+   */
+  uint8_t service_code[3];
+  /**
+   * Service code digit 1 is 2 or 6: use the chip where supported.
+   */
+  bool requires_chip;
+  /**
+   * Service code digit 3 is 0, 3 or 5: PIN required.
+   */
+  bool pin_required;
+  /**
+   * Service code digit 3 is 6 or 7: PIN if a PIN entry device is present.
+   */
+  bool pin_if_ped_present;
+  /**
+   * Length of the discretionary data (to size the buffer for
+   * [`paycore_track_expose_discretionary`]).
+   */
+  size_t discretionary_len;
+  /**
+   * Length of the cardholder name field (track 1 only; 0 otherwise).
+   */
+  size_t name_len;
+} paycore_track_info;
+
+/**
+ * Fields for [`paycore_track_build`].
+ */
+typedef struct {
+  /**
+   * Encode an expiry date (otherwise its field separator alone).
+   */
+  bool expiry_present;
+  /**
+   * Expiry year, 0-99.
+   */
+  uint8_t expiry_year;
+  /**
+   * Expiry month, 1-12.
+   */
+  uint8_t expiry_month;
+  /**
+   * Encode a service code (otherwise its field separator alone).
+   */
+  bool service_code_present;
+  /**
+   * Service code digit values, 0-9 each.
+   */
+  uint8_t service_code[3];
+} paycore_track_fields;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -292,6 +668,92 @@ paycore_result paycore_pan_inspect(const uint8_t *pan,
                                    uint8_t *masked,
                                    size_t masked_cap,
                                    size_t *masked_len);
+
+/**
+ * Inspects a PAN in compressed numeric form, the value of EMV tag 5A
+ * (EMV Book 3 Annex A: BCD, right-padded with `F`): as
+ * [`paycore_pan_inspect`] (masked form, Luhn result, brand).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_PAN` for a
+ * non-decimal nibble before the padding, a non-`F` nibble after it, or
+ * not 12-19 digits; `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with
+ * `*masked_len` = size needed). Outputs are written only on success.
+ *
+ * # Safety
+ * As [`paycore_pan_inspect`], with `bcd` valid for `bcd_len` bytes.
+ */
+paycore_result paycore_pan_bcd_inspect(const uint8_t *bcd,
+                                       size_t bcd_len,
+                                       bool *luhn_valid,
+                                       uint32_t *brand,
+                                       uint8_t *masked,
+                                       size_t masked_cap,
+                                       size_t *masked_len);
+
+/**
+ * Writes the clear PAN digits (ASCII, no NUL) of a tag 5A value (EMV
+ * Book 3 Annex A, compressed numeric). **Sensitive**: the buffer is
+ * zeroed on every failure.
+ *
+ * # Errors
+ * As [`paycore_pan_bcd_inspect`].
+ *
+ * # Safety
+ * `bcd` must be valid for `bcd_len` bytes; `out` for `out_cap` writable
+ * bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_pan_bcd_expose(const uint8_t *bcd,
+                                      size_t bcd_len,
+                                      uint8_t *out,
+                                      size_t out_cap,
+                                      size_t *out_len);
+
+/**
+ * Checks the Luhn (mod 10) check digit of ASCII digits, the last being
+ * the check digit (ISO/IEC 7812-1 Annex B).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_PAN` for an
+ * empty input or a non-digit. `*valid` is written only on success.
+ *
+ * # Safety
+ * `digits` must be valid for `len` bytes; `valid` valid for a write.
+ */
+paycore_result paycore_luhn_check(const uint8_t *digits, size_t len, bool *valid);
+
+/**
+ * The Luhn check digit (ASCII `'0'`-`'9'`) to append to `digits` (ISO/IEC
+ * 7812-1 Annex B).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_PAN` for a
+ * non-digit. `*check_digit` is written only on success.
+ *
+ * # Safety
+ * `digits` must be valid for `len` bytes; `check_digit` valid for a write.
+ */
+paycore_result paycore_luhn_check_digit(const uint8_t *digits, size_t len, uint8_t *check_digit);
+
+/**
+ * The brand (`PAYCORE_BRAND_*`) of a PAN prefix by issuer identification
+ * number range (ISO/IEC 7812-1; network IIN tables): at least six ASCII
+ * digits are needed, fewer give `PAYCORE_BRAND_UNKNOWN`.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `digits` must be valid for `len` bytes; `brand` valid for a write.
+ */
+paycore_result paycore_brand_from_iin(const uint8_t *digits, size_t len, uint32_t *brand);
+
+/**
+ * A stable lower-case name for a `PAYCORE_BRAND_*` code (`"visa"`,
+ * `"mastercard"`, …; `"unknown"` for `PAYCORE_BRAND_UNKNOWN` and any
+ * other value), as a static NUL-terminated string (never NULL).
+ */
+const char *paycore_brand_name(uint32_t brand);
 
 /**
  * Creates a key from raw material and TR-31 attributes.
@@ -445,6 +907,132 @@ paycore_result paycore_pin_block_decode(uint32_t format,
                                         size_t *pin_len);
 
 /**
+ * Decodes a payload structurally (QRCPS-MPM §4.1: at most 512 characters,
+ * well-formed objects, no duplicate IDs in a template, bounded nesting)
+ * and reports whether ID 63 holds the right CRC (§4.7.3, either hex case).
+ * For display and diagnostics only: accept a payment only after
+ * [`paycore_qr_parse`].
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` for a
+ * structural error, text that is not UTF-8 or more than 512 characters.
+ *
+ * # Safety
+ * `payload` must be valid for `len` bytes; `crc_valid` valid for a write.
+ */
+paycore_result paycore_qr_decode(const uint8_t *payload, size_t len, bool *crc_valid);
+
+/**
+ * Validates a payload strictly (QRCPS-MPM v1.1 §4): structure, ID 00
+ * first with `01`, the mandatory IDs (a merchant account 02-51, 52, 53,
+ * 58, 59, 60) with valid values, template rules, and ID 63 last with the
+ * right CRC in upper-case hex. `PAYCORE_RESULT_OK` means the payload may
+ * be used for a payment.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` for any
+ * rule broken, including a CRC mismatch.
+ *
+ * # Safety
+ * `payload` must be valid for `len` bytes.
+ */
+paycore_result paycore_qr_parse(const uint8_t *payload, size_t len);
+
+/**
+ * Describes the data object starting at byte `offset` of the payload,
+ * among the top-level objects (`parent` NULL) or the children of the
+ * template `*parent` (a field previously returned for this payload). On
+ * success `*found` is false at the end of that level; otherwise `*out`
+ * describes the object by byte positions into `payload` (zero-copy) and
+ * `out->next_offset` is the `offset` of the next sibling. Start at 0 for
+ * the top level and at `parent->value_offset` for a template's children.
+ * As `paycore_tlv_next`, the offset is a plain input, never in/out. Each
+ * call re-checks the payload structure (at most 512 characters), so a
+ * stale or forged `parent` is rejected, not trusted.
+ *
+ * ```c
+ * paycore_qr_field f; bool found;
+ * for (size_t off = 0;
+ *      paycore_qr_next(p, len, NULL, off, &found, &f) == PAYCORE_RESULT_OK && found;
+ *      off = f.next_offset) {
+ *     // if f.is_template: paycore_qr_next(p, len, &f, f.value_offset, ...)
+ * }
+ * ```
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` as
+ * [`paycore_qr_decode`]; `PAYCORE_RESULT_INVALID_ARGUMENT` if `*parent` is
+ * not a template of this payload or `offset` is not the start of an object
+ * of that level (nor its end).
+ *
+ * # Safety
+ * `payload` must be valid for `len` bytes; `parent` NULL or valid for a
+ * read; `found` and `out` valid for writes.
+ */
+paycore_result paycore_qr_next(const uint8_t *payload,
+                               size_t len,
+                               const paycore_qr_field *parent,
+                               size_t offset,
+                               bool *found,
+                               paycore_qr_field *out);
+
+/**
+ * Finds the object with `id` among the top-level objects (`parent` NULL)
+ * or the children of `*parent`; `*found` tells whether it is there.
+ *
+ * # Errors
+ * As [`paycore_qr_next`].
+ *
+ * # Safety
+ * As [`paycore_qr_next`].
+ */
+paycore_result paycore_qr_find(const uint8_t *payload,
+                               size_t len,
+                               const paycore_qr_field *parent,
+                               uint32_t id,
+                               bool *found,
+                               paycore_qr_field *out);
+
+/**
+ * CRC-16/CCITT-FALSE of `data` (polynomial 0x1021, initial 0xFFFF, no
+ * reflection, no final XOR; QRCPS-MPM §4.7.3, ISO/IEC 13239).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `data` must be valid for `len` bytes; `crc` valid for a write.
+ */
+paycore_result paycore_qr_crc16(const uint8_t *data, size_t len, uint16_t *crc);
+
+/**
+ * Builds a payload from `items` in order, then appends ID 63 with the CRC
+ * (QRCPS-MPM §4.7.3). The builder checks the encoding (IDs 0-99, values
+ * 1-99 characters, at most two nested templates, 512 characters in all),
+ * not the semantic rules: run [`paycore_qr_parse`] on the result to check
+ * those. The payload is built in a 2 KiB stack scratch buffer and copied
+ * out only on success.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER` (also for an item with a NULL value and
+ * `value_len > 0`); `PAYCORE_RESULT_INVALID_ARGUMENT` for an unknown item
+ * kind, an ID over 99, a top-level ID 63, unbalanced templates or a value
+ * that is not UTF-8; `PAYCORE_RESULT_MALFORMED` for an empty or too long
+ * value or payload; `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with `*out_len` =
+ * size needed).
+ *
+ * # Safety
+ * `items` must be valid for `count` reads (NULL allowed when `count` is
+ * 0), each item's `value` for its `value_len` bytes; `out` for `out_cap`
+ * writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_qr_build(const paycore_qr_item *items,
+                                size_t count,
+                                uint8_t *out,
+                                size_t out_cap,
+                                size_t *out_len);
+
+/**
  * A static, NUL-terminated description of `result` (never NULL).
  */
 const char *paycore_result_str(uint32_t result);
@@ -463,6 +1051,397 @@ bool paycore_result_is_bad_input(uint32_t result);
  * The library version as a static NUL-terminated string, e.g. "0.1.0".
  */
 const char *paycore_version(void);
+
+/**
+ * Parses the data object at `offset` of `data` (after skipping `00`/`FF`
+ * padding) without descending into it (EMV Book 3 Annex B). On success
+ * `*found` tells whether an object was there; if so `*out` describes it,
+ * by positions into `data` (zero-copy), and `out->next_offset` is where
+ * the next sibling starts. `*found == false` marks the end of the level
+ * (the rest is empty or only padding).
+ *
+ * Iteration, with children iterated by the caller on the value range
+ * (offsets are then relative to the pointer passed; the caller bounds
+ * the recursion):
+ *
+ * ```c
+ * paycore_tlv t; bool found;
+ * for (size_t off = 0;
+ *      paycore_tlv_next(buf, len, off, &found, &t) == PAYCORE_RESULT_OK && found;
+ *      off = t.next_offset) {
+ *     if (t.constructed) {
+ *         // children: iterate (buf + t.value_offset, t.value_len) the same way
+ *     }
+ * }
+ * ```
+ *
+ * Design: the offset is a plain input and the continuation comes back in
+ * the result, so there is no in/out parameter (STYLE, C ABI rule 3) and
+ * no cursor object holding a pointer into the caller's buffer between
+ * calls; each call is a pure function of `(data, len, offset)` that can
+ * be restarted or replayed. The loop above stops on an error as on the
+ * end: check the result code when the difference matters. Each call
+ * checks one object only; use [`paycore_tlv_validate`] to check a whole
+ * tree first.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER` for NULL `found`/`out` (or `data` with
+ * `len > 0`); `PAYCORE_RESULT_INVALID_ARGUMENT` for `offset > len`;
+ * `PAYCORE_RESULT_MALFORMED` for a truncated object, an indefinite or
+ * invalid length or a tag longer than 4 bytes;
+ * `PAYCORE_RESULT_LIMIT_EXCEEDED` for a value over 65 535 bytes. Nothing
+ * is written on failure.
+ *
+ * # Safety
+ * `data` must be valid for `len` bytes; `found` and `out` valid for writes.
+ */
+paycore_result paycore_tlv_next(const uint8_t *data,
+                                size_t len,
+                                size_t offset,
+                                bool *found,
+                                paycore_tlv *out);
+
+/**
+ * Searches the whole tree of `data` depth-first (parents before children)
+ * for the first object with `tag` (EMV Book 3 Annex B). Offsets in `*out`
+ * are relative to `data`; `out->level` is the tree level (1 = top).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` /
+ * `PAYCORE_RESULT_LIMIT_EXCEEDED` (depth over 8, value over 65 535 bytes)
+ * for malformed data met before the match. Nothing is written on failure.
+ *
+ * # Safety
+ * `data` must be valid for `len` bytes; `found` and `out` valid for writes.
+ */
+paycore_result paycore_tlv_find(const uint8_t *data,
+                                size_t len,
+                                uint32_t tag,
+                                bool *found,
+                                paycore_tlv *out);
+
+/**
+ * Parses the whole tree of `data`, descending into every template, and
+ * writes the number of data objects to `*count` (EMV Book 3 Annex B;
+ * depth limit 8, values up to 65 535 bytes). An empty buffer is valid
+ * (count 0).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` or
+ * `PAYCORE_RESULT_LIMIT_EXCEEDED` for the first problem anywhere in the
+ * tree. `*count` is written only on success.
+ *
+ * # Safety
+ * `data` must be valid for `len` bytes; `count` valid for a write.
+ */
+paycore_result paycore_tlv_validate(const uint8_t *data, size_t len, size_t *count);
+
+/**
+ * Encodes one data object: `tag`, the minimal length field and `value`
+ * (EMV Book 3 Annex B; ISO/IEC 8825-1 §8.1.3). For a template, `value` is
+ * the encoding of its children. `tag` is the big-endian integer form and
+ * must be one well-formed tag (`0x9F02`, not `0x9F` or `0x9F8080`).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_ARGUMENT` for
+ * a malformed tag (or one starting with `00`/`FF`) or a value longer than
+ * 16 777 215 bytes; `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with `*out_len` =
+ * size needed, nothing written).
+ *
+ * # Safety
+ * `value` must be valid for `value_len` bytes; `out` for `out_cap`
+ * writable bytes (it must not overlap `value`); `out_len` valid for a
+ * write.
+ */
+paycore_result paycore_tlv_encode(uint32_t tag,
+                                  const uint8_t *value,
+                                  size_t value_len,
+                                  uint8_t *out,
+                                  size_t out_cap,
+                                  size_t *out_len);
+
+/**
+ * The EMV name of `tag` (EMV Book 3 Annex A) as a static NUL-terminated
+ * string, or NULL if the tag is not in the dictionary. The string is
+ * never freed. (The first call builds the table of names once.)
+ */
+const char *paycore_tag_name(uint32_t tag);
+
+/**
+ * True when `tag` is in the dictionary and marked as cardholder or PIN
+ * data (PCI DSS: PAN, track data, name, expiry, service code; PIN data).
+ * Unknown tags give false; a cautious display may mask them too.
+ */
+bool paycore_tag_is_sensitive(uint32_t tag);
+
+/**
+ * Looks `tag` up in the dictionary (EMV Book 3 Annex A); `*found` tells
+ * whether it is known, and if so `*out` is filled.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `found` and `out` must be valid for writes.
+ */
+paycore_result paycore_tag_lookup(uint32_t tag, bool *found, paycore_tag_info *out);
+
+/**
+ * Number of entries in the tag dictionary (for listing with
+ * [`paycore_tag_at`]).
+ */
+size_t paycore_tag_count(void);
+
+/**
+ * The dictionary entry number `index` (0 to [`paycore_tag_count`] - 1).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_ARGUMENT` for
+ * an index out of range.
+ *
+ * # Safety
+ * `out` must be valid for a write.
+ */
+paycore_result paycore_tag_at(size_t index, paycore_tag_info *out);
+
+/**
+ * Checks a whole DOL (EMV Book 3 §5.4) and writes its number of entries
+ * and the sum of the requested lengths (the size [`paycore_dol_build`]
+ * writes).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` for a DOL
+ * ending inside an entry, a tag over 4 bytes or an entry starting with
+ * `00`/`FF`. Nothing is written on failure.
+ *
+ * # Safety
+ * `dol` must be valid for `dol_len` bytes; `count` and `total_len` valid
+ * for writes.
+ */
+paycore_result paycore_dol_parse(const uint8_t *dol,
+                                 size_t dol_len,
+                                 size_t *count,
+                                 size_t *total_len);
+
+/**
+ * The DOL entry starting at `offset` (0 for the first; then the previous
+ * entry's `next_offset`). The whole DOL is checked on every call.
+ * `*found` is false at the end (`offset == dol_len`).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` as
+ * [`paycore_dol_parse`]; `PAYCORE_RESULT_INVALID_ARGUMENT` if `offset` is
+ * not the start of an entry or the end.
+ *
+ * # Safety
+ * `dol` must be valid for `dol_len` bytes; `found` and `out` valid for
+ * writes.
+ */
+paycore_result paycore_dol_next(const uint8_t *dol,
+                                size_t dol_len,
+                                size_t offset,
+                                bool *found,
+                                paycore_dol_entry *out);
+
+/**
+ * Builds the data a DOL asks for (EMV Book 3 §5.4): for each entry, the
+ * value of that tag taken from `values` — a list of BER-TLV data objects
+ * (top level only; the first object with the tag wins) — fitted to the
+ * requested length by the §5.4 rules (absent, unknown or constructed:
+ * zeros; format `n` keeps the rightmost bytes / pads on the left with
+ * `00`; `cn` pads with `FF`; others keep the leftmost / pad with `00`).
+ * Writes exactly the DOL's total length.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` for a
+ * malformed DOL or `values` list; `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with
+ * `*out_len` = total length, nothing written).
+ *
+ * # Safety
+ * `dol` and `values` must be valid for their lengths; `out` for `out_cap`
+ * writable bytes not overlapping the inputs; `out_len` valid for a write.
+ */
+paycore_result paycore_dol_build(const uint8_t *dol,
+                                 size_t dol_len,
+                                 const uint8_t *values,
+                                 size_t values_len,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len);
+
+/**
+ * Fits `value` to `length` bytes by the truncation and padding rules of
+ * EMV Book 3 §5.4 c and d for `format` (a `PAYCORE_TAG_FORMAT_*`): `n`
+ * keeps the rightmost bytes and pads on the left with `00`; `cn` keeps
+ * the leftmost and pads on the right with `FF`; every other format keeps
+ * the leftmost and pads with `00`. Writes exactly `length` bytes.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_ARGUMENT` for
+ * an unknown format; `PAYCORE_RESULT_BUFFER_TOO_SMALL` if `out_cap <
+ * length` (with `*out_len` = `length`, nothing written).
+ *
+ * # Safety
+ * `value` must be valid for `value_len` bytes; `out` for `out_cap`
+ * writable bytes not overlapping `value`; `out_len` valid for a write.
+ */
+paycore_result paycore_dol_fit_value(uint32_t format,
+                                     const uint8_t *value,
+                                     size_t value_len,
+                                     size_t length,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
+
+/**
+ * Parses a track 1, track 2 or tag 57 (`kind`) and writes its non-secret
+ * view to `*out` (ISO/IEC 7813 §10; EMV Book 3 Annex A). Sentinels and
+ * LRC are optional in track text; an LRC present is verified.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_ARGUMENT` for
+ * an unknown `kind`; `PAYCORE_RESULT_MALFORMED` for framing, separator,
+ * field, character, length or LRC errors; `PAYCORE_RESULT_INVALID_PAN`
+ * for a PAN that is not 12-19 digits. `*out` is written only on success.
+ *
+ * # Safety
+ * `data` must be valid for `len` bytes; `out` valid for a write.
+ */
+paycore_result paycore_track_parse(uint32_t kind,
+                                   const uint8_t *data,
+                                   size_t len,
+                                   paycore_track_info *out);
+
+/**
+ * Writes the clear PAN (ASCII digits, no NUL) of a track 1, track 2 or
+ * tag 57 to `out`. **Sensitive**: keep it out of logs and wipe it after
+ * use. The buffer is zeroed on every failure.
+ *
+ * # Errors
+ * As [`paycore_track_parse`]; `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with
+ * `*out_len` = size needed).
+ *
+ * # Safety
+ * `data` must be valid for `len` bytes; `out` for `out_cap` writable bytes;
+ * `out_len` valid for a write.
+ */
+paycore_result paycore_track_expose_pan(uint32_t kind,
+                                        const uint8_t *data,
+                                        size_t len,
+                                        uint8_t *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * Writes the discretionary data (ASCII, no NUL; may hold PVV/CVV) of a
+ * track 1, track 2 or tag 57 to `out`. **Sensitive**. The buffer is zeroed
+ * on every failure. Empty discretionary data gives `*out_len = 0`.
+ *
+ * # Errors
+ * As [`paycore_track_expose_pan`].
+ *
+ * # Safety
+ * As [`paycore_track_expose_pan`].
+ */
+paycore_result paycore_track_expose_discretionary(uint32_t kind,
+                                                  const uint8_t *data,
+                                                  size_t len,
+                                                  uint8_t *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Writes the cardholder name field of a track 1 (as encoded, e.g.
+ * `"FATEHI/SUALEH"`, possibly space-padded; ISO/IEC 7813 §10.2.1) to
+ * `out`. **Sensitive**. The buffer is zeroed on every failure.
+ *
+ * # Errors
+ * As [`paycore_track_expose_pan`]; `PAYCORE_RESULT_INVALID_ARGUMENT` for a
+ * `kind` other than `PAYCORE_TRACK_KIND_TRACK1` (track 2 has no name).
+ *
+ * # Safety
+ * As [`paycore_track_expose_pan`].
+ */
+paycore_result paycore_track_expose_name(uint32_t kind,
+                                         const uint8_t *data,
+                                         size_t len,
+                                         uint8_t *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Re-encodes a track in canonical form (ISO/IEC 7813; EMV Book 3 Annex A):
+ * track 1 → track 1 text; track 2 or tag 57 → track 2 text (`=`
+ * separator) or tag 57 bytes (`D` separator, `F`-padded). For text,
+ * `flags` is a combination of `PAYCORE_TRACK_ENCODING_SENTINELS` and
+ * `PAYCORE_TRACK_ENCODING_LRC`; for tag 57 it must be 0. The output is
+ * **sensitive** and zeroed on every failure.
+ *
+ * # Errors
+ * As [`paycore_track_parse`] for the input;
+ * `PAYCORE_RESULT_INVALID_ARGUMENT` for an unknown or impossible
+ * `out_kind` (track 1 ↔ track 2), unknown flags or LRC without sentinels;
+ * `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with `*out_len` = size needed).
+ *
+ * # Safety
+ * `data` must be valid for `len` bytes; `out` for `out_cap` writable bytes;
+ * `out_len` valid for a write.
+ */
+paycore_result paycore_track_encode(uint32_t kind,
+                                    const uint8_t *data,
+                                    size_t len,
+                                    uint32_t out_kind,
+                                    uint32_t flags,
+                                    uint8_t *out,
+                                    size_t out_cap,
+                                    size_t *out_len);
+
+/**
+ * Builds a track from its fields (ISO/IEC 7813 §10.2-§10.3; EMV Book 3
+ * Annex A): `out_kind` track 1 (needs `name`, 2-26 characters), track 2
+ * or tag 57 (`name` must be empty). `pan` is 12-19 ASCII digits (Luhn not
+ * enforced); `discretionary` is digits for track 2 / tag 57, track 1
+ * characters otherwise. `flags` as [`paycore_track_encode`]. The output is
+ * **sensitive** and zeroed on every failure.
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_PAN`;
+ * `PAYCORE_RESULT_MALFORMED` for a bad expiry, service code digit, name or
+ * discretionary character, or data over the track length;
+ * `PAYCORE_RESULT_INVALID_ARGUMENT` for an unknown `out_kind`, a name with
+ * track 2 / tag 57, or bad flags; `PAYCORE_RESULT_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `pan`, `name` and `discretionary` must be valid for their lengths;
+ * `fields` valid for a read; `out` for `out_cap` writable bytes; `out_len`
+ * valid for a write.
+ */
+paycore_result paycore_track_build(uint32_t out_kind,
+                                   const uint8_t *pan,
+                                   size_t pan_len,
+                                   const uint8_t *name,
+                                   size_t name_len,
+                                   const paycore_track_fields *fields,
+                                   const uint8_t *discretionary,
+                                   size_t discretionary_len,
+                                   uint32_t flags,
+                                   uint8_t *out,
+                                   size_t out_cap,
+                                   size_t *out_len);
+
+/**
+ * Computes the LRC character of a framed track 1 or track 2 (start
+ * sentinel through end sentinel; ISO/IEC 7811-2 §9, ISO/IEC 7813).
+ *
+ * # Errors
+ * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_ARGUMENT` for a
+ * `kind` other than track 1 / track 2; `PAYCORE_RESULT_MALFORMED` for a
+ * character outside the track's character set.
+ *
+ * # Safety
+ * `framed` must be valid for `len` bytes; `lrc` valid for a write.
+ */
+paycore_result paycore_track_lrc(uint32_t kind, const uint8_t *framed, size_t len, uint8_t *lrc);
 
 #ifdef __cplusplus
 }  // extern "C"

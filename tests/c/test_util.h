@@ -110,3 +110,51 @@ static inline int test_report(const char *name) {
 }
 
 #endif
+
+/* ---- Helpers added for test_card.c (sequential scanning of nested JSON). */
+
+/* Like field(), but searches from *cursor (before end) and moves *cursor
+ * past the match, so repeated calls walk the occurrences in order. */
+static inline int next_field(const char **cursor, const char *end, const char *name, char *out,
+                             size_t cap) {
+    char pattern[64];
+    const char *p;
+    snprintf(pattern, sizeof pattern, "\"%s\":", name);
+    p = strstr(*cursor, pattern);
+    if (!p || p >= end) return 0;
+    if (!field(p, end, name, out, cap)) return 0;
+    *cursor = p + strlen(pattern);
+    return 1;
+}
+
+/* Reads the next "key": "value" string pair at *cursor, stopping at the
+ * closing brace of the enclosing object; moves *cursor past it. */
+static inline int next_pair(const char **cursor, const char *end, char *key, size_t kcap,
+                            char *value, size_t vcap) {
+    const char *p = *cursor;
+    size_t n = 0;
+    while (p < end && *p != '"' && *p != '}') p++;
+    if (p >= end || *p != '"') return 0;
+    p++;
+    while (p < end && *p != '"' && n + 1 < kcap) key[n++] = *p++;
+    key[n] = '\0';
+    while (p < end && *p != ':') p++;
+    p++;
+    while (p < end && *p == ' ') p++;
+    if (p >= end || *p != '"') return 0;
+    p++;
+    n = 0;
+    while (p < end && *p != '"' && n + 1 < vcap) value[n++] = *p++;
+    value[n] = '\0';
+    if (p < end) p++;
+    *cursor = p;
+    return 1;
+}
+
+/* True when every byte of buf is zero. */
+static inline int all_zero(const unsigned char *buf, size_t len) {
+    size_t i;
+    for (i = 0; i < len; i++)
+        if (buf[i] != 0) return 0;
+    return 1;
+}

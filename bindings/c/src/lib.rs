@@ -21,13 +21,19 @@ mod card;
 mod io;
 mod keys;
 mod pin;
+mod qr;
 mod result;
+mod tlv;
+mod track;
 
 pub use aead::*;
 pub use card::*;
 pub use keys::*;
 pub use pin::*;
+pub use qr::*;
 pub use result::*;
+pub use tlv::*;
+pub use track::*;
 
 /// Runs `$body` (an expression producing a `paycore_result`) inside a panic
 /// boundary.
