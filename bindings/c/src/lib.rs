@@ -18,16 +18,22 @@
 
 mod aead;
 mod card;
+mod dukpt;
 mod io;
 mod keys;
+mod mksk;
 mod pin;
 mod result;
+mod tr31;
 
 pub use aead::*;
 pub use card::*;
+pub use dukpt::*;
 pub use keys::*;
+pub use mksk::*;
 pub use pin::*;
 pub use result::*;
+pub use tr31::*;
 
 /// Runs `$body` (an expression producing a `paycore_result`) inside a panic
 /// boundary.
