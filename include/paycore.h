@@ -180,12 +180,12 @@
 /**
  * Length of a persisted TDES originator state blob.
  */
-#define PAYCORE_DUKPT_TDES_STATE_LEN TDES_STATE_LEN
+#define PAYCORE_DUKPT_TDES_STATE_LEN 386
 
 /**
  * Length of a persisted AES originator state blob.
  */
-#define PAYCORE_DUKPT_AES_STATE_LEN AES_STATE_LEN
+#define PAYCORE_DUKPT_AES_STATE_LEN 1077
 
 /**
  * Two-key triple DES (16 bytes).
@@ -237,7 +237,7 @@
 /**
  * Most working keys one [`paycore_mksk_install`] call accepts.
  */
-#define PAYCORE_MKSK_MAX_KEYS MAX_WORKING_KEYS
+#define PAYCORE_MKSK_MAX_KEYS 8
 
 /**
  * ISO 9564-1 format 0 (8 bytes, TDES, PAN-bound).
@@ -370,9 +370,27 @@ typedef struct paycore_dukpt_tx paycore_dukpt_tx;
 typedef struct paycore_key paycore_key;
 
 /**
- * The persist callback: durably store `blob` (`len` bytes, sealed under the
- * device key, not secret) replacing the previous state, and return 0 only
- * once it is durable. Any other value withholds the key.
+ * The DUKPT originator persist callback.
+ *
+ * Contract (crash safety and X9.24 forward secrecy): store `blob` (`len`
+ * bytes; the originator state sealed with AES-GCM under the device key, so
+ * not secret, but integrity-protected) durably, atomically replacing the
+ * previous blob, and return 0 only once it is durable (e.g. after
+ * write-to-temp + fsync + rename). The originator calls it with the state
+ * *after* the counter it is about to use was consumed and its key erased,
+ * and releases the transaction key only if it returned 0. Hence:
+ * - callback fails (non-zero): no key is released, the call returns
+ *   `PAYCORE_RESULT_UNSUPPORTED`; the in-memory originator has still moved
+ *   past that counter and the old stored blob never released it, so neither
+ *   a retry nor a restart reuses a released counter;
+ * - crash after the callback, before the key is used: restart from the new
+ *   blob ([`paycore_dukpt_originator_restore`]); the counter is skipped,
+ *   never reused.
+ *
+ * Storage that can be rolled back to an older blob after a key was released
+ * defeats any software scheme: protect it as X9.24 requires of a
+ * tamper-resistant device. The callback must not call back into the same
+ * originator, and must not unwind (C++ exceptions) across paycore.
  */
 typedef int (*paycore_dukpt_persist_fn)(void *ctx, const uint8_t *blob, size_t len);
 

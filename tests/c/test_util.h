@@ -110,3 +110,38 @@ static inline int test_report(const char *name) {
 }
 
 #endif
+
+/* ---- helpers added for test_dukpt.c / test_tr31.c ---- */
+#ifndef PAYCORE_TEST_UTIL_KEYS2
+#define PAYCORE_TEST_UTIL_KEYS2
+/* True if buf[0..len) equals the bytes of the hex string. */
+static inline int bytes_eq_hex(const unsigned char *buf, size_t len, const char *hex) {
+    unsigned char tmp[512];
+    int n = hex_decode(hex, tmp, sizeof tmp);
+    return n >= 0 && (size_t)n == len && memcmp(buf, tmp, len) == 0;
+}
+
+/* True if every byte of buf[0..len) is zero. */
+static inline int all_zero(const unsigned char *buf, size_t len) {
+    size_t i;
+    for (i = 0; i < len; i++)
+        if (buf[i] != 0) return 0;
+    return 1;
+}
+
+/* True if the string "name" appears in the JSON list that follows "list":
+ * inside [start, end). */
+static inline int list_contains(const char *start, const char *end, const char *list,
+                                const char *name) {
+    char pattern[96];
+    const char *p, *close, *hit;
+    snprintf(pattern, sizeof pattern, "\"%s\":", list);
+    p = strstr(start, pattern);
+    if (!p || p >= end) return 0;
+    close = strchr(p, ']');
+    if (!close || close > end) return 0;
+    snprintf(pattern, sizeof pattern, "\"%s\"", name);
+    hit = strstr(p, pattern);
+    return hit != NULL && hit < close;
+}
+#endif

@@ -68,13 +68,34 @@ pub const PAYCORE_DUKPT_AES_KSN_LEN: usize = 12;
 /// Length of an AES initial key ID.
 pub const PAYCORE_DUKPT_INITIAL_KEY_ID_LEN: usize = 8;
 /// Length of a persisted TDES originator state blob.
-pub const PAYCORE_DUKPT_TDES_STATE_LEN: usize = TDES_STATE_LEN;
+pub const PAYCORE_DUKPT_TDES_STATE_LEN: usize = 386;
 /// Length of a persisted AES originator state blob.
-pub const PAYCORE_DUKPT_AES_STATE_LEN: usize = AES_STATE_LEN;
+pub const PAYCORE_DUKPT_AES_STATE_LEN: usize = 1077;
+// Literals for cbindgen; checked against the core at compile time.
+const _: () = assert!(PAYCORE_DUKPT_TDES_STATE_LEN == TDES_STATE_LEN);
+const _: () = assert!(PAYCORE_DUKPT_AES_STATE_LEN == AES_STATE_LEN);
 
-/// The persist callback: durably store `blob` (`len` bytes, sealed under the
-/// device key, not secret) replacing the previous state, and return 0 only
-/// once it is durable. Any other value withholds the key.
+/// The DUKPT originator persist callback.
+///
+/// Contract (crash safety and X9.24 forward secrecy): store `blob` (`len`
+/// bytes; the originator state sealed with AES-GCM under the device key, so
+/// not secret, but integrity-protected) durably, atomically replacing the
+/// previous blob, and return 0 only once it is durable (e.g. after
+/// write-to-temp + fsync + rename). The originator calls it with the state
+/// *after* the counter it is about to use was consumed and its key erased,
+/// and releases the transaction key only if it returned 0. Hence:
+/// - callback fails (non-zero): no key is released, the call returns
+///   `PAYCORE_RESULT_UNSUPPORTED`; the in-memory originator has still moved
+///   past that counter and the old stored blob never released it, so neither
+///   a retry nor a restart reuses a released counter;
+/// - crash after the callback, before the key is used: restart from the new
+///   blob ([`paycore_dukpt_originator_restore`]); the counter is skipped,
+///   never reused.
+///
+/// Storage that can be rolled back to an older blob after a key was released
+/// defeats any software scheme: protect it as X9.24 requires of a
+/// tamper-resistant device. The callback must not call back into the same
+/// originator, and must not unwind (C++ exceptions) across paycore.
 pub type paycore_dukpt_persist_fn =
     Option<unsafe extern "C" fn(ctx: *mut c_void, blob: *const u8, len: usize) -> c_int>;
 

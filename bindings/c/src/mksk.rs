@@ -21,7 +21,9 @@ pub const PAYCORE_MKSK_ECB: u32 = 1;
 /// attributes come from its authenticated header.
 pub const PAYCORE_MKSK_TR31: u32 = 2;
 /// Most working keys one [`paycore_mksk_install`] call accepts.
-pub const PAYCORE_MKSK_MAX_KEYS: usize = MAX_WORKING_KEYS;
+pub const PAYCORE_MKSK_MAX_KEYS: usize = 8;
+// A literal for cbindgen; checked against the core at compile time.
+const _: () = assert!(PAYCORE_MKSK_MAX_KEYS == MAX_WORKING_KEYS);
 
 /// One working key as delivered. For `PAYCORE_MKSK_TR31` only `kind`,
 /// `cryptogram` (the block text), `kcv` and `kcv_method` are read.
