@@ -7,7 +7,7 @@ use paycore::keys::kcv::KcvMethod;
 use paycore::keys::mksk::{self, Cryptogram, MAX_WORKING_KEYS, WorkingKeyDelivery};
 use paycore::keys::{Exportability, KeyAttributes, KeyUsage, KeyVersion, ModeOfUse};
 
-use crate::io::{input, input_str};
+use crate::io::input;
 use crate::keys::{
     PAYCORE_KCV_CMAC, PAYCORE_KCV_LEGACY, algorithm_from_code, key_ref, paycore_key,
 };
@@ -88,8 +88,7 @@ unsafe fn delivery<'a>(
         }
         PAYCORE_MKSK_TR31 => {
             // SAFETY: forwarded caller contract.
-            let block = unsafe { input_str(d.cryptogram, d.cryptogram_len) }
-                .map_err(|_| paycore_result::Malformed)?;
+            let block = unsafe { crate::tr31::text(d.cryptogram, d.cryptogram_len) }?;
             Cryptogram::Tr31(block)
         }
         _ => return Err(paycore_result::InvalidArgument),

@@ -35,6 +35,22 @@ pub struct paycore_tr31_header {
     pub block_len: u32,
 }
 
+/// Key block text: NULL with a length is `NULL_PARAMETER`, non-UTF-8 bytes
+/// are `MALFORMED` (a key block is printable ASCII).
+///
+/// # Safety
+/// As [`input_str`].
+pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize) -> Result<&'a str, paycore_result> {
+    // SAFETY: forwarded caller contract.
+    unsafe { input_str(ptr, len) }.map_err(|e| {
+        if e == paycore_result::InvalidArgument {
+            paycore_result::Malformed
+        } else {
+            e
+        }
+    })
+}
+
 fn header_info(h: &KeyBlockHeader<'_>) -> paycore_tr31_header {
     let attrs = h.key_attributes();
     paycore_tr31_header {
@@ -77,13 +93,7 @@ pub unsafe extern "C" fn paycore_tr31_unwrap(
         // SAFETY: forwarded caller contract.
         let kbpk = try_ffi!(unsafe { key_ref(kbpk) });
         // SAFETY: forwarded caller contract.
-        let block = try_ffi!(unsafe { input_str(block, block_len) }.map_err(|e| {
-            if e == paycore_result::InvalidArgument {
-                paycore_result::Malformed
-            } else {
-                e
-            }
-        }));
+        let block = try_ffi!(unsafe { text(block, block_len) });
         let unwrapped = try_ffi!(tr31::unwrap(kbpk, block).map_err(paycore_result::from));
         let info = header_info(unwrapped.header());
         if !header.is_null() {
@@ -111,8 +121,7 @@ pub unsafe extern "C" fn paycore_tr31_header_parse(
             return paycore_result::NullParameter;
         }
         // SAFETY: forwarded caller contract.
-        let block =
-            try_ffi!(unsafe { input_str(block, block_len) }.map_err(|_| paycore_result::Malformed));
+        let block = try_ffi!(unsafe { text(block, block_len) });
         let h = try_ffi!(KeyBlockHeader::parse(block).map_err(paycore_result::from));
         // SAFETY: `header` checked non-NULL above.
         try_ffi!(unsafe { put(header, header_info(&h)) });
@@ -146,8 +155,7 @@ pub unsafe extern "C" fn paycore_tr31_optional_block(
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
-        let block =
-            try_ffi!(unsafe { input_str(block, block_len) }.map_err(|_| paycore_result::Malformed));
+        let block = try_ffi!(unsafe { text(block, block_len) });
         let h = try_ffi!(KeyBlockHeader::parse(block).map_err(paycore_result::from));
         let Some(ob) = h.optional_blocks().nth(index) else {
             return paycore_result::InvalidArgument;
@@ -228,15 +236,12 @@ unsafe fn wrap_impl(
     let key = try_ffi!(unsafe { key_ref(key) });
     let version = try_ffi!(version_from_code(version));
     // SAFETY: forwarded caller contract.
-    let text = try_ffi!(
-        unsafe { input_str(optional_blocks, optional_blocks_len) }
-            .map_err(|_| paycore_result::Malformed)
-    );
-    let count = try_ffi!(count_optional_blocks(text.as_bytes()));
+    let blocks_text = try_ffi!(unsafe { text(optional_blocks, optional_blocks_len) });
+    let count = try_ffi!(count_optional_blocks(blocks_text.as_bytes()));
     // A synthetic header lets the core parser validate the blocks.
-    let template = format!("B0000P0TE00E{count:02}00{text}");
+    let template = format!("B0000P0TE00E{count:02}00{blocks_text}");
     let parsed = try_ffi!(KeyBlockHeader::parse(&template).map_err(paycore_result::from));
-    if parsed.len() != HEADER_LEN + text.len() {
+    if parsed.len() != HEADER_LEN + blocks_text.len() {
         return paycore_result::Malformed;
     }
     let blocks: Vec<OptionalBlock<'_>> = parsed
