@@ -352,6 +352,9 @@ typedef uint32_t paycore_result;
  * or AES (32 intermediate derivation key registers). Opaque; create with
  * `paycore_dukpt_originator_load_tdes` / `_load_aes` / `_restore`, destroy
  * with [`paycore_dukpt_originator_free`] (zeroizes the registers).
+ *
+ * Not synchronised: calls on one originator must not run concurrently
+ * (one terminal has one originator; serialise its transactions).
  */
 typedef struct paycore_dukpt_originator paycore_dukpt_originator;
 
@@ -772,6 +775,21 @@ paycore_result paycore_dukpt_tx_working_key(const paycore_dukpt_tx *tx,
                                             uint32_t usage,
                                             uint32_t key_type,
                                             paycore_key **out);
+
+/**
+ * Host side: the transaction key for `ksn` from the BDK (10-byte KSN: TDES
+ * DUKPT, 12-byte: AES DUKPT) as a handle, to derive several working keys of
+ * one transaction with [`paycore_dukpt_tx_working_key`] (host-side
+ * attributes). Counter zero is refused (`PAYCORE_RESULT_MALFORMED`).
+ *
+ * # Safety
+ * `bdk` a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
+ * pointer write. Free the result with [`paycore_dukpt_tx_free`].
+ */
+paycore_result paycore_dukpt_host_transaction(const paycore_key *bdk,
+                                              const uint8_t *ksn,
+                                              size_t ksn_len,
+                                              paycore_dukpt_tx **out);
 
 /**
  * Writes the transaction's KSN (10 or 12 bytes).

@@ -163,6 +163,24 @@ static void test_tdes_host(const char *json) {
     }
     CHECK(vectors >= 10);
 
+    /* A host transaction handle gives the same working keys. */
+    {
+        paycore_dukpt_tx *htx = NULL;
+        CHECK(hex_decode("FFFF9876543210E00003", ksn, sizeof ksn) == 10);
+        CHECK_RC(paycore_dukpt_host_transaction(bdk, ksn, 10, &htx), PAYCORE_RESULT_OK);
+        CHECK(tdes_tx_matches(json, htx, "FFFF9876543210E00003"));
+        paycore_dukpt_tx_free(htx);
+        htx = NULL;
+        CHECK_RC(paycore_dukpt_host_transaction(NULL, ksn, 10, &htx),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_dukpt_host_transaction(bdk, ksn, 10, NULL),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_dukpt_host_transaction(bdk, ksn, 11, &htx),
+                 PAYCORE_RESULT_INVALID_ARGUMENT);
+        CHECK_RC(paycore_dukpt_host_transaction(ipek, ksn, 10, &htx), PAYCORE_RESULT_KEY_USAGE);
+        CHECK(htx == NULL);
+    }
+
     /* Host attributes: the PIN key decrypts (mirror of the terminal). */
     CHECK(hex_decode("FFFF9876543210E00001", ksn, sizeof ksn) == 10);
     k = NULL;
@@ -457,6 +475,8 @@ static const struct {
 };
 #define N_AES_KEYS (sizeof AES_KEYS / sizeof AES_KEYS[0])
 
+static int aes_tx_vector_check(const char *json, const paycore_dukpt_tx *tx);
+
 static void test_aes_host(const char *json, paycore_key *bdk) {
     const char *cur = json, *s, *e;
     char kind[32], id_hex[32], ksn_hex[64], expected[80];
@@ -489,6 +509,13 @@ static void test_aes_host(const char *json, paycore_key *bdk) {
             CHECK(key_is(k, expected));
             paycore_key_free(k);
             checked++;
+        }
+        {
+            /* The host transaction handle agrees with the published values. */
+            paycore_dukpt_tx *htx = NULL;
+            CHECK_RC(paycore_dukpt_host_transaction(bdk, ksn, 12, &htx), PAYCORE_RESULT_OK);
+            CHECK(aes_tx_vector_check(json, htx) >= 0);
+            paycore_dukpt_tx_free(htx);
         }
     }
     CHECK(checked >= 30);

@@ -356,6 +356,9 @@ enum Flavour {
 /// or AES (32 intermediate derivation key registers). Opaque; create with
 /// `paycore_dukpt_originator_load_tdes` / `_load_aes` / `_restore`, destroy
 /// with [`paycore_dukpt_originator_free`] (zeroizes the registers).
+///
+/// Not synchronised: calls on one originator must not run concurrently
+/// (one terminal has one originator; serialise its transactions).
 pub struct paycore_dukpt_originator {
     inner: Flavour,
 }
@@ -741,6 +744,44 @@ pub unsafe extern "C" fn paycore_dukpt_tx_working_key(
         let key = try_ffi!(core(key));
         // SAFETY: `out` checked non-NULL above.
         unsafe { key_out(key, out) }
+    })
+}
+
+/// Host side: the transaction key for `ksn` from the BDK (10-byte KSN: TDES
+/// DUKPT, 12-byte: AES DUKPT) as a handle, to derive several working keys of
+/// one transaction with [`paycore_dukpt_tx_working_key`] (host-side
+/// attributes). Counter zero is refused (`PAYCORE_RESULT_MALFORMED`).
+///
+/// # Safety
+/// `bdk` a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
+/// pointer write. Free the result with [`paycore_dukpt_tx_free`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_dukpt_host_transaction(
+    bdk: *const paycore_key,
+    ksn: *const u8,
+    ksn_len: usize,
+    out: *mut *mut paycore_dukpt_tx,
+) -> paycore_result {
+    ffi_boundary!({
+        if out.is_null() {
+            return paycore_result::NullParameter;
+        }
+        // SAFETY: forwarded caller contract.
+        let bdk = try_ffi!(unsafe { key_ref(bdk) });
+        // SAFETY: forwarded caller contract.
+        let ksn = try_ffi!(unsafe { input(ksn, ksn_len) });
+        let tx = try_ffi!(core(match dukpt::Ksn::parse(ksn) {
+            Ok(dukpt::Ksn::Tdes(ksn)) =>
+                tdes::derive_transaction_key_from_bdk(bdk, &ksn).map(TxKey::Tdes),
+            Ok(dukpt::Ksn::Aes(ksn)) =>
+                aes::derive_transaction_key_from_bdk(bdk, &ksn).map(TxKey::Aes),
+            Ok(_) => Err(Error::invalid_argument("ksn")),
+            Err(e) => Err(e),
+        }));
+        let handle = Box::into_raw(Box::new(paycore_dukpt_tx { inner: tx }));
+        // SAFETY: `out` checked non-NULL above.
+        unsafe { out.write(handle) };
+        paycore_result::Ok
     })
 }
 
