@@ -451,7 +451,9 @@ static void test_key_getters_and_export(void) {
     memset(buf, 0xAA, sizeof buf);
     CHECK_RC(paycore_key_export(NULL, buf, sizeof buf, &len), PAYCORE_RESULT_NULL_PARAMETER);
     CHECK(all_zero(buf, sizeof buf));
+    memset(buf, 0xAA, sizeof buf);
     CHECK_RC(paycore_key_export(k, buf, sizeof buf, NULL), PAYCORE_RESULT_NULL_PARAMETER);
+    CHECK(all_zero(buf, sizeof buf));
     CHECK_RC(paycore_key_export(k, NULL, 16, &len), PAYCORE_RESULT_NULL_PARAMETER);
     paycore_key_free(k);
     paycore_key_free(nx);

@@ -323,6 +323,13 @@ pub unsafe extern "C" fn paycore_key_export(
     out_len: *mut usize,
 ) -> paycore_result {
     ffi_boundary!({
+        if out_len.is_null() && !out.is_null() {
+            // A secret output is zeroed on every failure, this one included.
+            // SAFETY: non-NULL and valid for `out_cap` writable bytes per
+            // the caller's contract.
+            unsafe { std::ptr::write_bytes(out, 0, out_cap) };
+            return paycore_result::NullParameter;
+        }
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
