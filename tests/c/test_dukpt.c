@@ -678,6 +678,14 @@ static void test_aes_originator(const char *json, paycore_key *bdk) {
                  PAYCORE_RESULT_NULL_PARAMETER);
         CHECK_RC(paycore_dukpt_wrap_initial_key_update(bdk, next, 10, ik2, buf + 32, 32, &n),
                  PAYCORE_RESULT_INVALID_ARGUMENT);
+        CHECK_RC(paycore_dukpt_wrap_initial_key_update(bdk, next, 12, NULL, buf + 32, 32, &n),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_dukpt_wrap_initial_key_update(bdk, NULL, 12, ik2, buf + 32, 32, &n),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_dukpt_wrap_initial_key_update(bdk, next, 12, ik2, buf + 32, 32, NULL),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_dukpt_wrap_initial_key_update(bdk, next, 12, ik2, NULL, 32, &n),
+                 PAYCORE_RESULT_NULL_PARAMETER);
         CHECK_RC(paycore_dukpt_originator_update_initial_key(
                      r, buf, 15, PAYCORE_DUKPT_KEY_TYPE_AES128, new_id, 8, dev, persist_cb, &st),
                  PAYCORE_RESULT_INVALID_KEY);
@@ -713,6 +721,28 @@ static void test_aes_originator(const char *json, paycore_key *bdk) {
     {
         paycore_key *k = NULL;
         CHECK(hex_decode("123456789012345600000001", ksn, sizeof ksn) == 12);
+        /* From the initial key instead of the BDK: X9.24-3 supplement,
+         * counter 1, PIN/AES128 (published, see the vector file). */
+        CHECK_RC(paycore_dukpt_derive_from_initial_key(ik, ksn, 12, PAYCORE_DUKPT_USAGE_PIN,
+                                                       PAYCORE_DUKPT_KEY_TYPE_AES128, &k),
+                 PAYCORE_RESULT_OK);
+        {
+            const char *cur = json, *s, *e;
+            char v[64], expected[64];
+            int found = 0;
+            while (next_vector(json, &cur, &s, &e))
+                if (field(s, e, "ksn", v, sizeof v) && strcmp(v, "123456789012345600000001") == 0 &&
+                    field(s, e, "PIN/AES128", expected, sizeof expected)) {
+                    CHECK(key_is(k, expected));
+                    found = 1;
+                }
+            CHECK(found);
+        }
+        paycore_key_free(k);
+        k = NULL;
+        CHECK_RC(paycore_dukpt_derive_from_initial_key(ik, ksn, 12, PAYCORE_DUKPT_USAGE_PIN,
+                                                       PAYCORE_DUKPT_KEY_TYPE_AES256, &k),
+                 PAYCORE_RESULT_UNSUPPORTED);
         /* An AES-256 working key from an AES-128 BDK is stronger: refused. */
         CHECK_RC(paycore_dukpt_derive(bdk, ksn, 12, PAYCORE_DUKPT_USAGE_PIN,
                                       PAYCORE_DUKPT_KEY_TYPE_AES256, &k),
