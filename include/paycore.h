@@ -83,6 +83,111 @@
 #define PAYCORE_PAN_MAX_LEN 19
 
 /**
+ * DUKPT working key usage: PIN encryption (TR-31 `P0`).
+ */
+#define PAYCORE_DUKPT_USAGE_PIN 1
+
+/**
+ * MAC generation (TDES: MAC request key; `M3` TDES / `M6` AES).
+ */
+#define PAYCORE_DUKPT_USAGE_MAC_GENERATE 2
+
+/**
+ * MAC verification (TDES: MAC response key).
+ */
+#define PAYCORE_DUKPT_USAGE_MAC_VERIFY 3
+
+/**
+ * MAC generation and verification (TDES: MAC request key).
+ */
+#define PAYCORE_DUKPT_USAGE_MAC_BOTH 4
+
+/**
+ * Data encryption (TDES: data request key; `D0`).
+ */
+#define PAYCORE_DUKPT_USAGE_DATA_ENCRYPT 5
+
+/**
+ * Data decryption (TDES: data response key).
+ */
+#define PAYCORE_DUKPT_USAGE_DATA_DECRYPT 6
+
+/**
+ * Data encryption and decryption (TDES: data request key).
+ */
+#define PAYCORE_DUKPT_USAGE_DATA_BOTH 7
+
+/**
+ * Key encryption key (`K0`, AES DUKPT only).
+ */
+#define PAYCORE_DUKPT_USAGE_KEK 8
+
+/**
+ * Key derivation key (`B3`, AES DUKPT only).
+ */
+#define PAYCORE_DUKPT_USAGE_KEY_DERIVATION 9
+
+/**
+ * Working key type two-key TDES (the only type for TDES DUKPT).
+ */
+#define PAYCORE_DUKPT_KEY_TYPE_TDES2 1
+
+/**
+ * Working key type three-key TDES (AES DUKPT).
+ */
+#define PAYCORE_DUKPT_KEY_TYPE_TDES3 2
+
+/**
+ * Working key type AES-128.
+ */
+#define PAYCORE_DUKPT_KEY_TYPE_AES128 3
+
+/**
+ * Working key type AES-192.
+ */
+#define PAYCORE_DUKPT_KEY_TYPE_AES192 4
+
+/**
+ * Working key type AES-256.
+ */
+#define PAYCORE_DUKPT_KEY_TYPE_AES256 5
+
+/**
+ * Originator flavour: TDES DUKPT (10-byte KSN).
+ */
+#define PAYCORE_DUKPT_FLAVOUR_TDES 1
+
+/**
+ * Originator flavour: AES DUKPT (12-byte KSN).
+ */
+#define PAYCORE_DUKPT_FLAVOUR_AES 2
+
+/**
+ * Length of a TDES KSN.
+ */
+#define PAYCORE_DUKPT_TDES_KSN_LEN 10
+
+/**
+ * Length of an AES KSN.
+ */
+#define PAYCORE_DUKPT_AES_KSN_LEN 12
+
+/**
+ * Length of an AES initial key ID.
+ */
+#define PAYCORE_DUKPT_INITIAL_KEY_ID_LEN 8
+
+/**
+ * Length of a persisted TDES originator state blob.
+ */
+#define PAYCORE_DUKPT_TDES_STATE_LEN 386
+
+/**
+ * Length of a persisted AES originator state blob.
+ */
+#define PAYCORE_DUKPT_AES_STATE_LEN 1077
+
+/**
  * Two-key triple DES (16 bytes).
  */
 #define PAYCORE_ALGORITHM_TDES2 1
@@ -116,6 +221,23 @@
  * KCV: CMAC of a zero block, leftmost bytes (X9.24-1:2017).
  */
 #define PAYCORE_KCV_CMAC 2
+
+/**
+ * Delivery kind: the key enciphered in ECB mode under the TMK (ANSI X9.24-1
+ * / ISO 11568-2 master/session); attributes come from the delivery struct.
+ */
+#define PAYCORE_MKSK_ECB 1
+
+/**
+ * Delivery kind: a TR-31 / X9.143 key block protected by the TMK; the
+ * attributes come from its authenticated header.
+ */
+#define PAYCORE_MKSK_TR31 2
+
+/**
+ * Most working keys one [`paycore_mksk_install`] call accepts.
+ */
+#define PAYCORE_MKSK_MAX_KEYS 8
 
 /**
  * ISO 9564-1 format 0 (8 bytes, TDES, PAN-bound).
@@ -348,10 +470,105 @@ typedef uint32_t paycore_result;
 #endif // __cplusplus
 
 /**
+ * A DUKPT originator (terminal / PIN pad): TDES (21 future-key registers)
+ * or AES (32 intermediate derivation key registers). Opaque; create with
+ * `paycore_dukpt_originator_load_tdes` / `_load_aes` / `_restore`, destroy
+ * with [`paycore_dukpt_originator_free`] (zeroizes the registers).
+ *
+ * Not synchronised: calls on one originator must not run concurrently
+ * (one terminal has one originator; serialise its transactions).
+ */
+typedef struct paycore_dukpt_originator paycore_dukpt_originator;
+
+/**
+ * One transaction's key (TDES transaction key / AES intermediate
+ * derivation key) with its KSN; working keys derive from it with
+ * [`paycore_dukpt_tx_working_key`]. Free with [`paycore_dukpt_tx_free`]
+ * (zeroizes).
+ */
+typedef struct paycore_dukpt_tx paycore_dukpt_tx;
+
+/**
  * A key with its TR-31 attributes. Opaque; create with
  * [`paycore_key_new`], destroy with [`paycore_key_free`] (which zeroizes).
  */
 typedef struct paycore_key paycore_key;
+
+/**
+ * The DUKPT originator persist callback.
+ *
+ * Contract (crash safety and X9.24 forward secrecy): store `blob` (`len`
+ * bytes; the originator state sealed with AES-GCM under the device key, so
+ * not secret, but integrity-protected) durably, atomically replacing the
+ * previous blob, and return 0 only once it is durable (e.g. after
+ * write-to-temp + fsync + rename). The originator calls it with the state
+ * *after* the counter it is about to use was consumed and its key erased,
+ * and releases the transaction key only if it returned 0. Hence:
+ * - callback fails (non-zero): no key is released, the call returns
+ *   `PAYCORE_RESULT_UNSUPPORTED`; the in-memory originator has still moved
+ *   past that counter and the old stored blob never released it, so neither
+ *   a retry nor a restart reuses a released counter;
+ * - crash after the callback, before the key is used: restart from the new
+ *   blob ([`paycore_dukpt_originator_restore`]); the counter is skipped,
+ *   never reused.
+ *
+ * Storage that can be rolled back to an older blob after a key was released
+ * defeats any software scheme: protect it as X9.24 requires of a
+ * tamper-resistant device. The callback must not call back into the same
+ * originator, and must not unwind (C++ exceptions) across paycore.
+ */
+typedef int (*paycore_dukpt_persist_fn)(void *ctx, const uint8_t *blob, size_t len);
+
+/**
+ * One working key as delivered. For `PAYCORE_MKSK_TR31` only `kind`,
+ * `cryptogram` (the block text), `kcv` and `kcv_method` are read.
+ */
+typedef struct {
+  /**
+   * `PAYCORE_MKSK_ECB` or `PAYCORE_MKSK_TR31`.
+   */
+  uint32_t kind;
+  /**
+   * ECB: the working key's `PAYCORE_ALGORITHM_*`.
+   */
+  uint32_t algorithm;
+  /**
+   * ECB: two-character TR-31 usage (`"P0"`, `"M0"`..`"M8"`, `"D0"`).
+   */
+  uint8_t key_usage[2];
+  /**
+   * ECB: TR-31 mode of use character.
+   */
+  uint8_t mode_of_use;
+  /**
+   * ECB: two-character key version (`"00"` when unused).
+   */
+  uint8_t key_version[2];
+  /**
+   * ECB: exportability character (`'E'`, `'N'`, `'S'`).
+   */
+  uint8_t exportability;
+  /**
+   * ECB: the enciphered key bytes; TR-31: the key block characters.
+   */
+  const uint8_t *cryptogram;
+  /**
+   * Length of `cryptogram`.
+   */
+  size_t cryptogram_len;
+  /**
+   * The check value sent with the key.
+   */
+  const uint8_t *kcv;
+  /**
+   * Length of `kcv`.
+   */
+  size_t kcv_len;
+  /**
+   * `PAYCORE_KCV_LEGACY` or `PAYCORE_KCV_CMAC`.
+   */
+  uint32_t kcv_method;
+} paycore_mksk_delivery;
 
 /**
  * One data object of a payload, by position in the caller's payload
@@ -607,6 +824,46 @@ typedef struct {
   uint8_t service_code[3];
 } paycore_track_fields;
 
+/**
+ * The clear header fields of a key block (ANSI X9.143 §6.2), all as
+ * ASCII characters. Written by [`paycore_tr31_unwrap`] and
+ * [`paycore_tr31_header_parse`].
+ */
+typedef struct {
+  /**
+   * Key block version (`'A'`, `'B'`, `'C'`, `'D'`).
+   */
+  uint8_t version;
+  /**
+   * Key usage, two characters (e.g. `"P0"`), no NUL.
+   */
+  uint8_t key_usage[2];
+  /**
+   * Algorithm of the wrapped key (`'T'`, `'A'`, ...).
+   */
+  uint8_t algorithm;
+  /**
+   * Mode of use (e.g. `'E'`).
+   */
+  uint8_t mode_of_use;
+  /**
+   * Key version number, two characters (`"00"` when unused), no NUL.
+   */
+  uint8_t key_version[2];
+  /**
+   * Exportability (`'E'`, `'N'`, `'S'`).
+   */
+  uint8_t exportability;
+  /**
+   * Number of optional blocks, the padding block `PB` included.
+   */
+  uint32_t optional_block_count;
+  /**
+   * The declared key block length in characters.
+   */
+  uint32_t block_len;
+} paycore_tr31_header;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -756,6 +1013,267 @@ paycore_result paycore_brand_from_iin(const uint8_t *digits, size_t len, uint32_
 const char *paycore_brand_name(uint32_t brand);
 
 /**
+ * Host side, one call: the working key of `usage` (`PAYCORE_DUKPT_USAGE_*`)
+ * and `key_type` (`PAYCORE_DUKPT_KEY_TYPE_*`) for the KSN, from the BDK
+ * (usage `B0`, mode permitting derivation). A 10-byte KSN selects TDES
+ * DUKPT (X9.24-1:2009 §A.3; key type must be TDES2), a 12-byte KSN AES
+ * DUKPT (X9.24-3-2017 §6.3). The key carries host-side attributes (the PIN
+ * key decrypts, the MAC-generate key verifies, ...).
+ *
+ * # Safety
+ * `bdk` must be a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
+ * pointer write. Free the result with `paycore_key_free`.
+ */
+paycore_result paycore_dukpt_derive(const paycore_key *bdk,
+                                    const uint8_t *ksn,
+                                    size_t ksn_len,
+                                    uint32_t usage,
+                                    uint32_t key_type,
+                                    paycore_key **out);
+
+/**
+ * Host side from a device's initial key (`B1`) rather than the BDK: the
+ * working key for `ksn`, as [`paycore_dukpt_derive`].
+ *
+ * # Safety
+ * As [`paycore_dukpt_derive`].
+ */
+paycore_result paycore_dukpt_derive_from_initial_key(const paycore_key *initial_key,
+                                                     const uint8_t *ksn,
+                                                     size_t ksn_len,
+                                                     uint32_t usage,
+                                                     uint32_t key_type,
+                                                     paycore_key **out);
+
+/**
+ * TDES DUKPT: the IPEK (initial PIN encryption key, usage `B1`, mode `X`)
+ * of the device with the 10-byte `ksn` (counter bits ignored), from a TDES
+ * BDK (X9.24-1:2009 §A.6 "Derive Initial Key").
+ *
+ * # Safety
+ * `bdk` must be a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
+ * pointer write.
+ */
+paycore_result paycore_dukpt_derive_ipek(const paycore_key *bdk,
+                                         const uint8_t *ksn,
+                                         size_t ksn_len,
+                                         paycore_key **out);
+
+/**
+ * AES DUKPT: the initial key (usage `B1`, mode `X`, type of the BDK) of the
+ * device with the 8-byte `initial_key_id` (X9.24-3-2017 §6.3.3).
+ *
+ * # Safety
+ * `bdk` must be a live handle; `initial_key_id` valid for `id_len` bytes;
+ * `out` for a pointer write.
+ */
+paycore_result paycore_dukpt_derive_initial_key(const paycore_key *bdk,
+                                                const uint8_t *initial_key_id,
+                                                size_t id_len,
+                                                paycore_key **out);
+
+/**
+ * AES DUKPT host side of "Update Initial Key" (X9.24-3-2017 §B.6.3):
+ * enciphers `new_initial_key` (AES `B1`) under the KEK working key of the
+ * originator's current 12-byte `ksn`. Output 16 or 32 bytes (enciphered,
+ * not secret). This transport is unauthenticated; prefer TR-31.
+ *
+ * # Safety
+ * `bdk`, `new_initial_key` live handles; `ksn` valid for `ksn_len` bytes;
+ * `out` for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_dukpt_wrap_initial_key_update(const paycore_key *bdk,
+                                                     const uint8_t *ksn,
+                                                     size_t ksn_len,
+                                                     const paycore_key *new_initial_key,
+                                                     uint8_t *out,
+                                                     size_t out_cap,
+                                                     size_t *out_len);
+
+/**
+ * TDES DUKPT "Load Initial Key" (X9.24-1:2009 §A.2): fills the 21 future
+ * key registers from the IPEK (`B1`, TDES2) and the 10-byte initial KSN,
+ * sets the counter to 1 and persists the state through `persist` (see the
+ * module contract) before returning the originator.
+ *
+ * `device_key` seals the state: an AES key of usage `D0` or `K0` whose
+ * mode permits encryption and decryption (`B`).
+ *
+ * # Safety
+ * Key handles live; `initial_ksn` valid for `ksn_len` bytes; `persist` a
+ * valid callback (or NULL → error) called with `ctx`; `out` valid for a
+ * pointer write.
+ */
+paycore_result paycore_dukpt_originator_load_tdes(const paycore_key *ipek,
+                                                  const uint8_t *initial_ksn,
+                                                  size_t ksn_len,
+                                                  const paycore_key *device_key,
+                                                  paycore_dukpt_persist_fn persist,
+                                                  void *ctx,
+                                                  paycore_dukpt_originator **out);
+
+/**
+ * AES DUKPT "Load Initial Key" (X9.24-3-2017 §B.6.3): fills the 32
+ * registers from the initial key (`B1`, AES) and its 8-byte initial key
+ * ID, sets the counter to 1 and persists the state (see
+ * [`paycore_dukpt_originator_load_tdes`] for `device_key` and `persist`).
+ *
+ * # Safety
+ * As [`paycore_dukpt_originator_load_tdes`]; `initial_key_id` valid for
+ * `id_len` bytes.
+ */
+paycore_result paycore_dukpt_originator_load_aes(const paycore_key *initial_key,
+                                                 const uint8_t *initial_key_id,
+                                                 size_t id_len,
+                                                 const paycore_key *device_key,
+                                                 paycore_dukpt_persist_fn persist,
+                                                 void *ctx,
+                                                 paycore_dukpt_originator **out);
+
+/**
+ * Restores an originator from the last blob its `persist` callback stored
+ * (the flavour follows from the blob length,
+ * `PAYCORE_DUKPT_TDES_STATE_LEN` or `PAYCORE_DUKPT_AES_STATE_LEN`).
+ * `PAYCORE_RESULT_VERIFICATION_FAILED` if the blob was altered or sealed
+ * under another device key; `PAYCORE_RESULT_MALFORMED` for a bad blob.
+ *
+ * # Safety
+ * `device_key` a live handle; `blob` valid for `blob_len` bytes; `out`
+ * for a pointer write.
+ */
+paycore_result paycore_dukpt_originator_restore(const paycore_key *device_key,
+                                                const uint8_t *blob,
+                                                size_t blob_len,
+                                                paycore_dukpt_originator **out);
+
+/**
+ * Destroys an originator, zeroizing its registers. NULL is accepted.
+ *
+ * # Safety
+ * `originator` must be NULL or a live handle not yet freed.
+ */
+void paycore_dukpt_originator_free(paycore_dukpt_originator *originator);
+
+/**
+ * Writes the originator's flavour (`PAYCORE_DUKPT_FLAVOUR_*`) to `*out`.
+ *
+ * # Safety
+ * `originator` a live handle; `out` valid for a `uint32_t` write.
+ */
+paycore_result paycore_dukpt_originator_flavour(const paycore_dukpt_originator *originator,
+                                                uint32_t *out);
+
+/**
+ * Writes the KSN the next transaction will use (counter 0 once exhausted):
+ * 10 bytes (TDES) or 12 (AES).
+ *
+ * # Safety
+ * `originator` a live handle; `out` valid for `out_cap` writable bytes;
+ * `out_len` for a write.
+ */
+paycore_result paycore_dukpt_originator_ksn(const paycore_dukpt_originator *originator,
+                                            uint8_t *out,
+                                            size_t out_cap,
+                                            size_t *out_len);
+
+/**
+ * "Generate Working Keys" + "Update State for next Transaction": consumes
+ * the current counter, erases its register, persists the advanced state
+ * through `persist` and only if that returned 0 releases the transaction
+ * key as a new handle in `*tx_out` and writes its KSN to `ksn_out`.
+ *
+ * The KSN buffer is checked (size 10 TDES / 12 AES) before any counter is
+ * consumed. If `persist` refuses, the result is
+ * `PAYCORE_RESULT_UNSUPPORTED`, nothing is released and that counter is
+ * skipped for good (call again for the next one).
+ * `PAYCORE_RESULT_COUNTER_EXHAUSTED` when no counter is left.
+ *
+ * # Safety
+ * `originator`, `device_key` live handles; `persist` a valid callback
+ * called with `ctx`; `ksn_out` valid for `ksn_cap` writable bytes;
+ * `ksn_len`, `tx_out` valid for writes.
+ */
+paycore_result paycore_dukpt_originator_next(paycore_dukpt_originator *originator,
+                                             const paycore_key *device_key,
+                                             paycore_dukpt_persist_fn persist,
+                                             void *ctx,
+                                             uint8_t *ksn_out,
+                                             size_t ksn_cap,
+                                             size_t *ksn_len,
+                                             paycore_dukpt_tx **tx_out);
+
+/**
+ * AES DUKPT "Update Initial Key" (X9.24-3-2017 §B.6.3) at the originator:
+ * deciphers `encrypted` (from [`paycore_dukpt_wrap_initial_key_update`])
+ * under the KEK of the current counter, loads it as the new initial key
+ * (type `new_key_type`, an AES `PAYCORE_DUKPT_KEY_TYPE_*`) with the 8-byte
+ * `new_initial_key_id`, and persists the new state. `PAYCORE_RESULT_UNSUPPORTED`
+ * for a TDES originator or a refused persist.
+ *
+ * # Safety
+ * Handles live; `encrypted` valid for `encrypted_len` bytes,
+ * `new_initial_key_id` for `id_len`; `persist` a valid callback.
+ */
+paycore_result paycore_dukpt_originator_update_initial_key(paycore_dukpt_originator *originator,
+                                                           const uint8_t *encrypted,
+                                                           size_t encrypted_len,
+                                                           uint32_t new_key_type,
+                                                           const uint8_t *new_initial_key_id,
+                                                           size_t id_len,
+                                                           const paycore_key *device_key,
+                                                           paycore_dukpt_persist_fn persist,
+                                                           void *ctx);
+
+/**
+ * The working key of `usage` and `key_type` from a transaction key, with
+ * the attributes of its holder (originator: the PIN key encrypts, the
+ * MAC-generate key generates, ...). TDES DUKPT has only
+ * `PAYCORE_DUKPT_KEY_TYPE_TDES2` and no KEK / key-derivation usages.
+ *
+ * # Safety
+ * `tx` a live handle; `out` valid for a pointer write.
+ */
+paycore_result paycore_dukpt_tx_working_key(const paycore_dukpt_tx *tx,
+                                            uint32_t usage,
+                                            uint32_t key_type,
+                                            paycore_key **out);
+
+/**
+ * Host side: the transaction key for `ksn` from the BDK (10-byte KSN: TDES
+ * DUKPT, 12-byte: AES DUKPT) as a handle, to derive several working keys of
+ * one transaction with [`paycore_dukpt_tx_working_key`] (host-side
+ * attributes). Counter zero is refused (`PAYCORE_RESULT_MALFORMED`).
+ *
+ * # Safety
+ * `bdk` a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
+ * pointer write. Free the result with [`paycore_dukpt_tx_free`].
+ */
+paycore_result paycore_dukpt_host_transaction(const paycore_key *bdk,
+                                              const uint8_t *ksn,
+                                              size_t ksn_len,
+                                              paycore_dukpt_tx **out);
+
+/**
+ * Writes the transaction's KSN (10 or 12 bytes).
+ *
+ * # Safety
+ * `tx` a live handle; `out` valid for `out_cap` writable bytes; `out_len`
+ * for a write.
+ */
+paycore_result paycore_dukpt_tx_ksn(const paycore_dukpt_tx *tx,
+                                    uint8_t *out,
+                                    size_t out_cap,
+                                    size_t *out_len);
+
+/**
+ * Destroys a transaction key handle, zeroizing it. NULL is accepted.
+ *
+ * # Safety
+ * `tx` must be NULL or a live handle not yet freed.
+ */
+void paycore_dukpt_tx_free(paycore_dukpt_tx *tx);
+
+/**
  * Creates a key from raw material and TR-31 attributes.
  *
  * - `algorithm`: one of `PAYCORE_ALGORITHM_*`;
@@ -810,6 +1328,99 @@ paycore_result paycore_key_kcv_verify(const paycore_key *key,
                                       uint32_t method,
                                       const uint8_t *expected,
                                       size_t expected_len);
+
+/**
+ * Writes the key's algorithm (`PAYCORE_ALGORITHM_*`) to `*out`.
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for a `uint32_t` write.
+ */
+paycore_result paycore_key_algorithm(const paycore_key *key, uint32_t *out);
+
+/**
+ * Writes the key's two-character TR-31 key usage (e.g. `"P0"`, no NUL) to
+ * `out` (2 bytes; `*out_len` = 2).
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+ * `out_len` valid for a write.
+ */
+paycore_result paycore_key_usage(const paycore_key *key,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len);
+
+/**
+ * Writes the key's TR-31 mode of use character (e.g. `'E'`) to `*out`.
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for a one-byte write.
+ */
+paycore_result paycore_key_mode_of_use(const paycore_key *key, uint8_t *out);
+
+/**
+ * Writes the key's two-character TR-31 key version number (`"00"` when
+ * unused, no NUL) to `out` (2 bytes; `*out_len` = 2).
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+ * `out_len` valid for a write.
+ */
+paycore_result paycore_key_version(const paycore_key *key,
+                                   uint8_t *out,
+                                   size_t out_cap,
+                                   size_t *out_len);
+
+/**
+ * Writes the key's TR-31 exportability character (`'E'`, `'N'` or `'S'`)
+ * to `*out`.
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for a one-byte write.
+ */
+paycore_result paycore_key_exportability(const paycore_key *key, uint8_t *out);
+
+/**
+ * DANGEROUS: writes the clear key bytes to `out` (`*out_len` = key length).
+ *
+ * Refused with `PAYCORE_RESULT_KEY_USAGE` for a non-exportable key
+ * (exportability `'N'`). The output is secret: on any failure the whole of
+ * `out` is zeroed. The caller must wipe it after use (e.g. `explicit_bzero`).
+ * Prefer [`paycore_tr31_wrap`](crate::paycore_tr31_wrap) to move keys.
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+ * `out_len` valid for a write.
+ */
+paycore_result paycore_key_export(const paycore_key *key,
+                                  uint8_t *out,
+                                  size_t out_cap,
+                                  size_t *out_len);
+
+/**
+ * Installs `count` working keys (1 to `PAYCORE_MKSK_MAX_KEYS`) delivered
+ * under `tmk` (usage `K0`, mode permitting decryption), all or nothing:
+ * each is deciphered, checked against its usage (`P0`, `M0`-`M8`, `D0`),
+ * strength (not above the TMK) and check value
+ * (`PAYCORE_RESULT_VERIFICATION_FAILED` on mismatch). Only if every key
+ * passes are `count` new handles written to `keys_out[0..count]` (delivery
+ * order) and `*keys_len` set to `count`. On any failure no handle is
+ * created, every deciphered key is zeroized and `keys_out[0..keys_cap]`
+ * is set to NULL. `keys_cap < count` gives `PAYCORE_RESULT_BUFFER_TOO_SMALL`
+ * with `*keys_len = count`, before any work.
+ *
+ * # Safety
+ * `tmk` a live handle; `deliveries` valid for `count` structs whose
+ * pointers are valid for their lengths; `keys_out` for `keys_cap` pointer
+ * writes; `keys_len` for a write. Free each returned handle with
+ * `paycore_key_free`.
+ */
+paycore_result paycore_mksk_install(const paycore_key *tmk,
+                                    const paycore_mksk_delivery *deliveries,
+                                    size_t count,
+                                    paycore_key **keys_out,
+                                    size_t keys_cap,
+                                    size_t *keys_len);
 
 /**
  * Encodes `pin` in `format` and enciphers it under `key` (usage `P0`,
@@ -1442,6 +2053,100 @@ paycore_result paycore_track_build(uint32_t out_kind,
  * `framed` must be valid for `len` bytes; `lrc` valid for a write.
  */
 paycore_result paycore_track_lrc(uint32_t kind, const uint8_t *framed, size_t len, uint8_t *lrc);
+
+/**
+ * Unwraps a key block under `kbpk` (usage `K1` or `K0`, mode `B`, `D` or
+ * `N`; TDES for A/B/C, AES for D). The authenticator is checked in
+ * constant time before any key byte is used; any change to the block gives
+ * `PAYCORE_RESULT_VERIFICATION_FAILED` or `PAYCORE_RESULT_MALFORMED` and no
+ * key. On success `*out` is a new key handle carrying the header's usage,
+ * mode of use, key version and exportability, and `*header` (optional,
+ * may be NULL) receives the header fields.
+ *
+ * # Safety
+ * `kbpk` a live handle; `block` valid for `block_len` bytes (ASCII, no
+ * NUL needed); `out` valid for a pointer write; `header` NULL or valid for
+ * a struct write.
+ */
+paycore_result paycore_tr31_unwrap(const paycore_key *kbpk,
+                                   const uint8_t *block,
+                                   size_t block_len,
+                                   paycore_key **out,
+                                   paycore_tr31_header *header);
+
+/**
+ * Parses the clear header of a key block (or a header alone) without
+ * any key: nothing is authenticated, so use it only to route the block.
+ *
+ * # Safety
+ * `block` valid for `block_len` bytes; `header` for a struct write.
+ */
+paycore_result paycore_tr31_header_parse(const uint8_t *block,
+                                         size_t block_len,
+                                         paycore_tr31_header *header);
+
+/**
+ * The optional block at `index` (header order, `PB` included) of a key
+ * block's clear header: its two-character ID into `id_out` (2 bytes) and
+ * its data into `(out, out_cap, out_len)`. `PAYCORE_RESULT_INVALID_ARGUMENT`
+ * if `index` is past the last block. Unauthenticated unless the block was
+ * unwrapped successfully.
+ *
+ * # Safety
+ * `block` valid for `block_len` bytes; `id_out` for 2 writable bytes;
+ * `out` for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_tr31_optional_block(const uint8_t *block,
+                                           size_t block_len,
+                                           size_t index,
+                                           uint8_t *id_out,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len);
+
+/**
+ * Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
+ * version `'B'` (TDES) or `'D'` (AES) key block, written to `out` as ASCII
+ * without NUL. The header comes from the key's attributes. Padding is
+ * random (OS RNG).
+ *
+ * `optional_blocks` is the encoded optional-block section (ID, 2 hex
+ * length counting the whole block, data; e.g. `"KS1800604B120F9292800000"`),
+ * or `(NULL, 0)`; blocks are sorted by ID, a `PB` block is dropped and
+ * recomputed. Refused: non-exportable keys (`PAYCORE_RESULT_KEY_USAGE`),
+ * keys stronger than the KBPK and versions A/C (`PAYCORE_RESULT_UNSUPPORTED`).
+ *
+ * # Safety
+ * Handles live; `optional_blocks` valid for `optional_blocks_len` bytes;
+ * `out` for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_tr31_wrap(const paycore_key *kbpk,
+                                 const paycore_key *key,
+                                 uint8_t version,
+                                 const uint8_t *optional_blocks,
+                                 size_t optional_blocks_len,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len);
+
+/**
+ * [`paycore_tr31_wrap`] with caller-chosen padding bytes, to reproduce
+ * published vectors: `2 + key length + padding_len` must be a multiple of
+ * the cipher block length. Never use fixed padding in production.
+ *
+ * # Safety
+ * As [`paycore_tr31_wrap`]; `padding` valid for `padding_len` bytes.
+ */
+paycore_result paycore_tr31_wrap_with_padding(const paycore_key *kbpk,
+                                              const paycore_key *key,
+                                              uint8_t version,
+                                              const uint8_t *optional_blocks,
+                                              size_t optional_blocks_len,
+                                              const uint8_t *padding,
+                                              size_t padding_len,
+                                              uint8_t *out,
+                                              size_t out_cap,
+                                              size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

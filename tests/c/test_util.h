@@ -109,7 +109,6 @@ static inline int test_report(const char *name) {
     return test_failures == 0 ? 0 : 1;
 }
 
-#endif
 
 /* ---- Helpers added for test_card.c (sequential scanning of nested JSON). */
 
@@ -151,10 +150,36 @@ static inline int next_pair(const char **cursor, const char *end, char *key, siz
     return 1;
 }
 
-/* True when every byte of buf is zero. */
+/* ---- helpers added for test_dukpt.c / test_tr31.c ---- */
+/* True if buf[0..len) equals the bytes of the hex string. */
+static inline int bytes_eq_hex(const unsigned char *buf, size_t len, const char *hex) {
+    unsigned char tmp[512];
+    int n = hex_decode(hex, tmp, sizeof tmp);
+    return n >= 0 && (size_t)n == len && memcmp(buf, tmp, len) == 0;
+}
+
+/* True if every byte of buf[0..len) is zero. */
 static inline int all_zero(const unsigned char *buf, size_t len) {
     size_t i;
     for (i = 0; i < len; i++)
         if (buf[i] != 0) return 0;
     return 1;
 }
+
+/* True if the string "name" appears in the JSON list that follows "list":
+ * inside [start, end). */
+static inline int list_contains(const char *start, const char *end, const char *list,
+                                const char *name) {
+    char pattern[96];
+    const char *p, *close, *hit;
+    snprintf(pattern, sizeof pattern, "\"%s\":", list);
+    p = strstr(start, pattern);
+    if (!p || p >= end) return 0;
+    close = strchr(p, ']');
+    if (!close || close > end) return 0;
+    snprintf(pattern, sizeof pattern, "\"%s\"", name);
+    hit = strstr(p, pattern);
+    return hit != NULL && hit < close;
+}
+
+#endif

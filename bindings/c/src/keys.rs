@@ -192,3 +192,161 @@ pub unsafe extern "C" fn paycore_key_kcv_verify(
         }
     })
 }
+
+/// Maps an algorithm to its `PAYCORE_ALGORITHM_*` code.
+pub(crate) const fn algorithm_code(algorithm: Algorithm) -> u32 {
+    match algorithm {
+        Algorithm::Tdes2 => PAYCORE_ALGORITHM_TDES2,
+        Algorithm::Tdes3 => PAYCORE_ALGORITHM_TDES3,
+        Algorithm::Aes128 => PAYCORE_ALGORITHM_AES128,
+        Algorithm::Aes192 => PAYCORE_ALGORITHM_AES192,
+        Algorithm::Aes256 => PAYCORE_ALGORITHM_AES256,
+        // Algorithm is non-exhaustive: a future algorithm has no C code yet.
+        _ => 0,
+    }
+}
+
+/// Writes the key's algorithm (`PAYCORE_ALGORITHM_*`) to `*out`.
+///
+/// # Safety
+/// `key` must be a live handle; `out` valid for a `uint32_t` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_algorithm(
+    key: *const paycore_key,
+    out: *mut u32,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        try_ffi!(unsafe { put(out, algorithm_code(key.algorithm())) });
+        paycore_result::Ok
+    })
+}
+
+/// Writes the key's two-character TR-31 key usage (e.g. `"P0"`, no NUL) to
+/// `out` (2 bytes; `*out_len` = 2).
+///
+/// # Safety
+/// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+/// `out_len` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_usage(
+    key: *const paycore_key,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        out.write(&key.usage().code())
+    })
+}
+
+/// Writes the key's TR-31 mode of use character (e.g. `'E'`) to `*out`.
+///
+/// # Safety
+/// `key` must be a live handle; `out` valid for a one-byte write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_mode_of_use(
+    key: *const paycore_key,
+    out: *mut u8,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        try_ffi!(unsafe { put(out, key.mode_of_use().code()) });
+        paycore_result::Ok
+    })
+}
+
+/// Writes the key's two-character TR-31 key version number (`"00"` when
+/// unused, no NUL) to `out` (2 bytes; `*out_len` = 2).
+///
+/// # Safety
+/// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+/// `out_len` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_version(
+    key: *const paycore_key,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        out.write(&key.attributes().version.code())
+    })
+}
+
+/// Writes the key's TR-31 exportability character (`'E'`, `'N'` or `'S'`)
+/// to `*out`.
+///
+/// # Safety
+/// `key` must be a live handle; `out` valid for a one-byte write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_exportability(
+    key: *const paycore_key,
+    out: *mut u8,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        try_ffi!(unsafe { put(out, key.attributes().exportability.code()) });
+        paycore_result::Ok
+    })
+}
+
+/// DANGEROUS: writes the clear key bytes to `out` (`*out_len` = key length).
+///
+/// Refused with `PAYCORE_RESULT_KEY_USAGE` for a non-exportable key
+/// (exportability `'N'`). The output is secret: on any failure the whole of
+/// `out` is zeroed. The caller must wipe it after use (e.g. `explicit_bzero`).
+/// Prefer [`paycore_tr31_wrap`](crate::paycore_tr31_wrap) to move keys.
+///
+/// # Safety
+/// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+/// `out_len` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_key_export(
+    key: *const paycore_key,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        if out_len.is_null() && !out.is_null() {
+            // A secret output is zeroed on every failure, this one included.
+            // SAFETY: non-NULL and valid for `out_cap` writable bytes per
+            // the caller's contract.
+            unsafe { std::ptr::write_bytes(out, 0, out_cap) };
+            return paycore_result::NullParameter;
+        }
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        // SAFETY: forwarded caller contract.
+        let key = match unsafe { key_ref(key) } {
+            Ok(key) => key,
+            Err(code) => {
+                out.wipe();
+                return code;
+            }
+        };
+        // EXPOSE: the caller asked for the clear key through paycore_key_export.
+        match key.dangerous_expose_secret() {
+            Ok(material) => out.write_secret(material),
+            Err(e) => {
+                out.wipe();
+                e.into()
+            }
+        }
+    })
+}

@@ -18,22 +18,28 @@
 
 mod aead;
 mod card;
+mod dukpt;
 mod io;
 mod keys;
+mod mksk;
 mod pin;
 mod qr;
 mod result;
 mod tlv;
 mod track;
+mod tr31;
 
 pub use aead::*;
 pub use card::*;
+pub use dukpt::*;
 pub use keys::*;
+pub use mksk::*;
 pub use pin::*;
 pub use qr::*;
 pub use result::*;
 pub use tlv::*;
 pub use track::*;
+pub use tr31::*;
 
 /// Runs `$body` (an expression producing a `paycore_result`) inside a panic
 /// boundary.
