@@ -20,6 +20,7 @@ pub(crate) enum BlockCipher {
 
 impl BlockCipher {
     /// Builds the key schedule for `algorithm` from raw `key` bytes.
+    #[inline]
     pub(crate) fn new(algorithm: Algorithm, key: &[u8]) -> Result<Self, Error> {
         let bad = |_| Error::Key(KeyError::InvalidLength { length: key.len() });
         Ok(match algorithm {
@@ -47,6 +48,7 @@ impl BlockCipher {
     }
 
     /// Enciphers exactly one block in place.
+    #[inline]
     pub(crate) fn encrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
         if block.len() != self.block_len() {
             return Err(Error::invalid_argument("block length"));
@@ -63,6 +65,7 @@ impl BlockCipher {
     }
 
     /// Deciphers exactly one block in place.
+    #[inline]
     pub(crate) fn decrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
         if block.len() != self.block_len() {
             return Err(Error::invalid_argument("block length"));
@@ -154,6 +157,7 @@ impl fmt::Debug for BlockCipher {
 
 impl Key {
     /// Checks usage and mode of use, then builds the key schedule.
+    #[inline]
     pub(crate) fn cipher(
         &self,
         usages: &[KeyUsage],
@@ -165,6 +169,7 @@ impl Key {
 
     /// Builds the key schedule without a usage check, for derivations that
     /// have checked the usage themselves (KCV, DUKPT, TR-31 key derivation).
+    #[inline]
     pub(crate) fn cipher_unchecked(&self) -> Result<BlockCipher, Error> {
         BlockCipher::new(self.algorithm(), self.material())
     }
