@@ -19,15 +19,25 @@
 mod aead;
 mod card;
 mod io;
+mod journal;
 mod keys;
+mod mac;
 mod pin;
+mod record;
 mod result;
+mod seal;
+mod sign;
 
 pub use aead::*;
 pub use card::*;
+pub use journal::*;
 pub use keys::*;
+pub use mac::*;
 pub use pin::*;
+pub use record::*;
 pub use result::*;
+pub use seal::*;
+pub use sign::*;
 
 /// Runs `$body` (an expression producing a `paycore_result`) inside a panic
 /// boundary.
