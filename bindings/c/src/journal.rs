@@ -466,9 +466,6 @@ pub unsafe extern "C" fn paycore_journal_verify_ecdsa(
     ffi_boundary!({
         // SAFETY: forwarded caller contract.
         let public_key = try_ffi!(unsafe { input(public_key, public_key_len) });
-        if public_key.is_empty() {
-            return paycore_result::NullParameter;
-        }
         let public = try_ffi!(verifying_key_from(public_key));
         // SAFETY: forwarded caller contract.
         unsafe {
