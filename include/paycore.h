@@ -101,7 +101,7 @@
  * Most entries [`paycore_journal_verify_hmac`] accepts in one call (the
  * check is O(n²) in entry-header reads).
  */
-#define PAYCORE_JOURNAL_MAX_ENTRIES 65536
+#define PAYCORE_JOURNAL_MAX_ENTRIES 8192
 
 /**
  * Problem kind: the entry at `index` (storage order) does not decode.

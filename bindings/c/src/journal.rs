@@ -37,7 +37,7 @@ pub const PAYCORE_JOURNAL_MAX_ENTRY_LEN: usize = 4204;
 const _: () = assert!(PAYCORE_JOURNAL_MAX_ENTRY_LEN == MAX_ENTRY_LEN);
 /// Most entries [`paycore_journal_verify_hmac`] accepts in one call (the
 /// check is O(n²) in entry-header reads).
-pub const PAYCORE_JOURNAL_MAX_ENTRIES: usize = 65_536;
+pub const PAYCORE_JOURNAL_MAX_ENTRIES: usize = 8192;
 
 /// Problem kind: the entry at `index` (storage order) does not decode.
 pub const PAYCORE_JOURNAL_PROBLEM_MALFORMED: u32 = 1;

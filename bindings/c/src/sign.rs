@@ -475,3 +475,74 @@ pub unsafe extern "C" fn paycore_verify_record(
         paycore_result::Ok
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{PAYCORE_ALGORITHM_AES256, paycore_key, paycore_key_free, paycore_key_new};
+    use crate::mac::{
+        PAYCORE_MAC_ALG_HMAC_SHA256, PAYCORE_MAC_PADDING_NONE, paycore_mac, paycore_mac_free,
+        paycore_mac_new, paycore_mac_verifier, paycore_mac_verifier_free, paycore_mac_verifier_new,
+    };
+    use crate::seal::{
+        paycore_recipient_key, paycore_recipient_key_free, paycore_recipient_key_from_scalar,
+    };
+
+    // The handles' Debug output never shows key material (exact texts).
+    #[test]
+    fn handle_debug_texts_are_redacted() {
+        let mut key: *mut paycore_signing_key = core::ptr::null_mut();
+        let mut host: *mut paycore_recipient_key = core::ptr::null_mut();
+        let mut mac_key: *mut paycore_key = core::ptr::null_mut();
+        let mut mac: *mut paycore_mac = core::ptr::null_mut();
+        let mut verifier: *mut paycore_mac_verifier = core::ptr::null_mut();
+        let alg = PAYCORE_MAC_ALG_HMAC_SHA256;
+        let pad = PAYCORE_MAC_PADDING_NONE;
+        // SAFETY: every pointer passed is valid for the call; each handle is
+        // created successfully (asserted) before it is dereferenced, and
+        // freed exactly once at the end.
+        unsafe {
+            let scalar = [0x11u8; 32];
+            assert_eq!(
+                paycore_signing_key_from_scalar(scalar.as_ptr(), 32, &mut key),
+                paycore_result::Ok
+            );
+            assert_eq!(format!("{:?}", &*key), "DeviceSigningKey { .. }");
+            let scalar = [0x22u8; 32];
+            assert_eq!(
+                paycore_recipient_key_from_scalar(scalar.as_ptr(), 32, &mut host),
+                paycore_result::Ok
+            );
+            assert_eq!(format!("{:?}", &*host), "RecipientSecretKey { .. }");
+            let material = [0x33u8; 32];
+            let usage = *b"M7";
+            assert_eq!(
+                paycore_key_new(
+                    PAYCORE_ALGORITHM_AES256,
+                    material.as_ptr(),
+                    32,
+                    usage.as_ptr(),
+                    b'C',
+                    b'N',
+                    &mut mac_key,
+                ),
+                paycore_result::Ok
+            );
+            assert_eq!(
+                paycore_mac_new(mac_key, alg, pad, &mut mac),
+                paycore_result::Ok
+            );
+            assert_eq!(
+                paycore_mac_verifier_new(mac_key, alg, pad, &mut verifier),
+                paycore_result::Ok
+            );
+            assert_eq!(format!("{:?}", &*mac), "paycore_mac { .. }");
+            assert_eq!(format!("{:?}", &*verifier), "paycore_mac_verifier { .. }");
+            paycore_mac_free(mac);
+            paycore_mac_verifier_free(verifier);
+            paycore_key_free(mac_key);
+            paycore_recipient_key_free(host);
+            paycore_signing_key_free(key);
+        }
+    }
+}
