@@ -1096,6 +1096,20 @@ static void test_journal(void) {
                  PAYCORE_RESULT_VERIFICATION_FAILED);
         CHECK(np == 1 && problems[0].kind == PAYCORE_JOURNAL_PROBLEM_CHAIN_BROKEN &&
               problems[0].sequence == 2);
+        /* Too many entries: refused before any is read. */
+        {
+            paycore_journal_entry *many = (paycore_journal_entry *)calloc(
+                PAYCORE_JOURNAL_MAX_ENTRIES + 1, sizeof *many);
+            CHECK(many != NULL);
+            if (many) {
+                memset(&start, 0, sizeof start);
+                CHECK_RC(paycore_journal_verify_hmac(many, PAYCORE_JOURNAL_MAX_ENTRIES + 1, key,
+                                                     &start, false, 0, problems, 8, &np,
+                                                     &summary),
+                         PAYCORE_RESULT_LIMIT_EXCEEDED);
+                free(many);
+            }
+        }
         /* Empty journal. */
         memset(&start, 0, sizeof start);
         CHECK_RC(paycore_journal_verify_hmac(NULL, 0, key, &start, false, 0, problems, 8, &np,
