@@ -188,6 +188,68 @@
 #define PAYCORE_DUKPT_AES_STATE_LEN 1077
 
 /**
+ * SHA-256 length of the chain hashes, in bytes.
+ */
+#define PAYCORE_JOURNAL_HASH_LEN 32
+
+/**
+ * Longest record an entry carries, in bytes.
+ */
+#define PAYCORE_JOURNAL_MAX_RECORD_LEN 4096
+
+/**
+ * Longest entry, in bytes.
+ */
+#define PAYCORE_JOURNAL_MAX_ENTRY_LEN 4204
+
+/**
+ * Most entries [`paycore_journal_verify_hmac`] accepts in one call (the
+ * check is O(n²) in entry-header reads).
+ */
+#define PAYCORE_JOURNAL_MAX_ENTRIES 8192
+
+/**
+ * Problem kind: the entry at `index` (storage order) does not decode.
+ */
+#define PAYCORE_JOURNAL_PROBLEM_MALFORMED 1
+
+/**
+ * Problem kind: the entry's authenticator fails (`sequence` as read).
+ */
+#define PAYCORE_JOURNAL_PROBLEM_ALTERED 2
+
+/**
+ * Problem kind: no authentic entry for sequence numbers `from..=to`.
+ */
+#define PAYCORE_JOURNAL_PROBLEM_MISSING 3
+
+/**
+ * Problem kind: authentic entry `sequence` stored after a higher one.
+ */
+#define PAYCORE_JOURNAL_PROBLEM_REORDERED 4
+
+/**
+ * Problem kind: a further authentic entry with sequence `sequence`.
+ */
+#define PAYCORE_JOURNAL_PROBLEM_DUPLICATE 5
+
+/**
+ * Problem kind: authentic entry `sequence` does not commit to its
+ * authentic predecessor.
+ */
+#define PAYCORE_JOURNAL_PROBLEM_CHAIN_BROKEN 6
+
+/**
+ * Problem kind: authentic entry `sequence` older than the chain start.
+ */
+#define PAYCORE_JOURNAL_PROBLEM_STALE 7
+
+/**
+ * Problem kind: a finding this version of the C ABI cannot name.
+ */
+#define PAYCORE_JOURNAL_PROBLEM_OTHER 99
+
+/**
  * Two-key triple DES (16 bytes).
  */
 #define PAYCORE_ALGORITHM_TDES2 1
@@ -221,6 +283,53 @@
  * KCV: CMAC of a zero block, leftmost bytes (X9.24-1:2017).
  */
 #define PAYCORE_KCV_CMAC 2
+
+/**
+ * ISO/IEC 9797-1 MAC algorithm 1 (CBC-MAC under the key's TDES or AES
+ * cipher; ISO 16609). Key usage `M0` or `M1`.
+ */
+#define PAYCORE_MAC_ALG_ISO9797_ALG1 1
+
+/**
+ * ISO/IEC 9797-1 MAC algorithm 3, the ANSI X9.19 retail MAC
+ * (double-length TDES key). Key usage `M3`.
+ */
+#define PAYCORE_MAC_ALG_RETAIL 2
+
+/**
+ * CMAC (NIST SP 800-38B), AES or TDES. Key usage `M6`.
+ */
+#define PAYCORE_MAC_ALG_CMAC 3
+
+/**
+ * HMAC-SHA256 (RFC 2104, FIPS 198-1). Key usage `M7`.
+ */
+#define PAYCORE_MAC_ALG_HMAC_SHA256 4
+
+/**
+ * No padding parameter (CMAC, HMAC).
+ */
+#define PAYCORE_MAC_PADDING_NONE 0
+
+/**
+ * ISO/IEC 9797-1 §6.3.1 padding method 1 (zero bytes).
+ */
+#define PAYCORE_MAC_PADDING_METHOD1 1
+
+/**
+ * ISO/IEC 9797-1 §6.3.2 padding method 2 (`0x80` then zero bytes).
+ */
+#define PAYCORE_MAC_PADDING_METHOD2 2
+
+/**
+ * Shortest MAC generated or accepted (ISO/IEC 9797-1 §7.7), in bytes.
+ */
+#define PAYCORE_MAC_MIN_LEN 4
+
+/**
+ * Longest MAC (HMAC-SHA256), in bytes.
+ */
+#define PAYCORE_MAC_MAX_LEN 32
 
 /**
  * Delivery kind: the key enciphered in ECB mode under the TMK (ANSI X9.24-1
@@ -294,6 +403,152 @@
  * Builder item: closes the innermost open template (id and value ignored).
  */
 #define PAYCORE_QR_ITEM_TEMPLATE_END 3
+
+/**
+ * Longest encoded record, in bytes.
+ */
+#define PAYCORE_RECORD_MAX_ENCODED_LEN 149
+
+/**
+ * PAN token length, in bytes.
+ */
+#define PAYCORE_PAN_TOKEN_LEN 16
+
+/**
+ * Signature image hash (SHA-256) length, in bytes.
+ */
+#define PAYCORE_RECORD_HASH_LEN 32
+
+/**
+ * Transaction type: purchase (v1 code `0x01`).
+ */
+#define PAYCORE_TRANSACTION_TYPE_SALE 1
+
+/**
+ * Transaction type: refund (`0x02`).
+ */
+#define PAYCORE_TRANSACTION_TYPE_REFUND 2
+
+/**
+ * Transaction type: void (`0x03`).
+ */
+#define PAYCORE_TRANSACTION_TYPE_VOID 3
+
+/**
+ * Transaction type: pre-authorization (`0x04`).
+ */
+#define PAYCORE_TRANSACTION_TYPE_PRE_AUTHORIZATION 4
+
+/**
+ * Transaction type: completion (`0x05`).
+ */
+#define PAYCORE_TRANSACTION_TYPE_COMPLETION 5
+
+/**
+ * Transaction type: reversal (`0x06`).
+ */
+#define PAYCORE_TRANSACTION_TYPE_REVERSAL 6
+
+/**
+ * Entry mode: contact chip (v1 code `0x01`).
+ */
+#define PAYCORE_ENTRY_MODE_CHIP 1
+
+/**
+ * Entry mode: contactless (`0x02`).
+ */
+#define PAYCORE_ENTRY_MODE_CONTACTLESS 2
+
+/**
+ * Entry mode: magnetic stripe (`0x03`).
+ */
+#define PAYCORE_ENTRY_MODE_MAGSTRIPE 3
+
+/**
+ * Entry mode: EMVCo QR code (`0x04`).
+ */
+#define PAYCORE_ENTRY_MODE_QR 4
+
+/**
+ * Entry mode: manual key entry (`0x05`).
+ */
+#define PAYCORE_ENTRY_MODE_MANUAL 5
+
+/**
+ * Entry mode: magstripe fallback after a chip failure (`0x06`).
+ */
+#define PAYCORE_ENTRY_MODE_FALLBACK 6
+
+/**
+ * Envelope length minus plaintext length, in bytes.
+ */
+#define PAYCORE_SEAL_OVERHEAD 94
+
+/**
+ * Raw `r || s` signature length, in bytes.
+ */
+#define PAYCORE_ECDSA_P256_SIG_LEN 64
+
+/**
+ * Longest DER signature, in bytes.
+ */
+#define PAYCORE_ECDSA_P256_DER_SIG_MAX_LEN 72
+
+/**
+ * Secret scalar length, in bytes.
+ */
+#define PAYCORE_ECDSA_P256_SCALAR_LEN 32
+
+/**
+ * SEC1 compressed public key length.
+ */
+#define PAYCORE_P256_SEC1_COMPRESSED_LEN 33
+
+/**
+ * SEC1 uncompressed public key length.
+ */
+#define PAYCORE_P256_SEC1_UNCOMPRESSED_LEN 65
+
+/**
+ * DER SubjectPublicKeyInfo length (uncompressed point).
+ */
+#define PAYCORE_P256_SPKI_DER_LEN 91
+
+/**
+ * Public key format: SEC1 uncompressed point (`0x04 || x || y`).
+ */
+#define PAYCORE_PUBLIC_KEY_SEC1_UNCOMPRESSED 1
+
+/**
+ * Public key format: SEC1 compressed point.
+ */
+#define PAYCORE_PUBLIC_KEY_SEC1_COMPRESSED 2
+
+/**
+ * Public key format: DER SubjectPublicKeyInfo (RFC 5480).
+ */
+#define PAYCORE_PUBLIC_KEY_SPKI_DER 3
+
+/**
+ * Signature format: raw `r || s` (64 bytes).
+ */
+#define PAYCORE_SIGNATURE_RAW 1
+
+/**
+ * Signature format: strict DER `ECDSA-Sig-Value` (X9.62).
+ */
+#define PAYCORE_SIGNATURE_DER 2
+
+/**
+ * Verification policy: reject high-S signatures (`s > n/2`), so each
+ * message has one valid signature encoding. Recommended.
+ */
+#define PAYCORE_S_POLICY_REJECT_HIGH_S 1
+
+/**
+ * Verification policy: accept high-S signatures (plain FIPS 186-5).
+ */
+#define PAYCORE_S_POLICY_ACCEPT_HIGH_S 2
 
 /**
  * Format `a` (alphabetic), EMV Book 1 §4.3.
@@ -495,6 +750,38 @@ typedef struct paycore_dukpt_tx paycore_dukpt_tx;
 typedef struct paycore_key paycore_key;
 
 /**
+ * A streaming MAC generation. Opaque; create with [`paycore_mac_new`],
+ * feed with [`paycore_mac_update`], finish with [`paycore_mac_finalize`],
+ * destroy with [`paycore_mac_free`] (which zeroizes the state). After a
+ * successful finalize the handle is spent: update and finalize return
+ * `PAYCORE_RESULT_INVALID_ARGUMENT`, but it must still be freed.
+ */
+typedef struct paycore_mac paycore_mac;
+
+/**
+ * A streaming MAC verification. Opaque; create with
+ * [`paycore_mac_verifier_new`], feed with [`paycore_mac_verifier_update`],
+ * finish with [`paycore_mac_verifier_verify`], destroy with
+ * [`paycore_mac_verifier_free`]. Spent after a verify, whatever its outcome.
+ */
+typedef struct paycore_mac_verifier paycore_mac_verifier;
+
+/**
+ * The host's secret key that opens envelopes. Opaque; create with
+ * [`paycore_recipient_key_generate`] or
+ * [`paycore_recipient_key_from_scalar`], destroy with
+ * [`paycore_recipient_key_free`] (which zeroizes).
+ */
+typedef struct paycore_recipient_key paycore_recipient_key;
+
+/**
+ * The device's ECDSA P-256 signing key. Opaque; create with
+ * [`paycore_signing_key_generate`] or [`paycore_signing_key_from_scalar`],
+ * destroy with [`paycore_signing_key_free`] (which zeroizes).
+ */
+typedef struct paycore_signing_key paycore_signing_key;
+
+/**
  * The DUKPT originator persist callback.
  *
  * Contract (crash safety and X9.24 forward secrecy): store `blob` (`len`
@@ -518,6 +805,105 @@ typedef struct paycore_key paycore_key;
  * originator, and must not unwind (C++ exceptions) across paycore.
  */
 typedef int (*paycore_dukpt_persist_fn)(void *ctx, const uint8_t *blob, size_t len);
+
+/**
+ * The terminal's journal state: persist it with the entries. A
+ * zero-initialized struct is a new journal (genesis). Also used as the
+ * chain start when verifying (`next_sequence` = first sequence expected,
+ * `previous_hash` = hash the first entry commits to).
+ */
+typedef struct {
+  /**
+   * Sequence number of the next entry.
+   */
+  uint64_t next_sequence;
+  /**
+   * SHA-256 of the last entry (zeros before the first).
+   */
+  uint8_t previous_hash[PAYCORE_JOURNAL_HASH_LEN];
+} paycore_journal_writer;
+
+/**
+ * One stored entry, as a `(pointer, length)` pair.
+ */
+typedef struct {
+  /**
+   * The entry bytes (`NULL` only with `len` 0).
+   */
+  const uint8_t *data;
+  /**
+   * Their length.
+   */
+  size_t len;
+} paycore_journal_entry;
+
+/**
+ * One finding of a chain verification. Members that do not apply to
+ * `kind` are 0.
+ */
+typedef struct {
+  /**
+   * One of `PAYCORE_JOURNAL_PROBLEM_*`.
+   */
+  uint32_t kind;
+  /**
+   * Storage index (`MALFORMED`).
+   */
+  uint64_t index;
+  /**
+   * Sequence number (`ALTERED`, `REORDERED`, `DUPLICATE`,
+   * `CHAIN_BROKEN`, `STALE`).
+   */
+  uint64_t sequence;
+  /**
+   * First missing sequence number (`MISSING`).
+   */
+  uint64_t from;
+  /**
+   * Last missing sequence number (`MISSING`).
+   */
+  uint64_t to;
+} paycore_journal_problem;
+
+/**
+ * Totals of a chain verification.
+ */
+typedef struct {
+  /**
+   * Entries that decoded and authenticated.
+   */
+  uint64_t authentic;
+  /**
+   * Problems found (may exceed the number written to the array).
+   */
+  uint64_t problems;
+} paycore_journal_summary;
+
+/**
+ * A decoded entry (no authenticity check: verify the chain first).
+ */
+typedef struct {
+  /**
+   * Sequence number.
+   */
+  uint64_t sequence;
+  /**
+   * Hash of the previous entry this entry commits to.
+   */
+  uint8_t previous_hash[PAYCORE_JOURNAL_HASH_LEN];
+  /**
+   * SHA-256 of this entry (what the next entry commits to).
+   */
+  uint8_t hash[PAYCORE_JOURNAL_HASH_LEN];
+  /**
+   * The record bytes, pointing into the entry (zero copy).
+   */
+  const uint8_t *record;
+  /**
+   * Their length.
+   */
+  size_t record_len;
+} paycore_journal_entry_info;
 
 /**
  * One working key as delivered. For `PAYCORE_MKSK_TR31` only `kind`,
@@ -625,6 +1011,97 @@ typedef struct {
 } paycore_qr_item;
 
 /**
+ * A transaction record (see core `paycore::sign::record` for the field
+ * rules and the canonical encoding). Text fields are ASCII
+ * `(pointer, length)` pairs; `(NULL, 0)` is the empty text (which every
+ * mandatory text field rejects). Optional fields have a presence flag
+ * (0 = absent, 1 = present; other values are `INVALID_ARGUMENT`); when
+ * absent their other members are ignored on input and zero on output.
+ */
+typedef struct {
+  /**
+   * Merchant ID (ISO 8583 DE 42), 1-15 printable ASCII.
+   */
+  const uint8_t *merchant_id;
+  /**
+   * Length of `merchant_id`.
+   */
+  size_t merchant_id_len;
+  /**
+   * Terminal ID (DE 41), 1-8 printable ASCII.
+   */
+  const uint8_t *terminal_id;
+  /**
+   * Length of `terminal_id`.
+   */
+  size_t terminal_id_len;
+  /**
+   * System trace audit number (DE 11), 0-999999.
+   */
+  uint32_t stan;
+  /**
+   * ISO 4217 numeric currency code, 1-999.
+   */
+  uint16_t currency;
+  /**
+   * Amount in minor units (DE 4), 0-999999999999.
+   */
+  uint64_t amount_minor;
+  /**
+   * One of `PAYCORE_TRANSACTION_TYPE_*`.
+   */
+  uint32_t transaction_type;
+  /**
+   * One of `PAYCORE_ENTRY_MODE_*`.
+   */
+  uint32_t entry_mode;
+  /**
+   * UTC seconds since the Unix epoch.
+   */
+  uint64_t timestamp;
+  /**
+   * Masked PAN: 12-19 characters, first 6 and last 4 digits, `*` between.
+   */
+  const uint8_t *masked_pan;
+  /**
+   * Length of `masked_pan`.
+   */
+  size_t masked_pan_len;
+  /**
+   * Keyed PAN token (see [`paycore_pan_token`]).
+   */
+  uint8_t pan_token[PAYCORE_PAN_TOKEN_LEN];
+  /**
+   * 1 if `authorization_code` is present, 0 if absent.
+   */
+  uint8_t has_authorization_code;
+  /**
+   * Authorization code (DE 38): 6 ASCII letters, digits or spaces.
+   */
+  const uint8_t *authorization_code;
+  /**
+   * Length of `authorization_code`.
+   */
+  size_t authorization_code_len;
+  /**
+   * Response code (DE 39): 2 ASCII letters or digits.
+   */
+  const uint8_t *response_code;
+  /**
+   * Length of `response_code`.
+   */
+  size_t response_code_len;
+  /**
+   * 1 if `signature_image_hash` is present, 0 if absent.
+   */
+  uint8_t has_signature_image_hash;
+  /**
+   * SHA-256 of the cardholder's signature image.
+   */
+  uint8_t signature_image_hash[PAYCORE_RECORD_HASH_LEN];
+} paycore_record;
+
+/**
  * One BER-TLV data object, described by positions into the caller's
  * buffer (EMV Book 3 Annex B). All offsets are relative to the `data`
  * pointer given to the call that produced it.
@@ -726,6 +1203,46 @@ typedef struct {
 } paycore_dol_entry;
 
 /**
+ * The clear header fields of a key block (ANSI X9.143 §6.2), all as
+ * ASCII characters. Written by [`paycore_tr31_unwrap`] and
+ * [`paycore_tr31_header_parse`].
+ */
+typedef struct {
+  /**
+   * Key block version (`'A'`, `'B'`, `'C'`, `'D'`).
+   */
+  uint8_t version;
+  /**
+   * Key usage, two characters (e.g. `"P0"`), no NUL.
+   */
+  uint8_t key_usage[2];
+  /**
+   * Algorithm of the wrapped key (`'T'`, `'A'`, ...).
+   */
+  uint8_t algorithm;
+  /**
+   * Mode of use (e.g. `'E'`).
+   */
+  uint8_t mode_of_use;
+  /**
+   * Key version number, two characters (`"00"` when unused), no NUL.
+   */
+  uint8_t key_version[2];
+  /**
+   * Exportability (`'E'`, `'N'`, `'S'`).
+   */
+  uint8_t exportability;
+  /**
+   * Number of optional blocks, the padding block `PB` included.
+   */
+  uint32_t optional_block_count;
+  /**
+   * The declared key block length in characters.
+   */
+  uint32_t block_len;
+} paycore_tr31_header;
+
+/**
  * The non-secret view of a parsed track (ISO/IEC 7813 §10; EMV Book 3
  * Annex A tag 57), safe to log or display.
  */
@@ -823,46 +1340,6 @@ typedef struct {
    */
   uint8_t service_code[3];
 } paycore_track_fields;
-
-/**
- * The clear header fields of a key block (ANSI X9.143 §6.2), all as
- * ASCII characters. Written by [`paycore_tr31_unwrap`] and
- * [`paycore_tr31_header_parse`].
- */
-typedef struct {
-  /**
-   * Key block version (`'A'`, `'B'`, `'C'`, `'D'`).
-   */
-  uint8_t version;
-  /**
-   * Key usage, two characters (e.g. `"P0"`), no NUL.
-   */
-  uint8_t key_usage[2];
-  /**
-   * Algorithm of the wrapped key (`'T'`, `'A'`, ...).
-   */
-  uint8_t algorithm;
-  /**
-   * Mode of use (e.g. `'E'`).
-   */
-  uint8_t mode_of_use;
-  /**
-   * Key version number, two characters (`"00"` when unused), no NUL.
-   */
-  uint8_t key_version[2];
-  /**
-   * Exportability (`'E'`, `'N'`, `'S'`).
-   */
-  uint8_t exportability;
-  /**
-   * Number of optional blocks, the padding block `PB` included.
-   */
-  uint32_t optional_block_count;
-  /**
-   * The declared key block length in characters.
-   */
-  uint32_t block_len;
-} paycore_tr31_header;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1274,6 +1751,121 @@ paycore_result paycore_dukpt_tx_ksn(const paycore_dukpt_tx *tx,
 void paycore_dukpt_tx_free(paycore_dukpt_tx *tx);
 
 /**
+ * Appends `record` (at most `PAYCORE_JOURNAL_MAX_RECORD_LEN` bytes, e.g.
+ * an encoded transaction record) authenticated with HMAC-SHA256 under
+ * `key` (usage `M7`, mode permitting generation). Writes the entry
+ * (`record_len + 76` bytes) to `out` and, only on success, the advanced
+ * state to `*next_state` (which may be `state` itself).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `KEY_USAGE`; `INVALID_ARGUMENT` (record too long,
+ * sequence overflow); `BUFFER_TOO_SMALL` (`*out_len` = entry length).
+ *
+ * # Safety
+ * `state` valid for a read, `next_state` for a write; `key` a live handle;
+ * `record` valid for `record_len` bytes; `out` for `out_cap` writable
+ * bytes; `out_len` for a write.
+ */
+paycore_result paycore_journal_append_hmac(const paycore_journal_writer *state,
+                                           const paycore_key *key,
+                                           const uint8_t *record,
+                                           size_t record_len,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           paycore_journal_writer *next_state);
+
+/**
+ * As [`paycore_journal_append_hmac`], authenticated with an ECDSA P-256
+ * signature by the device key (entry length `record_len + 108`).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT`; `BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * As [`paycore_journal_append_hmac`], with `key` a live signing key handle.
+ */
+paycore_result paycore_journal_append_ecdsa(const paycore_journal_writer *state,
+                                            const paycore_signing_key *key,
+                                            const uint8_t *record,
+                                            size_t record_len,
+                                            uint8_t *out,
+                                            size_t out_cap,
+                                            size_t *out_len,
+                                            paycore_journal_writer *next_state);
+
+/**
+ * Verifies a journal of HMAC entries (key usage `M7`, mode permitting
+ * verification) as received, in storage order, from `start` (the chain
+ * start: a zeroed struct for a journal from genesis). `expected_last`,
+ * when `has_expected_last`, is the last sequence number the host knows the
+ * terminal wrote (reveals entries cut off at the end).
+ *
+ * Writes the first `problems_cap` problems to `problems` and their number
+ * to `*problems_len`, and the totals to `*summary` (`summary->problems`
+ * counts every problem, also those that did not fit).
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` if any problem was found (the outputs say which);
+ * `NULL_PARAMETER`; `LIMIT_EXCEEDED` (more than
+ * `PAYCORE_JOURNAL_MAX_ENTRIES`); `KEY_USAGE` (key not `M7` or its mode
+ * forbids verification), checked before any entry is read.
+ *
+ * # Safety
+ * `entries` valid for `entries_count` pairs, each valid for reads; `key` a
+ * live handle; `start` valid for a read; `problems` for `problems_cap`
+ * writes; `problems_len` and `summary` for writes.
+ */
+paycore_result paycore_journal_verify_hmac(const paycore_journal_entry *entries,
+                                           size_t entries_count,
+                                           const paycore_key *key,
+                                           const paycore_journal_writer *start,
+                                           bool has_expected_last,
+                                           uint64_t expected_last,
+                                           paycore_journal_problem *problems,
+                                           size_t problems_cap,
+                                           size_t *problems_len,
+                                           paycore_journal_summary *summary);
+
+/**
+ * As [`paycore_journal_verify_hmac`], for ECDSA entries, verified with the
+ * device's public key (SEC1 or SPKI DER bytes; high-S rejected).
+ *
+ * # Errors
+ * As [`paycore_journal_verify_hmac`]; `MALFORMED` for a bad public key.
+ *
+ * # Safety
+ * As [`paycore_journal_verify_hmac`], `public_key` valid for
+ * `public_key_len` bytes.
+ */
+paycore_result paycore_journal_verify_ecdsa(const paycore_journal_entry *entries,
+                                            size_t entries_count,
+                                            const uint8_t *public_key,
+                                            size_t public_key_len,
+                                            const paycore_journal_writer *start,
+                                            bool has_expected_last,
+                                            uint64_t expected_last,
+                                            paycore_journal_problem *problems,
+                                            size_t problems_cap,
+                                            size_t *problems_len,
+                                            paycore_journal_summary *summary);
+
+/**
+ * Decodes one entry strictly WITHOUT checking its authenticator (verify
+ * the chain first). `*out` is written only on success; its `record`
+ * points into `entry` (zero copy).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `MALFORMED`.
+ *
+ * # Safety
+ * `entry` valid for `entry_len` bytes; `out` valid for a write.
+ */
+paycore_result paycore_journal_entry_decode(const uint8_t *entry,
+                                            size_t entry_len,
+                                            paycore_journal_entry_info *out);
+
+/**
  * Creates a key from raw material and TR-31 attributes.
  *
  * - `algorithm`: one of `PAYCORE_ALGORITHM_*`;
@@ -1396,6 +1988,164 @@ paycore_result paycore_key_export(const paycore_key *key,
                                   uint8_t *out,
                                   size_t out_cap,
                                   size_t *out_len);
+
+/**
+ * Computes the MAC of `data` under `key` and writes its leftmost `mac_len`
+ * bytes (`PAYCORE_MAC_MIN_LEN` up to the algorithm's full length: 8 for
+ * TDES and the retail MAC, 16 for AES CBC-MAC/CMAC, 32 for HMAC-SHA256).
+ *
+ * # Errors
+ * `NULL_PARAMETER`, `INVALID_ARGUMENT` (unknown algorithm/padding code,
+ * padding not matching the algorithm, `mac_len` out of range),
+ * `KEY_USAGE` (usage/mode forbid generation), `INVALID_KEY` (e.g. retail
+ * MAC under a non-double-length key), `BUFFER_TOO_SMALL` (`*out_len` =
+ * `mac_len`).
+ *
+ * # Safety
+ * `key` must be a live handle; `data` valid for `data_len` bytes; `out`
+ * valid for `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_mac_generate(const paycore_key *key,
+                                    uint32_t algorithm,
+                                    uint32_t padding,
+                                    const uint8_t *data,
+                                    size_t data_len,
+                                    size_t mac_len,
+                                    uint8_t *out,
+                                    size_t out_cap,
+                                    size_t *out_len);
+
+/**
+ * Verifies `expected` (a MAC, possibly truncated to at least
+ * `PAYCORE_MAC_MIN_LEN` bytes) over `data` under `key`, in constant time.
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` on mismatch; `NULL_PARAMETER`; `INVALID_ARGUMENT`
+ * (codes, or `expected_len` outside `PAYCORE_MAC_MIN_LEN..=` full length);
+ * `KEY_USAGE` (usage/mode forbid verification); `INVALID_KEY`.
+ *
+ * # Safety
+ * `key` must be a live handle; `data` and `expected` valid for their lengths.
+ */
+paycore_result paycore_mac_verify(const paycore_key *key,
+                                  uint32_t algorithm,
+                                  uint32_t padding,
+                                  const uint8_t *data,
+                                  size_t data_len,
+                                  const uint8_t *expected,
+                                  size_t expected_len);
+
+/**
+ * Starts a streaming MAC generation under `key` (see
+ * [`paycore_mac_generate`] for the codes and key checks, which happen here).
+ *
+ * # Errors
+ * `NULL_PARAMETER`, `INVALID_ARGUMENT`, `KEY_USAGE`, `INVALID_KEY`; `*out`
+ * is left untouched on failure.
+ *
+ * # Safety
+ * `key` must be a live handle (it may be freed after this call: the state
+ * holds its own key schedule); `out` valid for a pointer write.
+ */
+paycore_result paycore_mac_new(const paycore_key *key,
+                               uint32_t algorithm,
+                               uint32_t padding,
+                               paycore_mac **out);
+
+/**
+ * Feeds `data` to a streaming MAC.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` if the handle is spent.
+ *
+ * # Safety
+ * `mac` must be a live handle not used concurrently; `data` valid for
+ * `data_len` bytes.
+ */
+paycore_result paycore_mac_update(paycore_mac *mac, const uint8_t *data, size_t data_len);
+
+/**
+ * Finishes a streaming MAC and writes its leftmost `mac_len` bytes. The
+ * pointers, `mac_len` and the buffer size are checked first: on
+ * `NULL_PARAMETER`, `INVALID_ARGUMENT` or `BUFFER_TOO_SMALL` (`*out_len` =
+ * `mac_len`) the handle stays usable. On success the handle is spent.
+ *
+ * # Errors
+ * As above; `INVALID_ARGUMENT` if the handle is already spent.
+ *
+ * # Safety
+ * `mac` must be a live handle; `out` valid for `out_cap` writable bytes;
+ * `out_len` valid for a write.
+ */
+paycore_result paycore_mac_finalize(paycore_mac *mac,
+                                    size_t mac_len,
+                                    uint8_t *out,
+                                    size_t out_cap,
+                                    size_t *out_len);
+
+/**
+ * Destroys a streaming MAC handle, zeroizing its state. NULL is accepted.
+ * Must not be called twice on the same handle.
+ *
+ * # Safety
+ * `mac` must be NULL or a handle from [`paycore_mac_new`] not yet freed.
+ */
+void paycore_mac_free(paycore_mac *mac);
+
+/**
+ * Starts a streaming MAC verification under `key` (the key's mode of use
+ * must permit verification).
+ *
+ * # Errors
+ * `NULL_PARAMETER`, `INVALID_ARGUMENT`, `KEY_USAGE`, `INVALID_KEY`; `*out`
+ * is left untouched on failure.
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for a pointer write.
+ */
+paycore_result paycore_mac_verifier_new(const paycore_key *key,
+                                        uint32_t algorithm,
+                                        uint32_t padding,
+                                        paycore_mac_verifier **out);
+
+/**
+ * Feeds `data` to a streaming MAC verification.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` if the handle is spent.
+ *
+ * # Safety
+ * `verifier` must be a live handle not used concurrently; `data` valid
+ * for `data_len` bytes.
+ */
+paycore_result paycore_mac_verifier_update(paycore_mac_verifier *verifier,
+                                           const uint8_t *data,
+                                           size_t data_len);
+
+/**
+ * Compares `expected` with the MAC of everything fed so far, in constant
+ * time. The handle is spent afterwards (unless a pointer was NULL).
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` on mismatch; `NULL_PARAMETER`; `INVALID_ARGUMENT`
+ * (spent handle, `expected_len` out of range).
+ *
+ * # Safety
+ * `verifier` must be a live handle; `expected` valid for `expected_len` bytes.
+ */
+paycore_result paycore_mac_verifier_verify(paycore_mac_verifier *verifier,
+                                           const uint8_t *expected,
+                                           size_t expected_len);
+
+/**
+ * Destroys a streaming MAC verification handle. NULL is accepted. Must
+ * not be called twice on the same handle.
+ *
+ * # Safety
+ * `verifier` must be NULL or a handle from [`paycore_mac_verifier_new`]
+ * not yet freed.
+ */
+void paycore_mac_verifier_free(paycore_mac_verifier *verifier);
 
 /**
  * Installs `count` working keys (1 to `PAYCORE_MKSK_MAX_KEYS`) delivered
@@ -1644,6 +2394,79 @@ paycore_result paycore_qr_build(const paycore_qr_item *items,
                                 size_t *out_len);
 
 /**
+ * Encodes a record into its canonical version-1 bytes (at most
+ * `PAYCORE_RECORD_MAX_ENCODED_LEN`).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (unknown type/entry-mode code, bad
+ * presence flag, text not UTF-8); `MALFORMED` (a field breaks the record
+ * rules); `BUFFER_TOO_SMALL` (`*out_len` = encoded length).
+ *
+ * # Safety
+ * `record` must be valid for a read and its text pointers for their
+ * lengths; `out` valid for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_record_encode(const paycore_record *record,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
+
+/**
+ * Decodes a canonical version-1 record strictly. On success `*out` holds
+ * the fields, its text pointers pointing into `encoded` (zero copy: keep
+ * `encoded` alive while using `*out`). `*out` is written only on success.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `MALFORMED` (any deviation from the canonical encoding
+ * or an invalid field).
+ *
+ * # Safety
+ * `encoded` must be valid for `encoded_len` bytes; `out` valid for a write.
+ */
+paycore_result paycore_record_decode(const uint8_t *encoded,
+                                     size_t encoded_len,
+                                     paycore_record *out);
+
+/**
+ * Computes the keyed PAN token: HMAC-SHA256 of the PAN's ASCII digits
+ * under `key` (usage `M7`, mode permitting generation), leftmost
+ * `PAYCORE_PAN_TOKEN_LEN` bytes. The PAN is 12-19 ASCII digits; its Luhn
+ * digit is not enforced.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_PAN`; `KEY_USAGE`; `BUFFER_TOO_SMALL`
+ * (`*out_len` = 16).
+ *
+ * # Safety
+ * `key` must be a live handle; `pan` valid for `pan_len` bytes; `out`
+ * valid for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_pan_token(const paycore_key *key,
+                                 const uint8_t *pan,
+                                 size_t pan_len,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len);
+
+/**
+ * Masks a PAN (12-19 ASCII digits, Luhn not enforced) for a record:
+ * first 6 and last 4 digits kept, `*` between (PCI DSS 3.4). Writes the
+ * masked text (same length as the PAN, no NUL).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_PAN`; `BUFFER_TOO_SMALL` (`*out_len` = PAN length).
+ *
+ * # Safety
+ * `pan` valid for `pan_len` bytes; `out` valid for `out_cap` writable
+ * bytes; `out_len` for a write.
+ */
+paycore_result paycore_pan_mask(const uint8_t *pan,
+                                size_t pan_len,
+                                uint8_t *out,
+                                size_t out_cap,
+                                size_t *out_len);
+
+/**
  * A static, NUL-terminated description of `result` (never NULL).
  */
 const char *paycore_result_str(uint32_t result);
@@ -1662,6 +2485,279 @@ bool paycore_result_is_bad_input(uint32_t result);
  * The library version as a static NUL-terminated string, e.g. "0.1.0".
  */
 const char *paycore_version(void);
+
+/**
+ * Generates a recipient (host) key pair from the operating system's RNG.
+ *
+ * # Errors
+ * `NULL_PARAMETER`.
+ *
+ * # Safety
+ * `out` must be valid for a pointer write. Free with
+ * [`paycore_recipient_key_free`].
+ */
+paycore_result paycore_recipient_key_generate(paycore_recipient_key **out);
+
+/**
+ * Imports a recipient secret key from its scalar (32 bytes, big-endian,
+ * in `1..n`).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `MALFORMED` (wrong length or range); `*out` untouched
+ * on failure.
+ *
+ * # Safety
+ * `scalar` valid for `scalar_len` bytes; `out` valid for a pointer write.
+ */
+paycore_result paycore_recipient_key_from_scalar(const uint8_t *scalar,
+                                                 size_t scalar_len,
+                                                 paycore_recipient_key **out);
+
+/**
+ * Destroys a recipient key handle, zeroizing it. NULL is accepted. Must
+ * not be called twice on the same handle.
+ *
+ * # Safety
+ * `key` must be NULL or a handle from paycore not yet freed.
+ */
+void paycore_recipient_key_free(paycore_recipient_key *key);
+
+/**
+ * Writes the recipient's public key as a SEC1 uncompressed point
+ * (`PAYCORE_P256_SEC1_UNCOMPRESSED_LEN` bytes), to give to terminals.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+ * `out_len` for a write.
+ */
+paycore_result paycore_recipient_key_public_key(const paycore_recipient_key *key,
+                                                uint8_t *out,
+                                                size_t out_cap,
+                                                size_t *out_len);
+
+/**
+ * Seals `plaintext` to `recipient_public` (SEC1 point, compressed or
+ * uncompressed), binding `aad` (not carried in the envelope: the host must
+ * pass the same bytes to [`paycore_open`]). Writes the envelope,
+ * `plaintext_len + PAYCORE_SEAL_OVERHEAD` bytes.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `MALFORMED` (not a P-256 point); `BUFFER_TOO_SMALL`
+ * (`*out_len` = envelope length).
+ *
+ * # Safety
+ * Every `(pointer, length)` pair valid for reads; `out` valid for
+ * `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_seal(const uint8_t *recipient_public,
+                            size_t recipient_public_len,
+                            const uint8_t *aad,
+                            size_t aad_len,
+                            const uint8_t *plaintext,
+                            size_t plaintext_len,
+                            uint8_t *out,
+                            size_t out_cap,
+                            size_t *out_len);
+
+/**
+ * Opens `envelope` with the recipient's secret key, checking `aad`, and
+ * writes the plaintext (`envelope_len - PAYCORE_SEAL_OVERHEAD` bytes). On
+ * any failure after the pointer checks, the whole of `out` is zeroed and
+ * no plaintext is released.
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` (any altered byte, wrong key or wrong AAD);
+ * `MALFORMED` (too short, wrong version, bad ephemeral point);
+ * `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = plaintext length).
+ *
+ * # Safety
+ * `recipient` must be a live handle; every `(pointer, length)` pair valid
+ * for reads; `out` valid for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_open(const paycore_recipient_key *recipient,
+                            const uint8_t *aad,
+                            size_t aad_len,
+                            const uint8_t *envelope,
+                            size_t envelope_len,
+                            uint8_t *out,
+                            size_t out_cap,
+                            size_t *out_len);
+
+/**
+ * Generates a fresh device signing key from the operating system's RNG.
+ *
+ * # Errors
+ * `NULL_PARAMETER`.
+ *
+ * # Safety
+ * `out` must be valid for a pointer write. Free the handle with
+ * [`paycore_signing_key_free`].
+ */
+paycore_result paycore_signing_key_generate(paycore_signing_key **out);
+
+/**
+ * Imports a device signing key from its secret scalar
+ * (`PAYCORE_ECDSA_P256_SCALAR_LEN` bytes, big-endian, in `1..n`).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `MALFORMED` (wrong length, zero or `>= n`); `*out` is
+ * left untouched on failure.
+ *
+ * # Safety
+ * `scalar` valid for `scalar_len` bytes; `out` valid for a pointer write.
+ */
+paycore_result paycore_signing_key_from_scalar(const uint8_t *scalar,
+                                               size_t scalar_len,
+                                               paycore_signing_key **out);
+
+/**
+ * Destroys a signing key handle, zeroizing the scalar. NULL is accepted.
+ * Must not be called twice on the same handle.
+ *
+ * # Safety
+ * `key` must be NULL or a handle from paycore not yet freed.
+ */
+void paycore_signing_key_free(paycore_signing_key *key);
+
+/**
+ * Writes the public key of `key` in `format` (`PAYCORE_PUBLIC_KEY_*`):
+ * 65, 33 or 91 bytes.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (format); `BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+ * `out_len` for a write.
+ */
+paycore_result paycore_signing_key_public_key(const paycore_signing_key *key,
+                                              uint32_t format,
+                                              uint8_t *out,
+                                              size_t out_cap,
+                                              size_t *out_len);
+
+/**
+ * Exports the secret scalar (32 bytes), for sealed backup or provisioning
+ * only. `out` is zeroed on `BUFFER_TOO_SMALL`.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 32).
+ *
+ * # Safety
+ * `key` must be a live handle; `out` valid for `out_cap` writable bytes;
+ * `out_len` for a write.
+ */
+paycore_result paycore_signing_key_dangerous_export_scalar(const paycore_signing_key *key,
+                                                           uint8_t *out,
+                                                           size_t out_cap,
+                                                           size_t *out_len);
+
+/**
+ * Signs `message` (SHA-256, RFC 6979 deterministic nonce, low-S) and
+ * writes the raw `r || s` signature (`PAYCORE_ECDSA_P256_SIG_LEN` bytes).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 64).
+ *
+ * # Safety
+ * `key` must be a live handle; `message` valid for `message_len` bytes;
+ * `out` valid for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_sign(const paycore_signing_key *key,
+                            const uint8_t *message,
+                            size_t message_len,
+                            uint8_t *out,
+                            size_t out_cap,
+                            size_t *out_len);
+
+/**
+ * As [`paycore_sign`], writing the strict DER `ECDSA-Sig-Value` (at most
+ * `PAYCORE_ECDSA_P256_DER_SIG_MAX_LEN` bytes; its exact length varies).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = the DER length).
+ *
+ * # Safety
+ * As [`paycore_sign`].
+ */
+paycore_result paycore_sign_der(const paycore_signing_key *key,
+                                const uint8_t *message,
+                                size_t message_len,
+                                uint8_t *out,
+                                size_t out_cap,
+                                size_t *out_len);
+
+/**
+ * Verifies `signature` (format `PAYCORE_SIGNATURE_RAW` or `_DER`) over
+ * `message` under `public_key` (SEC1 or SPKI DER, see the module docs)
+ * with `policy` (`PAYCORE_S_POLICY_*`).
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` (wrong signature, or high-S under
+ * `PAYCORE_S_POLICY_REJECT_HIGH_S`); `MALFORMED` (public key not a P-256
+ * key, signature not strict DER / raw length or range); `NULL_PARAMETER`;
+ * `INVALID_ARGUMENT` (format or policy code).
+ *
+ * # Safety
+ * Every `(pointer, length)` pair must be valid for reads.
+ */
+paycore_result paycore_verify(const uint8_t *public_key,
+                              size_t public_key_len,
+                              const uint8_t *message,
+                              size_t message_len,
+                              const uint8_t *signature,
+                              size_t signature_len,
+                              uint32_t signature_format,
+                              uint32_t policy);
+
+/**
+ * Encodes `record` canonically and signs the encoding with `key`. Writes
+ * the encoded record (at most `PAYCORE_RECORD_MAX_ENCODED_LEN` bytes) to
+ * `encoded` and the raw signature (`PAYCORE_ECDSA_P256_SIG_LEN` bytes) to
+ * `signature`: send both to the host. Both outputs are written only if
+ * both fit; on `BUFFER_TOO_SMALL` both `*encoded_len` and
+ * `*signature_len` receive the sizes needed.
+ *
+ * # Errors
+ * As [`paycore_record_encode`](crate::paycore_record_encode); `NULL_PARAMETER`.
+ *
+ * # Safety
+ * `key` must be a live handle; `record` as in `paycore_record_encode`;
+ * each output valid for its capacity; the length pointers for writes.
+ */
+paycore_result paycore_sign_record(const paycore_signing_key *key,
+                                   const paycore_record *record,
+                                   uint8_t *encoded,
+                                   size_t encoded_cap,
+                                   size_t *encoded_len,
+                                   uint8_t *signature,
+                                   size_t signature_cap,
+                                   size_t *signature_len);
+
+/**
+ * Verifies `signature` (format `PAYCORE_SIGNATURE_*`) over the encoded
+ * record under `public_key`, then decodes it into `*out` (text pointers
+ * into `encoded`, zero copy). `*out` is written only if the signature
+ * verifies and the record decodes.
+ *
+ * # Errors
+ * As [`paycore_verify`], then as [`paycore_record_decode`](crate::paycore_record_decode).
+ *
+ * # Safety
+ * Every `(pointer, length)` pair valid for reads; `out` valid for a write.
+ */
+paycore_result paycore_verify_record(const uint8_t *public_key,
+                                     size_t public_key_len,
+                                     const uint8_t *encoded,
+                                     size_t encoded_len,
+                                     const uint8_t *signature,
+                                     size_t signature_len,
+                                     uint32_t signature_format,
+                                     uint32_t policy,
+                                     paycore_record *out);
 
 /**
  * Parses the data object at `offset` of `data` (after skipping `00`/`FF`
@@ -1905,6 +3001,100 @@ paycore_result paycore_dol_fit_value(uint32_t format,
                                      size_t *out_len);
 
 /**
+ * Unwraps a key block under `kbpk` (usage `K1` or `K0`, mode `B`, `D` or
+ * `N`; TDES for A/B/C, AES for D). The authenticator is checked in
+ * constant time before any key byte is used; any change to the block gives
+ * `PAYCORE_RESULT_VERIFICATION_FAILED` or `PAYCORE_RESULT_MALFORMED` and no
+ * key. On success `*out` is a new key handle carrying the header's usage,
+ * mode of use, key version and exportability, and `*header` (optional,
+ * may be NULL) receives the header fields.
+ *
+ * # Safety
+ * `kbpk` a live handle; `block` valid for `block_len` bytes (ASCII, no
+ * NUL needed); `out` valid for a pointer write; `header` NULL or valid for
+ * a struct write.
+ */
+paycore_result paycore_tr31_unwrap(const paycore_key *kbpk,
+                                   const uint8_t *block,
+                                   size_t block_len,
+                                   paycore_key **out,
+                                   paycore_tr31_header *header);
+
+/**
+ * Parses the clear header of a key block (or a header alone) without
+ * any key: nothing is authenticated, so use it only to route the block.
+ *
+ * # Safety
+ * `block` valid for `block_len` bytes; `header` for a struct write.
+ */
+paycore_result paycore_tr31_header_parse(const uint8_t *block,
+                                         size_t block_len,
+                                         paycore_tr31_header *header);
+
+/**
+ * The optional block at `index` (header order, `PB` included) of a key
+ * block's clear header: its two-character ID into `id_out` (2 bytes) and
+ * its data into `(out, out_cap, out_len)`. `PAYCORE_RESULT_INVALID_ARGUMENT`
+ * if `index` is past the last block. Unauthenticated unless the block was
+ * unwrapped successfully.
+ *
+ * # Safety
+ * `block` valid for `block_len` bytes; `id_out` for 2 writable bytes;
+ * `out` for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_tr31_optional_block(const uint8_t *block,
+                                           size_t block_len,
+                                           size_t index,
+                                           uint8_t *id_out,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len);
+
+/**
+ * Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
+ * version `'B'` (TDES) or `'D'` (AES) key block, written to `out` as ASCII
+ * without NUL. The header comes from the key's attributes. Padding is
+ * random (OS RNG).
+ *
+ * `optional_blocks` is the encoded optional-block section (ID, 2 hex
+ * length counting the whole block, data; e.g. `"KS1800604B120F9292800000"`),
+ * or `(NULL, 0)`; blocks are sorted by ID, a `PB` block is dropped and
+ * recomputed. Refused: non-exportable keys (`PAYCORE_RESULT_KEY_USAGE`),
+ * keys stronger than the KBPK and versions A/C (`PAYCORE_RESULT_UNSUPPORTED`).
+ *
+ * # Safety
+ * Handles live; `optional_blocks` valid for `optional_blocks_len` bytes;
+ * `out` for `out_cap` writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_tr31_wrap(const paycore_key *kbpk,
+                                 const paycore_key *key,
+                                 uint8_t version,
+                                 const uint8_t *optional_blocks,
+                                 size_t optional_blocks_len,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len);
+
+/**
+ * [`paycore_tr31_wrap`] with caller-chosen padding bytes, to reproduce
+ * published vectors: `2 + key length + padding_len` must be a multiple of
+ * the cipher block length. Never use fixed padding in production.
+ *
+ * # Safety
+ * As [`paycore_tr31_wrap`]; `padding` valid for `padding_len` bytes.
+ */
+paycore_result paycore_tr31_wrap_with_padding(const paycore_key *kbpk,
+                                              const paycore_key *key,
+                                              uint8_t version,
+                                              const uint8_t *optional_blocks,
+                                              size_t optional_blocks_len,
+                                              const uint8_t *padding,
+                                              size_t padding_len,
+                                              uint8_t *out,
+                                              size_t out_cap,
+                                              size_t *out_len);
+
+/**
  * Parses a track 1, track 2 or tag 57 (`kind`) and writes its non-secret
  * view to `*out` (ISO/IEC 7813 §10; EMV Book 3 Annex A). Sentinels and
  * LRC are optional in track text; an LRC present is verified.
@@ -2053,100 +3243,6 @@ paycore_result paycore_track_build(uint32_t out_kind,
  * `framed` must be valid for `len` bytes; `lrc` valid for a write.
  */
 paycore_result paycore_track_lrc(uint32_t kind, const uint8_t *framed, size_t len, uint8_t *lrc);
-
-/**
- * Unwraps a key block under `kbpk` (usage `K1` or `K0`, mode `B`, `D` or
- * `N`; TDES for A/B/C, AES for D). The authenticator is checked in
- * constant time before any key byte is used; any change to the block gives
- * `PAYCORE_RESULT_VERIFICATION_FAILED` or `PAYCORE_RESULT_MALFORMED` and no
- * key. On success `*out` is a new key handle carrying the header's usage,
- * mode of use, key version and exportability, and `*header` (optional,
- * may be NULL) receives the header fields.
- *
- * # Safety
- * `kbpk` a live handle; `block` valid for `block_len` bytes (ASCII, no
- * NUL needed); `out` valid for a pointer write; `header` NULL or valid for
- * a struct write.
- */
-paycore_result paycore_tr31_unwrap(const paycore_key *kbpk,
-                                   const uint8_t *block,
-                                   size_t block_len,
-                                   paycore_key **out,
-                                   paycore_tr31_header *header);
-
-/**
- * Parses the clear header of a key block (or a header alone) without
- * any key: nothing is authenticated, so use it only to route the block.
- *
- * # Safety
- * `block` valid for `block_len` bytes; `header` for a struct write.
- */
-paycore_result paycore_tr31_header_parse(const uint8_t *block,
-                                         size_t block_len,
-                                         paycore_tr31_header *header);
-
-/**
- * The optional block at `index` (header order, `PB` included) of a key
- * block's clear header: its two-character ID into `id_out` (2 bytes) and
- * its data into `(out, out_cap, out_len)`. `PAYCORE_RESULT_INVALID_ARGUMENT`
- * if `index` is past the last block. Unauthenticated unless the block was
- * unwrapped successfully.
- *
- * # Safety
- * `block` valid for `block_len` bytes; `id_out` for 2 writable bytes;
- * `out` for `out_cap` writable bytes; `out_len` for a write.
- */
-paycore_result paycore_tr31_optional_block(const uint8_t *block,
-                                           size_t block_len,
-                                           size_t index,
-                                           uint8_t *id_out,
-                                           uint8_t *out,
-                                           size_t out_cap,
-                                           size_t *out_len);
-
-/**
- * Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
- * version `'B'` (TDES) or `'D'` (AES) key block, written to `out` as ASCII
- * without NUL. The header comes from the key's attributes. Padding is
- * random (OS RNG).
- *
- * `optional_blocks` is the encoded optional-block section (ID, 2 hex
- * length counting the whole block, data; e.g. `"KS1800604B120F9292800000"`),
- * or `(NULL, 0)`; blocks are sorted by ID, a `PB` block is dropped and
- * recomputed. Refused: non-exportable keys (`PAYCORE_RESULT_KEY_USAGE`),
- * keys stronger than the KBPK and versions A/C (`PAYCORE_RESULT_UNSUPPORTED`).
- *
- * # Safety
- * Handles live; `optional_blocks` valid for `optional_blocks_len` bytes;
- * `out` for `out_cap` writable bytes; `out_len` for a write.
- */
-paycore_result paycore_tr31_wrap(const paycore_key *kbpk,
-                                 const paycore_key *key,
-                                 uint8_t version,
-                                 const uint8_t *optional_blocks,
-                                 size_t optional_blocks_len,
-                                 uint8_t *out,
-                                 size_t out_cap,
-                                 size_t *out_len);
-
-/**
- * [`paycore_tr31_wrap`] with caller-chosen padding bytes, to reproduce
- * published vectors: `2 + key length + padding_len` must be a multiple of
- * the cipher block length. Never use fixed padding in production.
- *
- * # Safety
- * As [`paycore_tr31_wrap`]; `padding` valid for `padding_len` bytes.
- */
-paycore_result paycore_tr31_wrap_with_padding(const paycore_key *kbpk,
-                                              const paycore_key *key,
-                                              uint8_t version,
-                                              const uint8_t *optional_blocks,
-                                              size_t optional_blocks_len,
-                                              const uint8_t *padding,
-                                              size_t padding_len,
-                                              uint8_t *out,
-                                              size_t out_cap,
-                                              size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

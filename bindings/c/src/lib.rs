@@ -20,26 +20,36 @@ mod aead;
 mod card;
 mod dukpt;
 mod io;
+mod journal;
 mod keys;
+mod mac;
 mod mksk;
 mod pin;
 mod qr;
+mod record;
 mod result;
+mod seal;
+mod sign;
 mod tlv;
-mod track;
 mod tr31;
+mod track;
 
 pub use aead::*;
 pub use card::*;
 pub use dukpt::*;
+pub use journal::*;
 pub use keys::*;
+pub use mac::*;
 pub use mksk::*;
 pub use pin::*;
 pub use qr::*;
+pub use record::*;
 pub use result::*;
+pub use seal::*;
+pub use sign::*;
 pub use tlv::*;
-pub use track::*;
 pub use tr31::*;
+pub use track::*;
 
 /// Runs `$body` (an expression producing a `paycore_result`) inside a panic
 /// boundary.
