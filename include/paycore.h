@@ -708,6 +708,11 @@ enum paycore_result
    */
   PAYCORE_RESULT_COUNTER_EXHAUSTED = 402,
   /**
+   * The caller's persist callback refused the DUKPT state: no key was
+   * released and that counter is never used.
+   */
+  PAYCORE_RESULT_STATE_NOT_PERSISTED = 403,
+  /**
    * A MAC, KCV, tag or signature did not verify.
    */
   PAYCORE_RESULT_VERIFICATION_FAILED = 500,

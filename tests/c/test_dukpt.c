@@ -263,7 +263,7 @@ static void test_tdes_originator(const char *json) {
     /* Load refused by the store: no originator. */
     st.refuse_next = 1;
     CHECK_RC(paycore_dukpt_originator_load_tdes(ipek, ksn, 10, dev, persist_cb, &st, &o),
-             PAYCORE_RESULT_UNSUPPORTED);
+             PAYCORE_RESULT_STATE_NOT_PERSISTED);
     CHECK(o == NULL);
     /* Bad arguments. */
     CHECK_RC(paycore_dukpt_originator_load_tdes(ipek, ksn, 10, dev, NULL, &st, &o),
@@ -336,7 +336,7 @@ static void test_tdes_originator(const char *json) {
     memset(ksn, 0xAA, sizeof ksn);
     CHECK_RC(paycore_dukpt_originator_next(o, dev, persist_cb, &st, ksn, sizeof ksn, &ksn_len,
                                            &tx),
-             PAYCORE_RESULT_UNSUPPORTED);
+             PAYCORE_RESULT_STATE_NOT_PERSISTED);
     CHECK(tx == NULL);
     CHECK(ksn[0] == 0xAA); /* KSN not written either */
     /* The stored blob is still the one after counter 3. */
@@ -597,7 +597,7 @@ static void test_aes_originator(const char *json, paycore_key *bdk) {
              PAYCORE_RESULT_NULL_PARAMETER);
     st.refuse_next = 1;
     CHECK_RC(paycore_dukpt_originator_load_aes(ik, id, 8, dev, persist_cb, &st, &o),
-             PAYCORE_RESULT_UNSUPPORTED);
+             PAYCORE_RESULT_STATE_NOT_PERSISTED);
     CHECK(o == NULL);
     CHECK_RC(paycore_dukpt_originator_load_aes(ik, id, 8, dev, persist_cb, &st, &o),
              PAYCORE_RESULT_OK);
@@ -613,7 +613,7 @@ static void test_aes_originator(const char *json, paycore_key *bdk) {
         if (i == 4) {
             CHECK_RC(paycore_dukpt_originator_next(o, dev, persist_cb, &st, ksn, sizeof ksn,
                                                    &ksn_len, &tx),
-                     PAYCORE_RESULT_UNSUPPORTED);
+                     PAYCORE_RESULT_STATE_NOT_PERSISTED);
             CHECK(tx == NULL);
             continue;
         }

@@ -148,10 +148,10 @@ impl CallbackStore {
     }
 
     /// Maps a core error, reporting a refused persist as
-    /// `PAYCORE_RESULT_UNSUPPORTED`.
+    /// `PAYCORE_RESULT_STATE_NOT_PERSISTED`.
     fn map(&self, e: Error) -> paycore_result {
         if self.refused {
-            paycore_result::Unsupported
+            paycore_result::StateNotPersisted
         } else {
             e.into()
         }

@@ -35,6 +35,9 @@ pub enum paycore_result {
     KeyUsage = 401,
     /// A DUKPT transaction counter is exhausted.
     CounterExhausted = 402,
+    /// The caller's persist callback refused the DUKPT state: no key was
+    /// released and that counter is never used.
+    StateNotPersisted = 403,
     /// A MAC, KCV, tag or signature did not verify.
     VerificationFailed = 500,
     /// The operation is not supported or forbidden by policy.
@@ -82,6 +85,7 @@ pub extern "C" fn paycore_result_str(result: u32) -> *const c_char {
         400 => b"invalid key\0",
         401 => b"key usage does not permit this operation\0",
         402 => b"DUKPT counter exhausted\0",
+        403 => b"DUKPT state not persisted; no key released\0",
         500 => b"verification failed\0",
         600 => b"unsupported\0",
         _ => b"unknown result code\0",
