@@ -10,7 +10,7 @@ OUT=tests/c/build
 mkdir -p "$OUT"
 CFLAGS=(-std=c99 -Wall -Wextra -Wpedantic -Werror -g -Iinclude -Itests/c)
 LIBS=(-lpthread -ldl -lm)
-for src in tests/c/test_*.c; do
+for src in tests/c/test_*.c tests/c/example_*.c; do
     name=$(basename "$src" .c)
     gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
         "$src" "$LIB" "${LIBS[@]}" -o "$OUT/$name.asan"
