@@ -1,8 +1,12 @@
 //! AES-GCM (NIST SP 800-38D) on caller buffers: in-place encryption with a
 //! detached 16-byte tag, no alloc.
 //!
-//! The key must be an AES key whose usage is data encryption (`D0`) or
-//! key encryption (`K0`) and whose mode of use permits the operation.
+//! The key must be an AES key whose usage is data encryption (`D0`) and
+//! whose mode of use permits the operation. Key-encryption keys (`K0`) are
+//! refused: a KEK protects keys only through key-block formats (TR-31) and
+//! must not double as a general data-encryption key (ANSI X9.143 §6.3.1,
+//! key separation; a `K0` used for data would let anything sealed under it
+//! be confused with wrapped key material).
 //! Nonces are the caller's responsibility: never reuse one under a key
 //! (SP 800-38D §8); callers draw them from a `CryptoRng`.
 //!
@@ -34,7 +38,7 @@ pub const NONCE_LEN: usize = 12;
 /// GCM tag length.
 pub const TAG_LEN: usize = 16;
 
-const USAGES: &[KeyUsage] = &[KeyUsage::DataEncryption, KeyUsage::KeyEncryption];
+const USAGES: &[KeyUsage] = &[KeyUsage::DataEncryption];
 
 type Aes192Gcm = AesGcm<Aes192, aes_gcm::aead::consts::U12>;
 
@@ -202,5 +206,30 @@ mod tests {
             open_in_place(&enc_only, &nonce, b"aad", &mut t, &tag),
             Err(Error::Key(KeyError::ModeNotPermitted))
         );
+    }
+
+    /// Security review M1: only `D0` keys; a `K0` KEK (or any other usage)
+    /// is refused for both directions.
+    #[test]
+    fn only_data_encryption_keys() {
+        use crate::keys::{KeyAttributes, KeyUsage};
+        let nonce = [3u8; 12];
+        for usage in [KeyUsage::KeyEncryption, KeyUsage::PinEncryption] {
+            let k = Key::new(
+                Algorithm::Aes128,
+                &[5; 16],
+                KeyAttributes::new(usage, ModeOfUse::EncryptDecrypt),
+            )
+            .unwrap();
+            let mut buf = *b"state";
+            assert_eq!(
+                seal_in_place(&k, &nonce, b"", &mut buf),
+                Err(Error::Key(KeyError::UsageNotPermitted))
+            );
+            assert_eq!(
+                open_in_place(&k, &nonce, b"", &mut buf, &[0; 16]),
+                Err(Error::Key(KeyError::UsageNotPermitted))
+            );
+        }
     }
 }

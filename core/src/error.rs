@@ -362,6 +362,10 @@ pub enum Tr31Error {
     /// The key to wrap is stronger than the key block protection key
     /// (ANSI X9.24-1 §7.2: a key is protected by one at least as strong).
     KbpkTooWeak,
+    /// A delivered TDES key is degenerate: two of its 8-byte parts are
+    /// equal (ignoring parity), or it is another key of the same delivery
+    /// with its parts swapped (signs of spliced ECB cryptogram blocks).
+    WeakKey,
 }
 
 /// DUKPT errors (ANSI X9.24-1 and X9.24-3).
@@ -640,6 +644,7 @@ impl fmt::Display for Tr31Error {
             Self::AlgorithmMismatch => f.write_str("header algorithm does not match the key"),
             Self::UnsupportedAlgorithm => f.write_str("unsupported key algorithm in header"),
             Self::KbpkTooWeak => f.write_str("key is stronger than the key block protection key"),
+            Self::WeakKey => f.write_str("TDES key has repeated or swapped key parts"),
         }
     }
 }

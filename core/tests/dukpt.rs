@@ -16,7 +16,7 @@ use paycore::error::{DukptError, KeyError};
 use paycore::keys::dukpt::{
     self, AesKsn, Holder, Ksn, StateStore, TdesKsn, WorkingKeyType, WorkingKeyUsage, aes, tdes,
 };
-use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
+use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use paycore::{Error, ErrorKind};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -110,7 +110,7 @@ fn tdes_ksn(hex: &str) -> TdesKsn {
 fn check_tdes_keys(tx: &tdes::TransactionKey, v: &Value) {
     let id = s(v, "id");
     assert_eq!(
-        hex::encode_upper(tx.dangerous_expose_secret()),
+        hex::encode_upper(tx.dangerous_expose_secret().unwrap()),
         s(v, "transaction_key"),
         "{id}"
     );
@@ -264,7 +264,10 @@ fn tdes_originator_matches_vectors_and_host() {
         assert!(tx.ksn().counter() > last);
         last = tx.ksn().counter();
         let host = tdes::derive_transaction_key_from_bdk(&bdk, &tx.ksn()).unwrap();
-        assert_eq!(tx.dangerous_expose_secret(), host.dangerous_expose_secret());
+        assert_eq!(
+            tx.dangerous_expose_secret().unwrap(),
+            host.dangerous_expose_secret().unwrap()
+        );
     }
 }
 
@@ -302,7 +305,7 @@ fn parse_type(name: &str) -> WorkingKeyType {
 fn check_aes_keys(tx: &aes::TransactionKey, v: &Value) {
     let id = s(v, "id");
     assert_eq!(
-        hex::encode_upper(tx.dangerous_expose_secret()),
+        hex::encode_upper(tx.dangerous_expose_secret().unwrap()),
         s(v, "transaction_derivation_key"),
         "{id}"
     );
@@ -507,7 +510,10 @@ fn aes_originator_matches_vectors_and_host() {
     for _ in 8..50 {
         let tx = o.next_transaction(&dk, &mut rng, &mut store).unwrap();
         let host = aes::derive_transaction_key_from_bdk(&bdk, &tx.ksn()).unwrap();
-        assert_eq!(tx.dangerous_expose_secret(), host.dangerous_expose_secret());
+        assert_eq!(
+            tx.dangerous_expose_secret().unwrap(),
+            host.dangerous_expose_secret().unwrap()
+        );
         for usage in WorkingKeyUsage::ALL {
             let a = tx.working_key(usage, WorkingKeyType::Tdes3).unwrap();
             let b = host.working_key(usage, WorkingKeyType::Tdes3).unwrap();
@@ -587,7 +593,10 @@ fn aes_update_initial_key() {
     for _ in 0..5 {
         let tx = o.next_transaction(&dk, &mut rng, &mut store).unwrap();
         let host = aes::derive_transaction_key_from_bdk(&new_bdk, &tx.ksn()).unwrap();
-        assert_eq!(tx.dangerous_expose_secret(), host.dangerous_expose_secret());
+        assert_eq!(
+            tx.dangerous_expose_secret().unwrap(),
+            host.dangerous_expose_secret().unwrap()
+        );
     }
     // A restart continues under the new initial key.
     let r = aes::Originator::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
@@ -815,7 +824,7 @@ impl Terminal for tdes::Originator {
         let tx = self.next_transaction(dk, rng, store)?;
         Ok((
             tx.ksn().as_bytes().to_vec(),
-            tx.dangerous_expose_secret().to_vec(),
+            tx.dangerous_expose_secret().unwrap().to_vec(),
         ))
     }
     fn restore(dk: &Key, blob: &[u8]) -> Result<Self, Error> {
@@ -833,7 +842,7 @@ impl Terminal for aes::Originator {
         let tx = self.next_transaction(dk, rng, store)?;
         Ok((
             tx.ksn().as_bytes().to_vec(),
-            tx.dangerous_expose_secret().to_vec(),
+            tx.dangerous_expose_secret().unwrap().to_vec(),
         ))
     }
     fn restore(dk: &Key, blob: &[u8]) -> Result<Self, Error> {
@@ -902,6 +911,7 @@ fn tdes_crash_at_every_step_never_reuses_a_ksn() {
         tdes::derive_transaction_key_from_bdk(&bdk, &ksn)
             .unwrap()
             .dangerous_expose_secret()
+            .unwrap()
             .to_vec()
     });
     assert_eq!(n, 30, "two of five events release a key");
@@ -926,6 +936,7 @@ fn aes_crash_at_every_step_never_reuses_a_ksn() {
         aes::derive_transaction_key_from_bdk(&bdk, &ksn)
             .unwrap()
             .dangerous_expose_secret()
+            .unwrap()
             .to_vec()
     });
     assert_eq!(n, 30, "two of five events release a key");
@@ -1251,4 +1262,258 @@ fn bad_ksn_lengths_and_counters() {
         assert_eq!(err.kind(), ErrorKind::Unsupported);
     }
     assert!(matches!(Ksn::parse(&unhex(ksn)).unwrap(), Ksn::Tdes(_)));
+}
+
+// ------------------------------------------------- exportability (H4)
+
+fn non_exportable(algorithm: Algorithm, material: &[u8], usage: KeyUsage) -> Key {
+    Key::new(
+        algorithm,
+        material,
+        KeyAttributes::new(usage, ModeOfUse::Derive)
+            .with_exportability(Exportability::NonExportable),
+    )
+    .unwrap()
+}
+
+fn assert_all_working_keys(exportable: Exportability, keys: &[Key]) {
+    for k in keys {
+        assert_eq!(k.attributes().exportability, exportable, "{k:?}");
+        if exportable == Exportability::NonExportable {
+            assert_eq!(
+                k.dangerous_expose_secret().unwrap_err(),
+                Error::Key(KeyError::NotExportable)
+            );
+        }
+    }
+}
+
+/// Security review H4: a non-exportable TDES BDK yields a non-exportable
+/// IPEK, transaction key and working keys (host side, both paths), none of
+/// which can be exposed; an exportable BDK still gives exportable keys.
+#[test]
+fn tdes_derived_keys_inherit_non_exportable() {
+    let t = tdes_vectors();
+    let bdk_hex = s(&t.common, "bdk");
+    let bdk_n = non_exportable(Algorithm::Tdes2, &unhex(bdk_hex), KeyUsage::Bdk);
+    let bdk_e = tdes_bdk(&t);
+    let ksn = TdesKsn::from_bytes(&unhex(s(&t.vectors[0], "ksn"))).unwrap();
+    let ipek = tdes::derive_ipek(&bdk_n, &ksn).unwrap();
+    assert_eq!(
+        ipek.attributes().exportability,
+        Exportability::NonExportable
+    );
+    assert_eq!(
+        ipek.dangerous_expose_secret().unwrap_err(),
+        Error::Key(KeyError::NotExportable)
+    );
+    for tx in [
+        tdes::derive_transaction_key_from_bdk(&bdk_n, &ksn).unwrap(),
+        tdes::derive_transaction_key(&ipek, &ksn).unwrap(),
+    ] {
+        assert_eq!(tx.exportability(), Exportability::NonExportable);
+        assert_eq!(
+            tx.dangerous_expose_secret().unwrap_err(),
+            Error::Key(KeyError::NotExportable)
+        );
+        let keys: Vec<Key> = [
+            WorkingKeyUsage::PinEncryption,
+            WorkingKeyUsage::MacGenerate,
+            WorkingKeyUsage::MacVerify,
+            WorkingKeyUsage::DataEncrypt,
+            WorkingKeyUsage::DataDecrypt,
+        ]
+        .into_iter()
+        .map(|u| tx.working_key(u).unwrap())
+        .collect();
+        assert_all_working_keys(Exportability::NonExportable, &keys);
+    }
+    let dk = dukpt::derive(
+        &bdk_n,
+        ksn.as_bytes(),
+        WorkingKeyUsage::PinEncryption,
+        WorkingKeyType::Tdes2,
+    )
+    .unwrap();
+    assert_all_working_keys(Exportability::NonExportable, &[dk]);
+    // The exportable BDK still gives exportable keys (unchanged behaviour).
+    let tx = tdes::derive_transaction_key_from_bdk(&bdk_e, &ksn).unwrap();
+    assert_eq!(tx.exportability(), Exportability::Exportable);
+    assert!(tx.dangerous_expose_secret().is_ok());
+    assert_all_working_keys(Exportability::Exportable, &[tx.pin_key().unwrap()]);
+}
+
+/// H4, TDES originator: a non-exportable IPEK gives non-exportable keys,
+/// and the exportability survives a restart from the state blob.
+#[test]
+fn tdes_originator_keeps_non_exportable_across_restore() {
+    let t = tdes_vectors();
+    let bdk = non_exportable(Algorithm::Tdes2, &unhex(s(&t.common, "bdk")), KeyUsage::Bdk);
+    let ksn = TdesKsn::from_bytes(&unhex(s(&t.vectors[0], "ksn"))).unwrap();
+    let ipek = tdes::derive_ipek(&bdk, &ksn).unwrap();
+    let dk = device_key();
+    let mut store = Store::default();
+    let mut rng = rng();
+    let mut o = tdes::Originator::load_initial_key(&ipek, &ksn, &dk, &mut rng, &mut store).unwrap();
+    let tx = o.next_transaction(&dk, &mut rng, &mut store).unwrap();
+    assert_eq!(tx.exportability(), Exportability::NonExportable);
+    assert_eq!(
+        tx.dangerous_expose_secret().unwrap_err(),
+        Error::Key(KeyError::NotExportable)
+    );
+    assert_all_working_keys(
+        Exportability::NonExportable,
+        &[tx.pin_key().unwrap(), tx.data_request_key().unwrap()],
+    );
+    let blob = store.durable.clone().unwrap();
+    let mut again = tdes::Originator::restore(&dk, &blob).unwrap();
+    let tx = again.next_transaction(&dk, &mut rng, &mut store).unwrap();
+    assert_eq!(tx.exportability(), Exportability::NonExportable);
+    assert_all_working_keys(Exportability::NonExportable, &[tx.pin_key().unwrap()]);
+    // The exportability byte is authenticated: flipping N to E is caught.
+    let mut forged = blob.clone();
+    assert_eq!(forged[6], b'N');
+    forged[6] = b'E';
+    assert_eq!(
+        tdes::Originator::restore(&dk, &forged).unwrap_err(),
+        Error::VerificationFailed
+    );
+    // An unknown exportability character or a version-1 header is refused.
+    let mut bad = blob.clone();
+    bad[6] = b'X';
+    assert_eq!(
+        tdes::Originator::restore(&dk, &bad).unwrap_err(),
+        Error::Dukpt(DukptError::InvalidState)
+    );
+    let mut v1 = blob;
+    v1[4] = 1;
+    v1[6] = 0;
+    assert_eq!(
+        tdes::Originator::restore(&dk, &v1).unwrap_err(),
+        Error::Dukpt(DukptError::InvalidState)
+    );
+}
+
+/// H4, AES: host paths and originator (through restore and an initial key
+/// update) keep the initial key's `N`; `wrap_initial_key_update` refuses a
+/// non-exportable new initial key.
+#[test]
+fn aes_derived_keys_inherit_non_exportable() {
+    let j = aes_json();
+    let c = &j["common"];
+    let bdk = non_exportable(Algorithm::Aes256, &unhex(s(c, "bdk_aes256")), KeyUsage::Bdk);
+    let ikid: [u8; 8] = unhex(s(c, "initial_key_id")).try_into().unwrap();
+    let ik = aes::derive_initial_key(&bdk, &ikid).unwrap();
+    assert_eq!(ik.attributes().exportability, Exportability::NonExportable);
+    let ksn = AesKsn::new(ikid, 1);
+    for tx in [
+        aes::derive_transaction_key_from_bdk(&bdk, &ksn).unwrap(),
+        aes::derive_transaction_key(&ik, &ksn).unwrap(),
+    ] {
+        assert_eq!(tx.exportability(), Exportability::NonExportable);
+        assert_eq!(
+            tx.dangerous_expose_secret().unwrap_err(),
+            Error::Key(KeyError::NotExportable)
+        );
+        let keys: Vec<Key> = WorkingKeyUsage::ALL
+            .into_iter()
+            .map(|u| tx.working_key(u, WorkingKeyType::Aes128).unwrap())
+            .collect();
+        assert_all_working_keys(Exportability::NonExportable, &keys);
+    }
+
+    let dk = device_key();
+    let mut store = Store::default();
+    let mut rng = rng();
+    let mut o = aes::Originator::load_initial_key(&ik, ikid, &dk, &mut rng, &mut store).unwrap();
+    let tx = o.next_transaction(&dk, &mut rng, &mut store).unwrap();
+    assert_eq!(tx.exportability(), Exportability::NonExportable);
+    let mut o = aes::Originator::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
+    let tx = o.next_transaction(&dk, &mut rng, &mut store).unwrap();
+    assert_eq!(tx.exportability(), Exportability::NonExportable);
+    assert_all_working_keys(
+        Exportability::NonExportable,
+        &[
+            tx.working_key(WorkingKeyUsage::PinEncryption, WorkingKeyType::Aes128)
+                .unwrap(),
+        ],
+    );
+
+    // Update with an exportable new initial key (host wraps under the
+    // exportable BDK twin): the device keeps its original N.
+    let bdk_e = key(
+        Algorithm::Aes256,
+        s(c, "bdk_aes256"),
+        KeyUsage::Bdk,
+        ModeOfUse::Derive,
+    );
+    let new_bdk = Key::new(
+        Algorithm::Aes128,
+        &[0x42; 16],
+        KeyAttributes::new(KeyUsage::Bdk, ModeOfUse::Derive),
+    )
+    .unwrap();
+    let new_ikid = [9, 8, 7, 6, 5, 4, 3, 2];
+    let new_ik = aes::derive_initial_key(&new_bdk, &new_ikid).unwrap();
+    let mut wrapped = [0u8; 32];
+    let n = aes::wrap_initial_key_update(&bdk_e, &o.ksn(), &new_ik, &mut wrapped).unwrap();
+    o.update_initial_key(
+        &wrapped[..n],
+        WorkingKeyType::Aes128,
+        new_ikid,
+        &dk,
+        &mut rng,
+        &mut store,
+    )
+    .unwrap();
+    let tx = o.next_transaction(&dk, &mut rng, &mut store).unwrap();
+    assert_eq!(tx.exportability(), Exportability::NonExportable);
+
+    // A non-exportable new initial key is never wrapped for transport.
+    let new_bdk_n = non_exportable(Algorithm::Aes128, &[0x42; 16], KeyUsage::Bdk);
+    let new_ik_n = aes::derive_initial_key(&new_bdk_n, &new_ikid).unwrap();
+    let mut out = [0xEEu8; 32];
+    assert_eq!(
+        aes::wrap_initial_key_update(&bdk_e, &o.ksn(), &new_ik_n, &mut out).unwrap_err(),
+        Error::Key(KeyError::NotExportable)
+    );
+    assert_eq!(out, [0xEE; 32], "nothing written");
+}
+
+/// M1: the state-sealing device key must be `D0`; a `K0` KEK is refused
+/// before any counter is consumed.
+#[test]
+fn device_key_must_be_data_encryption() {
+    let t = tdes_vectors();
+    let ipek = tdes::derive_ipek(
+        &tdes_bdk(&t),
+        &TdesKsn::from_bytes(&unhex(s(&t.vectors[0], "ksn"))).unwrap(),
+    )
+    .unwrap();
+    let ksn = TdesKsn::from_bytes(&unhex(s(&t.vectors[0], "ksn"))).unwrap();
+    let kek = Key::new(
+        Algorithm::Aes256,
+        &[0x5A; 32],
+        KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::EncryptDecrypt),
+    )
+    .unwrap();
+    let mut store = Store::default();
+    assert_eq!(
+        tdes::Originator::load_initial_key(&ipek, &ksn, &kek, &mut rng(), &mut store).unwrap_err(),
+        Error::Key(KeyError::UsageNotPermitted)
+    );
+    let dk = device_key();
+    let mut o =
+        tdes::Originator::load_initial_key(&ipek, &ksn, &dk, &mut rng(), &mut store).unwrap();
+    assert_eq!(
+        o.next_transaction(&kek, &mut rng(), &mut store)
+            .unwrap_err(),
+        Error::Key(KeyError::UsageNotPermitted)
+    );
+    assert_eq!(o.ksn().counter(), 1, "no counter consumed");
+    let blob = store.durable.clone().unwrap();
+    assert_eq!(
+        tdes::Originator::restore(&kek, &blob).unwrap_err(),
+        Error::Key(KeyError::UsageNotPermitted)
+    );
 }

@@ -8,7 +8,7 @@ use paycore::Error;
 use paycore::error::{KeyError, Tr31Error};
 use paycore::keys::kcv::KcvMethod;
 use paycore::keys::mksk::{self, Cryptogram, MAX_WORKING_KEYS, WorkingKeyDelivery};
-use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
+use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use serde_json::Value;
 
 const VECTORS: &str = include_str!("../../tests/vectors/mksk.json");
@@ -299,4 +299,215 @@ fn debug_is_redacted() {
     assert_eq!(pin.usage(), KeyUsage::PinEncryption);
     assert!(keys.get(0).is_none());
     assert_eq!(keys.iter().count(), 2);
+}
+
+// ------------------------------------------------ security review (H1)
+
+const SP800_67_KEYS: &str = "0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123";
+const SP800_67_CT: &str = "A826FD8CE53B855FCCE21C8112256FE668D5C05DD9B6B900";
+/// Legacy KCV of the first published working key (mksk.json, set
+/// sp800-67-tdea-ecb-set, delivery 0).
+const PIN_KCV: [u8; 3] = [0xCE, 0x83, 0xEC];
+
+fn tmk_with(exportability: Exportability) -> Key {
+    Key::new(
+        Algorithm::Tdes3,
+        &hex(SP800_67_KEYS),
+        KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::EncryptDecrypt)
+            .with_exportability(exportability),
+    )
+    .unwrap()
+}
+
+fn ecb_as<'a>(
+    algorithm: Algorithm,
+    attributes: KeyAttributes,
+    enciphered: &'a [u8],
+    kcv: &'a [u8],
+) -> WorkingKeyDelivery<'a> {
+    WorkingKeyDelivery {
+        cryptogram: Cryptogram::Ecb {
+            algorithm,
+            attributes,
+            enciphered,
+        },
+        check_value: kcv,
+        kcv_method: KcvMethod::Legacy,
+    }
+}
+
+/// The replay attack of the review: a PIN-key cryptogram re-sent labelled
+/// as an exportable data key. Its check value still matches (ECB does not
+/// bind usage), but under a non-exportable TMK the installed key is
+/// non-exportable and cannot be exposed.
+#[test]
+fn replayed_pin_cryptogram_cannot_be_exported_under_non_exportable_tmk() {
+    let c = hex(SP800_67_CT);
+    let tmk = tmk_with(Exportability::NonExportable);
+    let genuine = ecb_as(
+        Algorithm::Tdes2,
+        KeyAttributes::new(KeyUsage::PinEncryption, ModeOfUse::Encrypt),
+        &c[..16],
+        &PIN_KCV,
+    );
+    let keys = mksk::install(&tmk, &[genuine]).unwrap();
+    assert_eq!(
+        keys.get(0).unwrap().attributes().exportability,
+        Exportability::NonExportable
+    );
+    let replay = ecb_as(
+        Algorithm::Tdes2,
+        KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt)
+            .with_exportability(Exportability::Exportable),
+        &c[..16],
+        &PIN_KCV,
+    );
+    let keys = mksk::install(&tmk, &[replay]).unwrap();
+    let k = keys.get(0).unwrap();
+    assert_eq!(k.usage(), KeyUsage::DataEncryption);
+    assert_eq!(k.attributes().exportability, Exportability::NonExportable);
+    assert_eq!(
+        k.dangerous_expose_secret().unwrap_err(),
+        Error::Key(KeyError::NotExportable)
+    );
+    // Sensitive TMK: E is lowered to S, N stays N.
+    let s_tmk = tmk_with(Exportability::Sensitive);
+    for (asked, got) in [
+        (Exportability::Exportable, Exportability::Sensitive),
+        (Exportability::Sensitive, Exportability::Sensitive),
+        (Exportability::NonExportable, Exportability::NonExportable),
+    ] {
+        let d = ecb_as(
+            Algorithm::Tdes2,
+            KeyAttributes::new(KeyUsage::PinEncryption, ModeOfUse::Encrypt)
+                .with_exportability(asked),
+            &c[..16],
+            &PIN_KCV,
+        );
+        let keys = mksk::install(&s_tmk, &[d]).unwrap();
+        assert_eq!(keys.get(0).unwrap().attributes().exportability, got);
+    }
+    // An exportable TMK keeps the requested exportability (unchanged).
+    let keys = mksk::install(&tmk_with(Exportability::Exportable), &[replay]).unwrap();
+    assert_eq!(
+        keys.get(0).unwrap().attributes().exportability,
+        Exportability::Exportable
+    );
+}
+
+/// TR-31 deliveries are capped the same way: the TR-31:2018 A.7.2.2 block
+/// (header exportability `E`) under the same KBPK marked `N` installs a
+/// non-exportable key.
+#[test]
+fn tr31_delivery_capped_by_non_exportable_tmk() {
+    let v: Value = serde_json::from_str(VECTORS).unwrap();
+    let set = v["install"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "x9tr31-2018-a722-as-tmk-delivery")
+        .unwrap();
+    let inputs = &set["inputs"];
+    let tmk = Key::new(
+        Algorithm::Tdes2,
+        &hex(s(&inputs["tmk"])),
+        KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::EncryptDecrypt)
+            .with_exportability(Exportability::NonExportable),
+    )
+    .unwrap();
+    let d = &inputs["deliveries"][0];
+    let block = s(&d["block"]);
+    assert_eq!(block.as_bytes()[11], b'E');
+    let kcv = hex(s(&d["kcv"]));
+    let delivery = WorkingKeyDelivery {
+        cryptogram: Cryptogram::Tr31(block),
+        check_value: &kcv,
+        kcv_method: KcvMethod::Legacy,
+    };
+    let keys = mksk::install(&tmk, &[delivery]).unwrap();
+    let k = keys.get(0).unwrap();
+    assert_eq!(k.usage(), KeyUsage::PinEncryption);
+    assert_eq!(k.attributes().exportability, Exportability::NonExportable);
+    assert!(k.dangerous_expose_secret().is_err());
+}
+
+/// Check values shorter than 3 bytes are refused before anything is
+/// deciphered (1 byte would let a forged cryptogram through 1 time in 256).
+#[test]
+fn short_check_values_refused() {
+    let c = hex(SP800_67_CT);
+    let tmk = tmk_with(Exportability::Exportable);
+    let attrs = KeyAttributes::new(KeyUsage::PinEncryption, ModeOfUse::Encrypt);
+    for len in [0, 1, 2] {
+        let d = ecb_as(Algorithm::Tdes2, attrs, &c[..16], &PIN_KCV[..len]);
+        assert_eq!(
+            mksk::install(&tmk, &[d]).unwrap_err(),
+            Error::Key(KeyError::InvalidKcvLength { length: len })
+        );
+    }
+    assert_eq!(mksk::MIN_CHECK_VALUE_LEN, 3);
+    // A short one anywhere in the set refuses the whole set.
+    let good = ecb_as(Algorithm::Tdes2, attrs, &c[..16], &PIN_KCV);
+    let bad = ecb_as(Algorithm::Tdes2, attrs, &c[8..24], &PIN_KCV[..1]);
+    assert_eq!(
+        mksk::install(&tmk, &[good, bad]).unwrap_err(),
+        Error::Key(KeyError::InvalidKcvLength { length: 1 })
+    );
+    assert!(mksk::install(&tmk, &[good]).is_ok());
+}
+
+/// TDES keys with repeated parts (spliced ECB blocks) and swapped-halves
+/// twins in one delivery are refused.
+#[test]
+fn degenerate_tdes_keys_refused() {
+    use des::TdesEde3;
+    use des::cipher::{BlockEncrypt, KeyInit, generic_array::GenericArray};
+    let c = hex(SP800_67_CT);
+    let (b1, b2) = (&c[..8], &c[8..16]);
+    let tmk = tmk_with(Exportability::Exportable);
+    let attrs = KeyAttributes::new(KeyUsage::PinEncryption, ModeOfUse::Encrypt);
+    let weak = Error::Tr31(Tr31Error::WeakKey);
+    // K1 = K2 (2TDEA from one cryptogram block twice).
+    let twice = [b1, b1].concat();
+    assert_eq!(
+        mksk::install(&tmk, &[ecb_as(Algorithm::Tdes2, attrs, &twice, &PIN_KCV)]).unwrap_err(),
+        weak
+    );
+    // 3TDEA with K1 = K3 or K2 = K3.
+    for parts in [[b1, b2, b1], [b1, b2, b2]] {
+        let k3 = parts.concat();
+        assert_eq!(
+            mksk::install(&tmk, &[ecb_as(Algorithm::Tdes3, attrs, &k3, &PIN_KCV)]).unwrap_err(),
+            weak
+        );
+    }
+    // Halves equal up to the DES parity bits: clear key X || X^01 enciphered
+    // under the TMK here (NIST SP 800-67 TDEA-ECB with the des crate).
+    let x = *b"\x10\x32\x54\x76\x98\xBA\xDC\xFE";
+    let mut clear = [0u8; 16];
+    clear[..8].copy_from_slice(&x);
+    clear[8..].copy_from_slice(&x.map(|b| b ^ 1));
+    let cipher = TdesEde3::new_from_slice(&hex(SP800_67_KEYS)).unwrap();
+    let mut enc = clear;
+    for block in enc.chunks_exact_mut(8) {
+        cipher.encrypt_block(GenericArray::from_mut_slice(block));
+    }
+    assert_eq!(
+        mksk::install(&tmk, &[ecb_as(Algorithm::Tdes2, attrs, &enc, &PIN_KCV)]).unwrap_err(),
+        weak
+    );
+    // Swapped halves: the genuine PIN key and B2 || B1 in the same set.
+    let swapped = [b2, b1].concat();
+    let mac = KeyAttributes::new(KeyUsage::MacIso9797Alg3, ModeOfUse::GenerateVerify);
+    let set = [
+        ecb_as(Algorithm::Tdes2, attrs, &c[..16], &PIN_KCV),
+        ecb_as(Algorithm::Tdes2, mac, &swapped, &PIN_KCV),
+    ];
+    assert_eq!(mksk::install(&tmk, &set).unwrap_err(), weak);
+    // The genuine key alone still installs.
+    assert!(mksk::install(&tmk, &set[..1]).is_ok());
+    assert_eq!(
+        Error::from(Tr31Error::WeakKey).to_string(),
+        "TR-31: TDES key has repeated or swapped key parts"
+    );
 }

@@ -751,6 +751,59 @@ fn template_wrap_for_the_cli() {
     );
 }
 
+/// Security review M3: a template whose exportability (header position
+/// 11) is `N` wraps (the sender holds the clear key) and the block unwraps
+/// to a key marked `N`; `wrap` of a `Key` already marked `N` is still
+/// refused, and so is re-wrapping the unwrapped key.
+#[cfg(feature = "alloc")]
+#[test]
+fn template_wrap_with_non_exportable_header() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    for (kbpk_hex, aes, header) in [
+        (
+            "88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6",
+            true,
+            "D0000P0AN00N0000",
+        ),
+        (
+            "DD7515F2BFC17F85CE48F3CA25CB21F6",
+            false,
+            "B0000P0TE00N0000",
+        ),
+    ] {
+        let k = kbpk(&hex(kbpk_hex), aes);
+        let material = hex("3F419E1CB7079442AA37474C2EFBF8B8");
+        let block = tr31::wrap_template(&k, &material, header, &mut rng).unwrap();
+        assert_eq!(block.as_bytes()[11], b'N', "{block}");
+        assert_eq!(&block[5..16], &header[5..16]);
+        let back = tr31::unwrap(&k, &block).unwrap();
+        assert_eq!(back.header().exportability(), Exportability::NonExportable);
+        let key = back.into_key();
+        assert_eq!(key.attributes().exportability, Exportability::NonExportable);
+        assert_eq!(
+            key.dangerous_expose_secret().unwrap_err(),
+            Error::Key(paycore::error::KeyError::NotExportable)
+        );
+        // The key material is the one wrapped (same KCV as a fresh copy).
+        let fresh = Key::new(
+            key.algorithm(),
+            &material,
+            KeyAttributes::new(KeyUsage::PinEncryption, ModeOfUse::NoRestrictions),
+        )
+        .unwrap();
+        assert_eq!(
+            Kcv::compute(&key, KcvMethod::Cmac, 5).unwrap().as_bytes(),
+            Kcv::compute(&fresh, KcvMethod::Cmac, 5).unwrap().as_bytes()
+        );
+        // The receiver cannot wrap it onwards.
+        let version = if aes { Version::D } else { Version::B };
+        assert_eq!(
+            tr31::wrap_to_string(&k, &key, version, &[], &mut rng).unwrap_err(),
+            Error::Key(paycore::error::KeyError::NotExportable)
+        );
+    }
+}
+
 fn arb_blocks() -> impl Strategy<Value = Vec<(String, String)>> {
     prop::collection::btree_map("[A-O0-9][A-Z0-9]", "[ -~]{0,300}", 0..5)
         .prop_map(|m| m.into_iter().collect())

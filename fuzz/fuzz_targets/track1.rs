@@ -4,9 +4,24 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paycore::card::track::{Track1, TrackEncoding};
+use paycore::card::track::{track1_lrc, Track1, TrackEncoding};
+
+/// Reference LRC in wide arithmetic (cannot overflow): the oracle for
+/// `track1_lrc` on arbitrary bytes, including ones below the character set.
+fn reference_lrc(framed: &[u8]) -> Option<u8> {
+    let mut acc: i32 = 0;
+    for &c in framed {
+        let v = i32::from(c) - 0x20;
+        if !(0..=0x3F).contains(&v) {
+            return None;
+        }
+        acc ^= v;
+    }
+    u8::try_from(acc + 0x20).ok()
+}
 
 fuzz_target!(|data: &[u8]| {
+    assert_eq!(track1_lrc(data), reference_lrc(data), "LRC differs from reference");
     let Ok(t) = Track1::from_ascii(data) else {
         return;
     };

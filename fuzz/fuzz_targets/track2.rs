@@ -5,9 +5,24 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paycore::card::track::{Track2, TrackEncoding};
+use paycore::card::track::{track2_lrc, Track2, TrackEncoding};
+
+/// Reference LRC in wide arithmetic (cannot overflow): the oracle for
+/// `track2_lrc` on arbitrary bytes, including ones below the character set.
+fn reference_lrc(framed: &[u8]) -> Option<u8> {
+    let mut acc: i32 = 0;
+    for &c in framed {
+        let v = i32::from(c) - 0x30;
+        if !(0..=0x0F).contains(&v) {
+            return None;
+        }
+        acc ^= v;
+    }
+    u8::try_from(acc + 0x30).ok()
+}
 
 fuzz_target!(|data: &[u8]| {
+    assert_eq!(track2_lrc(data), reference_lrc(data), "LRC differs from reference");
     let Ok(t) = Track2::from_ascii(data) else {
         return;
     };

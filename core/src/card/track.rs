@@ -413,7 +413,7 @@ pub fn track2_lrc(framed: &[u8]) -> Option<u8> {
     framed
         .iter()
         .try_fold(0u8, |acc, &c| {
-            (0x30..=0x3F).contains(&c).then_some(acc ^ (c - 0x30))
+            c.checked_sub(0x30).filter(|v| *v <= 0x0F).map(|v| acc ^ v)
         })
         .map(|v| 0x30 + v)
 }
@@ -429,7 +429,7 @@ pub fn track1_lrc(framed: &[u8]) -> Option<u8> {
     framed
         .iter()
         .try_fold(0u8, |acc, &c| {
-            (0x20..=0x5F).contains(&c).then_some(acc ^ (c - 0x20))
+            c.checked_sub(0x20).filter(|v| *v <= 0x3F).map(|v| acc ^ v)
         })
         .map(|v| 0x20 + v)
 }

@@ -36,6 +36,14 @@
 //! | `kek` (AES only) | K0 | D | E |
 //! | `key-derivation` (AES only) | B3 | X | X |
 //!
+//! # Exportability is inherited
+//! Every derived key carries the exportability of its parent: BDK → initial
+//! key / IPEK → transaction key → working keys. An originator keeps the
+//! exportability of the initial key it was loaded with (persisted in its
+//! state blob). A non-exportable (`N`) parent therefore yields keys whose
+//! `dangerous_expose_secret` fails with
+//! [`KeyError::NotExportable`](crate::error::KeyError::NotExportable).
+//!
 //! # Counters the host accepts
 //! The host algorithms (X9.24-1:2009 §A.3, X9.24-3-2017 §6.3) derive a key
 //! for *any* counter, and the X9.24-3 supplement publishes host values for

@@ -17,7 +17,33 @@
 //!   protection key);
 //! - working key usages are limited to `P0`, `M0`-`M8` and `D0`;
 //! - ECB cryptograms are exactly one key long and a whole number of the
-//!   TMK's cipher blocks.
+//!   TMK's cipher blocks;
+//! - a delivered key is never more exportable than the TMK (order
+//!   `N` < `S` < `E`): its exportability is the lesser of the one requested
+//!   (ECB attributes or TR-31 header) and the TMK's, so a non-exportable TMK
+//!   only ever yields non-exportable working keys;
+//! - check values must be at least [`MIN_CHECK_VALUE_LEN`] (3) bytes: with
+//!   one or two bytes a forged or replayed cryptogram passes by chance
+//!   (1 in 256 / 65 536);
+//! - TDES working keys whose 8-byte parts repeat (ignoring parity bits:
+//!   `K1 = K2`, `K2 = K3`, `K1 = K3`) or that are another key of the same
+//!   delivery with its parts swapped (reversed) are refused
+//!   ([`Tr31Error::WeakKey`]): under a TDES TMK in ECB mode each 8-byte
+//!   cryptogram block can be cut out and pasted independently, which is
+//!   how single-DES-strength or swapped-halves keys are assembled from
+//!   genuine cryptograms. Other splices (a key made of parts of different
+//!   genuine keys) cannot be recognised from the keys alone.
+//!
+//! # ECB delivery does not bind usage
+//! An ECB cryptogram is only the key enciphered under the TMK; nothing ties
+//! it to the attributes the message claims. Whoever can replay a
+//! cryptogram (say of a PIN key) can have it installed with other
+//! attributes (say as a data key, `D0`, to decrypt with it) and its check
+//! value still matches. The rules above limit the damage (no gain in
+//! exportability, no half-key splicing), but they cannot stop a change of
+//! usage. **Prefer [`Cryptogram::Tr31`]**: a TR-31 / X9.143 key block
+//! authenticates the header with the key, so usage, mode of use and
+//! exportability are bound to it.
 //!
 //! # Example
 //! ```
@@ -56,12 +82,17 @@ use core::fmt;
 
 use super::kcv::{Kcv, KcvMethod};
 use super::tr31;
-use super::{Algorithm, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, Operation};
+use subtle::ConstantTimeEq;
+
+use super::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, Operation};
 use crate::error::{Error, KeyError, Tr31Error};
 use crate::secret::SecretBytes;
 
 /// Most working keys one [`install`] call accepts.
 pub const MAX_WORKING_KEYS: usize = 8;
+
+/// Shortest check value [`install`] accepts (bytes).
+pub const MIN_CHECK_VALUE_LEN: usize = 3;
 
 /// Working key usages a TMK may deliver.
 const WORKING_USAGES: [KeyUsage; 11] = [
@@ -83,7 +114,9 @@ const WORKING_USAGES: [KeyUsage; 11] = [
 #[non_exhaustive]
 pub enum Cryptogram<'a> {
     /// The key enciphered in ECB mode under the TMK; its algorithm and
-    /// attributes are given by the delivery message.
+    /// attributes are given by the delivery message and are NOT
+    /// authenticated (see the module docs; prefer [`Cryptogram::Tr31`]).
+    /// The exportability is capped at the TMK's.
     Ecb {
         /// Algorithm (and so length) of the working key.
         algorithm: Algorithm,
@@ -102,7 +135,8 @@ pub enum Cryptogram<'a> {
 pub struct WorkingKeyDelivery<'a> {
     /// The enciphered key.
     pub cryptogram: Cryptogram<'a>,
-    /// The check value sent with it (1 byte up to [`Kcv::max_len`]).
+    /// The check value sent with it ([`MIN_CHECK_VALUE_LEN`] bytes up to
+    /// [`Kcv::max_len`]).
     pub check_value: &'a [u8],
     /// How the check value was computed.
     pub kcv_method: KcvMethod,
@@ -167,7 +201,12 @@ impl fmt::Debug for WorkingKeys {
 ///   `M0`-`M8` or `D0`;
 /// - [`KeyError::InvalidLength`] / [`KeyError::WrongAlgorithm`] for an ECB
 ///   cryptogram that does not fit the algorithms;
+/// - [`KeyError::InvalidKcvLength`] for a check value shorter than
+///   [`MIN_CHECK_VALUE_LEN`] (checked before anything is deciphered) or
+///   longer than the method allows;
 /// - [`Tr31Error::KbpkTooWeak`] for a working key stronger than the TMK;
+/// - [`Tr31Error::WeakKey`] for a TDES key with repeated 8-byte parts or
+///   sharing a part with another key of the set;
 /// - TR-31 errors from [`tr31::unwrap`];
 /// - [`Error::VerificationFailed`] if a key block or a check value does not
 ///   verify.
@@ -176,26 +215,106 @@ pub fn install(tmk: &Key, deliveries: &[WorkingKeyDelivery<'_>]) -> Result<Worki
         return Err(Error::invalid_argument("deliveries"));
     }
     tmk.require(&[KeyUsage::KeyEncryption], Operation::Decrypt)?;
+    if let Some(short) = deliveries
+        .iter()
+        .find(|d| d.check_value.len() < MIN_CHECK_VALUE_LEN)
+    {
+        return Err(KeyError::InvalidKcvLength {
+            length: short.check_value.len(),
+        }
+        .into());
+    }
+    let cap = tmk.attributes().exportability;
     let mut set = WorkingKeys {
         keys: Default::default(),
         len: 0,
     };
-    for (delivery, slot) in deliveries.iter().zip(set.keys.iter_mut()) {
-        let key = decipher(tmk, &delivery.cryptogram)?;
+    for (i, delivery) in deliveries.iter().enumerate() {
+        let key = decipher(tmk, &delivery.cryptogram, cap)?;
         if !WORKING_USAGES.contains(&key.usage()) {
             return Err(KeyError::UsageNotPermitted.into());
         }
         if key.algorithm().strength_bits() > tmk.algorithm().strength_bits() {
             return Err(Tr31Error::KbpkTooWeak.into());
         }
+        check_tdes_parts(&key, set.iter())?;
         Kcv::verify(&key, delivery.kcv_method, delivery.check_value)?;
+        let slot = set
+            .keys
+            .get_mut(i)
+            .ok_or(Error::invalid_argument("deliveries"))?;
         *slot = Some(key);
         set.len += 1;
     }
     Ok(set)
 }
 
-fn decipher(tmk: &Key, cryptogram: &Cryptogram<'_>) -> Result<Key, Error> {
+/// Rank for "not more exportable than": `N` < `S` < `E`.
+const fn export_rank(e: Exportability) -> u8 {
+    match e {
+        Exportability::NonExportable => 0,
+        Exportability::Sensitive => 1,
+        Exportability::Exportable => 2,
+    }
+}
+
+/// The lesser of `requested` and `cap` in the order `N` < `S` < `E`.
+fn capped(requested: Exportability, cap: Exportability) -> Exportability {
+    if export_rank(requested) <= export_rank(cap) {
+        requested
+    } else {
+        cap
+    }
+}
+
+/// The 8-byte parts of a TDES key with the DES parity bits cleared.
+fn tdes_parts(key: &Key) -> impl Iterator<Item = [u8; 8]> + '_ {
+    let tdes = matches!(key.algorithm(), Algorithm::Tdes2 | Algorithm::Tdes3);
+    key.material()
+        .chunks_exact(8)
+        .filter(move |_| tdes)
+        .map(|c| {
+            let mut part = [0u8; 8];
+            part.iter_mut().zip(c).for_each(|(p, b)| *p = b & 0xFE);
+            part
+        })
+}
+
+/// [`Tr31Error::WeakKey`] if `key` is TDES and two of its parts are equal,
+/// or a key of the same algorithm in `others` is `key` with its parts in
+/// reverse order (constant-time comparisons; parity ignored).
+fn check_tdes_parts<'k>(key: &Key, others: impl Iterator<Item = &'k Key>) -> Result<(), Error> {
+    let mut clash = subtle::Choice::from(0);
+    let mut parts = zeroize::Zeroizing::new([[0u8; 8]; 3]);
+    let mut n = 0;
+    for (slot, part) in parts.iter_mut().zip(tdes_parts(key)) {
+        *slot = part;
+        n += 1;
+    }
+    let mine = parts.get(..n).unwrap_or(&[]);
+    for (i, a) in mine.iter().enumerate() {
+        for b in mine.iter().skip(i + 1) {
+            clash |= a.ct_eq(b);
+        }
+    }
+    for other in others.filter(|o| o.algorithm() == key.algorithm()) {
+        // Swapped: `other`'s parts are `key`'s in reverse order.
+        let mut swapped = subtle::Choice::from(1);
+        for (a, b) in mine.iter().rev().zip(tdes_parts(other)) {
+            let b = zeroize::Zeroizing::new(b);
+            swapped &= a.ct_eq(&*b);
+        }
+        clash |= swapped & subtle::Choice::from(u8::from(n > 0));
+    }
+    if bool::from(clash) {
+        return Err(Tr31Error::WeakKey.into());
+    }
+    Ok(())
+}
+
+/// Deciphers one working key; its exportability is capped at `cap` (the
+/// TMK's).
+fn decipher(tmk: &Key, cryptogram: &Cryptogram<'_>, cap: Exportability) -> Result<Key, Error> {
     match *cryptogram {
         Cryptogram::Ecb {
             algorithm,
@@ -214,8 +333,21 @@ fn decipher(tmk: &Key, cryptogram: &Cryptogram<'_>) -> Result<Key, Error> {
             let cipher = tmk.cipher(&[KeyUsage::KeyEncryption], Operation::Decrypt)?;
             let mut clear = SecretBytes::<MAX_KEY_LEN>::from_slice(enciphered)?;
             cipher.decrypt_ecb(clear.expose_secret_mut())?;
+            let attributes = attributes.with_exportability(capped(attributes.exportability, cap));
             Key::from_secret(algorithm, clear, attributes)
         }
-        Cryptogram::Tr31(block) => Ok(tr31::unwrap(tmk, block)?.into_key()),
+        Cryptogram::Tr31(block) => {
+            let key = tr31::unwrap(tmk, block)?.into_key();
+            let attributes = key.attributes();
+            let exportability = capped(attributes.exportability, cap);
+            if exportability == attributes.exportability {
+                return Ok(key);
+            }
+            Key::from_secret(
+                key.algorithm(),
+                SecretBytes::from_slice(key.material())?,
+                attributes.with_exportability(exportability),
+            )
+        }
     }
 }

@@ -27,7 +27,9 @@
 //!   mode of use, key version and exportability, so usage enforcement
 //!   follows the key; the header algorithm must agree with its length;
 //! - wrap refuses non-exportable keys (`N`) and keys stronger than the KBPK
-//!   (ANSI X9.24-1 §7.2);
+//!   (ANSI X9.24-1 §7.2); a header *template* marked `N`
+//!   (`wrap_template`, with `alloc`) is allowed: it restricts the receiver of the block,
+//!   not the sender who holds the clear key;
 //! - errors name a field and a character offset, never block bytes or MACs.
 //!
 //! # Example

@@ -149,3 +149,29 @@ fn encode_buffer_and_argument_errors() {
         Error::buffer_too_small(12, 5)
     );
 }
+
+// Security review regression: a character below the track's character set
+// (space 0x20 < 0x30 in track 2, control characters < 0x20 in track 1)
+// must be rejected, not underflow (debug builds used to panic on
+// `c - 0x30` before the range check).
+#[test]
+fn lrc_below_range_is_rejected_without_panic() {
+    assert_eq!(track2_lrc(b";52 66?"), None);
+    assert_eq!(track2_lrc(b"; ?"), None);
+    assert_eq!(track2_lrc(&[b';', 0x00, b'?']), None);
+    assert_eq!(track2_lrc(&[b';', 0x2F, b'?']), None);
+    assert_eq!(track2_lrc(&[b';', 0x40, b'?']), None);
+    assert_eq!(track1_lrc(&[b'%', b'B', 0x1F, b'?']), None);
+    assert_eq!(track1_lrc(&[b'%', 0x00, b'?']), None);
+    assert_eq!(track1_lrc(&[b'%', 0x60, b'?']), None);
+    // Boundaries still accepted.
+    assert_eq!(track2_lrc(&[0x30]), Some(0x30));
+    assert_eq!(track2_lrc(&[0x3F]), Some(0x3F));
+    assert_eq!(track1_lrc(&[0x20]), Some(0x20));
+    assert_eq!(track1_lrc(&[0x5F]), Some(0x5F));
+    // The inputs the review found, through the parsers.
+    assert!(Track2::parse(";52 66?1").is_err());
+    assert!(Track2::from_ascii(&[b';', b'5', 0x01, b'?', b'1']).is_err());
+    assert!(Track1::from_ascii(b"%B52\x0166^A/B^1604201?1").is_err());
+    assert!(Track1::from_ascii(&[b'%', b'B', 0x1F, b'?', b'1']).is_err());
+}

@@ -40,7 +40,9 @@ use super::state::{self, AES_STATE_LEN, Flavour, Registers, StateStore};
 use super::{AES_MAX_ONE_BITS, AesKsn, Holder, WorkingKeyType, WorkingKeyUsage};
 use crate::error::{DukptError, Error, KeyError};
 use crate::keys::cipher::BlockCipher;
-use crate::keys::{Algorithm, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, ModeOfUse, Operation};
+use crate::keys::{
+    Algorithm, Exportability, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, ModeOfUse, Operation,
+};
 use crate::secret::SecretBytes;
 
 /// Number of intermediate derivation key registers (X9.24-3-2017 §6.5, `NUMREG`).
@@ -127,7 +129,8 @@ fn initial_key_raw(bdk: &Key, initial_key_id: &[u8; 8]) -> Result<SecretBytes<MA
 
 /// Derives the initial key of the device with `initial_key_id` from an AES
 /// `B0` BDK (X9.24-3-2017 §6.3.3 / B.5 "Derive Initial Key"): same type as
-/// the BDK, usage `B1`, mode `X`.
+/// the BDK, usage `B1`, mode `X`, and the BDK's exportability (a
+/// non-exportable BDK yields a non-exportable initial key).
 ///
 /// # Errors
 /// Key usage errors unless `bdk` is `B0` permitting derivation;
@@ -137,7 +140,8 @@ pub fn derive_initial_key(bdk: &Key, initial_key_id: &[u8; 8]) -> Result<Key, Er
     Key::from_secret(
         bdk.algorithm(),
         raw,
-        KeyAttributes::new(KeyUsage::InitialDukptKey, ModeOfUse::Derive),
+        KeyAttributes::new(KeyUsage::InitialDukptKey, ModeOfUse::Derive)
+            .with_exportability(bdk.attributes().exportability),
     )
 }
 
@@ -185,6 +189,7 @@ pub fn derive_transaction_key(initial_key: &Key, ksn: &AesKsn) -> Result<Transac
         algorithm: initial_key.algorithm(),
         ksn: *ksn,
         holder: Holder::Host,
+        exportability: initial_key.attributes().exportability,
     })
 }
 
@@ -203,6 +208,7 @@ pub fn derive_transaction_key_from_bdk(bdk: &Key, ksn: &AesKsn) -> Result<Transa
         algorithm: bdk.algorithm(),
         ksn: *ksn,
         holder: Holder::Host,
+        exportability: bdk.attributes().exportability,
     })
 }
 
@@ -212,10 +218,13 @@ pub fn derive_transaction_key_from_bdk(bdk: &Key, ksn: &AesKsn) -> Result<Transa
 /// Returns the number of bytes written to `out` (16 or 32).
 ///
 /// This is the standard's unauthenticated transport; prefer a TR-31 key
-/// block where the terminal supports it.
+/// block where the terminal supports it. A non-exportable new initial key
+/// is refused (wrapping it is an export). The originator keeps the
+/// exportability of the initial key it was first loaded with.
 ///
 /// # Errors
-/// Key usage errors for `bdk` or `new_initial_key`;
+/// [`KeyError::NotExportable`] if `new_initial_key` is non-exportable (`N`);
+/// key usage errors for `bdk` or `new_initial_key`;
 /// [`DukptError::KeyTypeTooStrong`] if the new key is stronger than the
 /// BDK; [`ApiMisuse::BufferTooSmall`](crate::error::ApiMisuse::BufferTooSmall).
 pub fn wrap_initial_key_update(
@@ -225,6 +234,8 @@ pub fn wrap_initial_key_update(
     out: &mut [u8],
 ) -> Result<usize, Error> {
     check_initial_key(new_initial_key)?;
+    // Wrapping is an export: refuse non-exportable keys before any work.
+    let material = new_initial_key.dangerous_expose_secret()?;
     let tx = derive_transaction_key_from_bdk(bdk, ksn)?;
     let key_type = WorkingKeyType::from_algorithm(new_initial_key.algorithm());
     // EXPOSE: KEK derivation inside the DUKPT module.
@@ -235,7 +246,6 @@ pub fn wrap_initial_key_update(
         key_type,
         counter_info(ksn, ksn.counter()),
     )?;
-    let material = new_initial_key.material();
     let len = material.len().div_ceil(16) * 16;
     let provided = out.len();
     let dst = out
@@ -253,11 +263,16 @@ pub fn wrap_initial_key_update(
 /// One transaction's intermediate derivation key with its KSN; working
 /// keys of any usage and type derive from it. Zeroized on drop, redacted
 /// `Debug`.
+///
+/// It carries the exportability of the key it descends from (BDK, initial
+/// key, or the initial key an originator was loaded with); every working
+/// key inherits it.
 pub struct TransactionKey {
     key: SecretBytes<MAX_KEY_LEN>,
     algorithm: Algorithm,
     ksn: AesKsn,
     holder: Holder,
+    exportability: Exportability,
 }
 
 impl TransactionKey {
@@ -277,6 +292,12 @@ impl TransactionKey {
     #[must_use]
     pub const fn holder(&self) -> Holder {
         self.holder
+    }
+
+    /// The exportability inherited from the parent key.
+    #[must_use]
+    pub const fn exportability(&self) -> Exportability {
+        self.exportability
     }
 
     /// The working key of `usage` and `key_type` (X9.24-3-2017 §6.3.3,
@@ -301,16 +322,23 @@ impl TransactionKey {
         Key::from_secret(
             key_type.algorithm(),
             raw,
-            usage.attributes(self.holder, KeyUsage::MacCmac),
+            usage
+                .attributes(self.holder, KeyUsage::MacCmac)
+                .with_exportability(self.exportability),
         )
     }
 
     /// The raw intermediate derivation key (for tests against published
-    /// vectors).
-    #[must_use]
-    pub fn dangerous_expose_secret(&self) -> &[u8] {
+    /// vectors). Refused when the parent key was non-exportable.
+    ///
+    /// # Errors
+    /// [`KeyError::NotExportable`] when the exportability is `N`.
+    pub fn dangerous_expose_secret(&self) -> Result<&[u8], Error> {
+        if self.exportability == Exportability::NonExportable {
+            return Err(KeyError::NotExportable.into());
+        }
         // EXPOSE: explicitly requested through a dangerous_ call.
-        self.key.expose_secret()
+        Ok(self.key.expose_secret())
     }
 }
 
@@ -333,15 +361,21 @@ pub struct Originator {
     ksn: AesKsn,
     algorithm: Algorithm,
     registers: Registers<REGISTERS, MAX_KEY_LEN>,
+    /// Exportability of the initial key; inherited by every released key
+    /// and persisted in the state blob.
+    exportability: Exportability,
 }
 
 impl Originator {
     /// "Load Initial Key": fills the 32 registers from the initial key
-    /// (`B1`, AES), sets the counter to 1, and persists the state.
+    /// (`B1`, AES), sets the counter to 1, and persists the state. The
+    /// initial key's exportability is kept (and persisted): every key the
+    /// originator releases inherits it, including after
+    /// [`update_initial_key`](Self::update_initial_key).
     ///
     /// # Errors
     /// Key usage errors unless `initial_key` is an AES `B1` key that may
-    /// derive; device key errors; any error of `store`.
+    /// derive; device key errors (AES, `D0`, encrypt permitted); any error of `store`.
     pub fn load_initial_key(
         initial_key: &Key,
         initial_key_id: [u8; 8],
@@ -354,6 +388,7 @@ impl Originator {
             ksn: AesKsn::new(initial_key_id, 0),
             algorithm: initial_key.algorithm(),
             registers: Registers::new(),
+            exportability: initial_key.attributes().exportability,
         };
         this.load(initial_key.material())?;
         this.persist(device_key, rng, store)?;
@@ -421,10 +456,7 @@ impl Originator {
         rng: &mut impl CryptoRngCore,
         store: &mut impl StateStore,
     ) -> Result<TransactionKey, Error> {
-        device_key.require(
-            &[KeyUsage::DataEncryption, KeyUsage::KeyEncryption],
-            Operation::Encrypt,
-        )?;
+        state::require_device_key(device_key, Operation::Encrypt)?;
         let (counter, index) =
             state::current_counter(self.ksn.counter(), self.registers.in_use(), COUNTER_BITS)?;
         let key = self.register_key(index)?;
@@ -445,6 +477,7 @@ impl Originator {
             algorithm: self.algorithm,
             ksn: self.ksn.with_counter(counter),
             holder: Holder::Originator,
+            exportability: self.exportability,
         })
     }
 
@@ -467,10 +500,7 @@ impl Originator {
         rng: &mut impl CryptoRngCore,
         store: &mut impl StateStore,
     ) -> Result<(), Error> {
-        device_key.require(
-            &[KeyUsage::DataEncryption, KeyUsage::KeyEncryption],
-            Operation::Encrypt,
-        )?;
+        state::require_device_key(device_key, Operation::Encrypt)?;
         let algorithm = new_key_type.algorithm();
         if !algorithm.is_aes() {
             return Err(KeyError::WrongAlgorithm.into());
@@ -527,7 +557,14 @@ impl Originator {
         );
         self.registers.write(regs)?;
         let mut blob = [0u8; AES_STATE_LEN];
-        state::seal(device_key, rng, Flavour::Aes, &mut *plain, &mut blob)?;
+        state::seal(
+            device_key,
+            rng,
+            Flavour::Aes,
+            self.exportability,
+            &mut *plain,
+            &mut blob,
+        )?;
         store.persist(&blob)
     }
 
@@ -540,7 +577,7 @@ impl Originator {
     pub fn restore(device_key: &Key, blob: &[u8]) -> Result<Self, Error> {
         let bad = || Error::Dukpt(DukptError::InvalidState);
         let mut plain = Zeroizing::new([0u8; state::AES_PLAIN_LEN]);
-        state::open(device_key, Flavour::Aes, blob, &mut *plain)?;
+        let exportability = state::open(device_key, Flavour::Aes, blob, &mut *plain)?;
         let (ksn, rest) = plain.split_at(AesKsn::LEN);
         let ksn = AesKsn::from_bytes(ksn)?;
         let (kind, regs) = rest.split_first().ok_or_else(bad)?;
@@ -559,6 +596,7 @@ impl Originator {
             ksn,
             algorithm,
             registers,
+            exportability,
         })
     }
 }
@@ -637,6 +675,7 @@ mod tests {
             ksn: ksn(counter),
             algorithm: Algorithm::Aes128,
             registers,
+            exportability: Exportability::Exportable,
         }
     }
 
@@ -667,10 +706,10 @@ mod tests {
                     assert_eq!(Some(u64::from(c)), expected.next());
                     let host =
                         transaction_raw(Algorithm::Aes128, &initial_key(), &tx.ksn()).unwrap();
-                    assert_eq!(tx.dangerous_expose_secret(), host.expose_secret());
+                    assert_eq!(tx.dangerous_expose_secret().unwrap(), host.expose_secret());
                     if let Some(p) = published(c) {
                         assert_eq!(
-                            hex::encode_upper(tx.dangerous_expose_secret()),
+                            hex::encode_upper(tx.dangerous_expose_secret().unwrap()),
                             p,
                             "{c:08X}"
                         );

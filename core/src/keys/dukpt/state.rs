@@ -4,10 +4,14 @@
 //!
 //! Blob layout (all lengths fixed per DUKPT flavour):
 //! ```text
-//! "PCDK" | version (1) | flavour (1: TDES, 2: AES) | 00 00 | nonce (12) | ciphertext | tag (16)
+//! "PCDK" | version (1) = 2 | flavour (1: TDES, 2: AES) | exportability (1) | 00 | nonce (12) | ciphertext | tag (16)
 //! ```
 //! The 8-byte header is the GCM additional data; the nonce comes from the
-//! caller's `CryptoRngCore`.
+//! caller's `CryptoRngCore`. The exportability byte is the TR-31 character
+//! (`E`, `N`, `S`) of the initial key the registers descend from: every key
+//! the restored originator releases inherits it. Version 1 blobs (before
+//! the exportability byte) are refused: they cannot say whether the
+//! initial key was exportable.
 //!
 //! # Example
 //! ```
@@ -33,7 +37,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::aead::{NONCE_LEN, TAG_LEN, open_raw, seal_raw};
 use crate::error::{DukptError, Error};
-use crate::keys::{Key, KeyUsage, Operation};
+use crate::keys::{Exportability, Key, KeyUsage, Operation};
 
 /// Where an originator writes its state before releasing a key.
 ///
@@ -60,7 +64,7 @@ pub trait StateStore {
 }
 
 const MAGIC: [u8; 4] = *b"PCDK";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 pub(crate) const HEADER_LEN: usize = 8;
 /// Bytes a blob adds around the plaintext state.
 pub(crate) const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TAG_LEN;
@@ -81,24 +85,34 @@ pub(crate) enum Flavour {
     Aes = 2,
 }
 
-const DEVICE_KEY_USAGES: &[KeyUsage] = &[KeyUsage::DataEncryption, KeyUsage::KeyEncryption];
+/// The device key must be a data-encryption key (`D0`): AES-GCM sealing
+/// of state is data encryption, and a `K0` key-encryption key must not
+/// double as one (see [`crate::aead`]).
+const DEVICE_KEY_USAGES: &[KeyUsage] = &[KeyUsage::DataEncryption];
 
-fn header(flavour: Flavour) -> [u8; HEADER_LEN] {
+fn header(flavour: Flavour, exportability: Exportability) -> [u8; HEADER_LEN] {
     let [a, b, c, d] = MAGIC;
-    [a, b, c, d, VERSION, flavour as u8, 0, 0]
+    [a, b, c, d, VERSION, flavour as u8, exportability.code(), 0]
+}
+
+/// Checks that `device_key` may seal state (AES `D0` permitting `op`).
+pub(crate) fn require_device_key(device_key: &Key, op: Operation) -> Result<(), Error> {
+    device_key.require(DEVICE_KEY_USAGES, op)
 }
 
 /// Seals `plain` (wiped afterwards) into `out`, which must be exactly
-/// `OVERHEAD + plain.len()` bytes.
+/// `OVERHEAD + plain.len()` bytes; `exportability` (that of the initial
+/// key) is bound into the authenticated header.
 pub(crate) fn seal(
     device_key: &Key,
     rng: &mut impl CryptoRngCore,
     flavour: Flavour,
+    exportability: Exportability,
     plain: &mut [u8],
     out: &mut [u8],
 ) -> Result<(), Error> {
-    device_key.require(DEVICE_KEY_USAGES, Operation::Encrypt)?;
-    let hdr = header(flavour);
+    require_device_key(device_key, Operation::Encrypt)?;
+    let hdr = header(flavour, exportability);
     let mut nonce = [0u8; NONCE_LEN];
     rng.fill_bytes(&mut nonce);
     let provided = out.len();
@@ -129,14 +143,15 @@ pub(crate) fn seal(
     Ok(())
 }
 
-/// Opens `blob` into `plain` (exactly the plaintext length of `flavour`).
+/// Opens `blob` into `plain` (exactly the plaintext length of `flavour`);
+/// returns the exportability recorded in the authenticated header.
 pub(crate) fn open(
     device_key: &Key,
     flavour: Flavour,
     blob: &[u8],
     plain: &mut [u8],
-) -> Result<(), Error> {
-    device_key.require(DEVICE_KEY_USAGES, Operation::Decrypt)?;
+) -> Result<Exportability, Error> {
+    require_device_key(device_key, Operation::Decrypt)?;
     let invalid = || Error::Dukpt(DukptError::InvalidState);
     if blob.len() != OVERHEAD + plain.len() {
         return Err(invalid());
@@ -144,7 +159,11 @@ pub(crate) fn open(
     let (h, rest) = blob.split_at_checked(HEADER_LEN).ok_or_else(invalid)?;
     let (n, rest) = rest.split_at_checked(NONCE_LEN).ok_or_else(invalid)?;
     let (body, t) = rest.split_at_checked(plain.len()).ok_or_else(invalid)?;
-    let hdr = header(flavour);
+    let exportability = h
+        .get(6)
+        .and_then(|&c| Exportability::from_code(c).ok())
+        .ok_or_else(invalid)?;
+    let hdr = header(flavour, exportability);
     if h != hdr {
         return Err(invalid());
     }
@@ -158,7 +177,8 @@ pub(crate) fn open(
         &hdr,
         plain,
         &tag,
-    )
+    )?;
+    Ok(exportability)
 }
 
 /// `N` key registers of `L` bytes with an in-use bitmap. Secret: zeroized

@@ -23,7 +23,7 @@
 //! // Terminal: load the IPEK, then one transaction.
 //! let device_key = Key::new(
 //!     Algorithm::Aes256, &[9; 32],
-//!     KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::EncryptDecrypt),
+//!     KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt),
 //! ).unwrap();
 //! let mut store = Ram(Vec::new());
 //! let mut rng = rand::rngs::OsRng;
@@ -53,7 +53,9 @@ use super::state::{self, Flavour, Registers, StateStore, TDES_STATE_LEN};
 use super::{Holder, TDES_COUNTER_BITS, TDES_MAX_ONE_BITS, TdesKsn, WorkingKeyUsage};
 use crate::error::{DukptError, Error, KeyError};
 use crate::keys::cipher::BlockCipher;
-use crate::keys::{Algorithm, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, ModeOfUse, Operation};
+use crate::keys::{
+    Algorithm, Exportability, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, ModeOfUse, Operation,
+};
 use crate::secret::SecretBytes;
 
 /// Number of future-key registers (X9.24-1:2009 §A.2).
@@ -162,7 +164,8 @@ fn to_key(material: &DoubleKey, attributes: KeyAttributes) -> Result<Key, Error>
 
 /// Derives the initial PIN encryption key (IPEK) of the device with
 /// `ksn` (its counter is ignored) from a `B0` BDK (X9.24-1:2009 §A.6).
-/// The result has usage `B1`, mode `X`.
+/// The result has usage `B1`, mode `X`, and the BDK's exportability (a
+/// non-exportable BDK yields a non-exportable IPEK).
 ///
 /// # Errors
 /// Key usage errors unless `bdk` is `B0` with mode `X` or `N`;
@@ -171,7 +174,8 @@ pub fn derive_ipek(bdk: &Key, ksn: &TdesKsn) -> Result<Key, Error> {
     let ipek = ipek_raw(bdk, ksn)?;
     to_key(
         &ipek,
-        KeyAttributes::new(KeyUsage::InitialDukptKey, ModeOfUse::Derive),
+        KeyAttributes::new(KeyUsage::InitialDukptKey, ModeOfUse::Derive)
+            .with_exportability(bdk.attributes().exportability),
     )
 }
 
@@ -211,7 +215,12 @@ pub fn derive_transaction_key(initial_key: &Key, ksn: &TdesKsn) -> Result<Transa
             })?;
     let ipek = Zeroizing::new(ipek);
     let key = transaction_raw(&ipek, ksn)?;
-    TransactionKey::new(&key, *ksn, Holder::Host)
+    TransactionKey::new(
+        &key,
+        *ksn,
+        Holder::Host,
+        initial_key.attributes().exportability,
+    )
 }
 
 /// Host side: the transaction key for `ksn` from the BDK (IPEK, then
@@ -223,25 +232,42 @@ pub fn derive_transaction_key(initial_key: &Key, ksn: &TdesKsn) -> Result<Transa
 pub fn derive_transaction_key_from_bdk(bdk: &Key, ksn: &TdesKsn) -> Result<TransactionKey, Error> {
     let ipek = ipek_raw(bdk, ksn)?;
     let key = transaction_raw(&ipek, ksn)?;
-    TransactionKey::new(&key, *ksn, Holder::Host)
+    TransactionKey::new(&key, *ksn, Holder::Host, bdk.attributes().exportability)
 }
 
 /// The key of one transaction (the "current key" of X9.24-1:2009 §A.2)
 /// with its KSN; the PIN, MAC and data keys are its variants. Zeroized on
 /// drop, redacted `Debug`.
+///
+/// It carries the exportability of the key it descends from (BDK, IPEK,
+/// or the initial key an originator was loaded with); every working key
+/// inherits it.
 pub struct TransactionKey {
     key: SecretBytes<16>,
     ksn: TdesKsn,
     holder: Holder,
+    exportability: Exportability,
 }
 
 impl TransactionKey {
-    fn new(key: &DoubleKey, ksn: TdesKsn, holder: Holder) -> Result<Self, Error> {
+    fn new(
+        key: &DoubleKey,
+        ksn: TdesKsn,
+        holder: Holder,
+        exportability: Exportability,
+    ) -> Result<Self, Error> {
         Ok(Self {
             key: SecretBytes::from_slice(key)?,
             ksn,
             holder,
+            exportability,
         })
+    }
+
+    /// The exportability inherited from the parent key.
+    #[must_use]
+    pub const fn exportability(&self) -> Exportability {
+        self.exportability
     }
 
     /// The KSN to send with the transaction.
@@ -337,16 +363,24 @@ impl TransactionKey {
         };
         to_key(
             &material,
-            usage.attributes(self.holder, KeyUsage::MacIso9797Alg3),
+            usage
+                .attributes(self.holder, KeyUsage::MacIso9797Alg3)
+                .with_exportability(self.exportability),
         )
     }
 
     /// The raw transaction key (for tests against published vectors and
-    /// for export paths that need it).
-    #[must_use]
-    pub fn dangerous_expose_secret(&self) -> &[u8] {
+    /// for export paths that need it). Refused when the parent key was
+    /// non-exportable.
+    ///
+    /// # Errors
+    /// [`KeyError::NotExportable`] when the exportability is `N`.
+    pub fn dangerous_expose_secret(&self) -> Result<&[u8], Error> {
+        if self.exportability == Exportability::NonExportable {
+            return Err(KeyError::NotExportable.into());
+        }
         // EXPOSE: explicitly requested through a dangerous_ call.
-        self.key.expose_secret()
+        Ok(self.key.expose_secret())
     }
 }
 
@@ -369,15 +403,20 @@ pub struct Originator {
     /// KSN whose counter is the next counter to use; counter 0 = exhausted.
     ksn: TdesKsn,
     registers: Registers<REGISTERS, 16>,
+    /// Exportability of the initial key; inherited by every released key
+    /// and persisted in the state blob.
+    exportability: Exportability,
 }
 
 impl Originator {
     /// "Load Initial Key": fills the 21 future-key registers from the IPEK
-    /// (`B1`), sets the counter to 1, and persists the state.
+    /// (`B1`), sets the counter to 1, and persists the state. The IPEK's
+    /// exportability is kept (and persisted): every transaction key and
+    /// working key the originator releases inherits it.
     ///
     /// # Errors
     /// Key usage errors unless `initial_key` is a 2TDEA `B1` key that may
-    /// derive; device key errors (AES, `D0`/`K0`, encrypt permitted); any
+    /// derive; device key errors (AES, `D0`, encrypt permitted); any
     /// error of `store` (then no originator is returned).
     pub fn load_initial_key(
         initial_key: &Key,
@@ -392,6 +431,7 @@ impl Originator {
         let mut this = Self {
             ksn: initial_ksn.with_counter(0),
             registers: Registers::new(),
+            exportability: initial_key.attributes().exportability,
         };
         this.spawn(&ipek, 0, TDES_COUNTER_BITS)?;
         this.ksn = this.ksn.with_counter(1);
@@ -433,10 +473,7 @@ impl Originator {
         store: &mut impl StateStore,
     ) -> Result<TransactionKey, Error> {
         // Fail before consuming anything if the device key cannot seal.
-        device_key.require(
-            &[KeyUsage::DataEncryption, KeyUsage::KeyEncryption],
-            Operation::Encrypt,
-        )?;
+        state::require_device_key(device_key, Operation::Encrypt)?;
         let (counter, index) = state::current_counter(
             self.ksn.counter(),
             self.registers.in_use(),
@@ -454,7 +491,12 @@ impl Originator {
             self.registers.erase_all();
         }
         self.persist(device_key, rng, store)?;
-        TransactionKey::new(&key, self.ksn.with_counter(counter), Holder::Originator)
+        TransactionKey::new(
+            &key,
+            self.ksn.with_counter(counter),
+            Holder::Originator,
+            self.exportability,
+        )
     }
 
     fn persist(
@@ -468,7 +510,14 @@ impl Originator {
         ksn.copy_from_slice(self.ksn.as_bytes());
         self.registers.write(regs)?;
         let mut blob = [0u8; TDES_STATE_LEN];
-        state::seal(device_key, rng, Flavour::Tdes, &mut *plain, &mut blob)?;
+        state::seal(
+            device_key,
+            rng,
+            Flavour::Tdes,
+            self.exportability,
+            &mut *plain,
+            &mut blob,
+        )?;
         store.persist(&blob)
     }
 
@@ -480,7 +529,7 @@ impl Originator {
     /// sealed under another device key; device key usage errors.
     pub fn restore(device_key: &Key, blob: &[u8]) -> Result<Self, Error> {
         let mut plain = Zeroizing::new([0u8; state::TDES_PLAIN_LEN]);
-        state::open(device_key, Flavour::Tdes, blob, &mut *plain)?;
+        let exportability = state::open(device_key, Flavour::Tdes, blob, &mut *plain)?;
         let (ksn, regs) = plain.split_at(TdesKsn::LEN);
         let ksn = TdesKsn::from_bytes(ksn)?;
         let registers = Registers::read(regs)?;
@@ -488,7 +537,11 @@ impl Originator {
         if counter != 0 && counter.count_ones() > TDES_MAX_ONE_BITS {
             return Err(DukptError::InvalidState.into());
         }
-        Ok(Self { ksn, registers })
+        Ok(Self {
+            ksn,
+            registers,
+            exportability,
+        })
     }
 }
 
@@ -536,7 +589,7 @@ mod tests {
         Key::new(
             Algorithm::Aes128,
             &[1; 16],
-            KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::EncryptDecrypt),
+            KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt),
         )
         .unwrap()
     }
@@ -561,6 +614,7 @@ mod tests {
         Originator {
             ksn: KSN.with_counter(counter),
             registers,
+            exportability: Exportability::Exportable,
         }
     }
 
@@ -580,7 +634,7 @@ mod tests {
                 Ok(tx) => {
                     assert_eq!(Some(tx.ksn().counter()), expected.next());
                     let host = transaction_raw(&IPEK, &tx.ksn()).unwrap();
-                    assert_eq!(tx.dangerous_expose_secret(), &host[..]);
+                    assert_eq!(tx.dangerous_expose_secret().unwrap(), &host[..]);
                     n += 1;
                 }
                 Err(e) => {

@@ -18,7 +18,7 @@ use super::header::{
 };
 use crate::error::{Error, KeyError, Tr31Error};
 use crate::keys::cipher::BlockCipher;
-use crate::keys::{Algorithm, Exportability, Key, KeyUsage, MAX_KEY_LEN, Operation};
+use crate::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, Operation};
 use crate::secret::SecretBytes;
 
 /// Largest decrypted key data field (2-byte length, key, padding) accepted,
@@ -248,12 +248,44 @@ pub fn wrap(
     rng: &mut impl CryptoRngCore,
     out: &mut [u8],
 ) -> Result<usize, Error> {
+    wrap_as(
+        kbpk,
+        key,
+        key.attributes(),
+        version,
+        optional_blocks,
+        rng,
+        out,
+    )
+}
+
+/// [`wrap`], but the header carries `header_attributes` instead of the
+/// key's own (crate-internal: [`wrap_template`], where the header's
+/// exportability restricts the receiver, not the sender). `key` itself
+/// must still pass the export checks.
+fn wrap_as(
+    kbpk: &Key,
+    key: &Key,
+    header_attributes: KeyAttributes,
+    version: Version,
+    optional_blocks: &[OptionalBlock<'_>],
+    rng: &mut impl CryptoRngCore,
+    out: &mut [u8],
+) -> Result<usize, Error> {
     let mut padding = [0u8; 16];
     let padding = padding
         .get_mut(..default_padding_len(version, key))
         .ok_or(Error::invalid_argument("padding"))?;
     rng.fill_bytes(padding);
-    wrap_with_padding(kbpk, key, version, optional_blocks, padding, out)
+    wrap_with_padding_as(
+        kbpk,
+        key,
+        header_attributes,
+        version,
+        optional_blocks,
+        padding,
+        out,
+    )
 }
 
 /// [`wrap`] with caller-chosen padding bytes, for reproducing published
@@ -266,6 +298,27 @@ pub fn wrap(
 pub fn wrap_with_padding(
     kbpk: &Key,
     key: &Key,
+    version: Version,
+    optional_blocks: &[OptionalBlock<'_>],
+    padding: &[u8],
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    wrap_with_padding_as(
+        kbpk,
+        key,
+        key.attributes(),
+        version,
+        optional_blocks,
+        padding,
+        out,
+    )
+}
+
+/// [`wrap_with_padding`] writing `attrs` into the header (see [`wrap_as`]).
+fn wrap_with_padding_as(
+    kbpk: &Key,
+    key: &Key,
+    attrs: KeyAttributes,
     version: Version,
     optional_blocks: &[OptionalBlock<'_>],
     padding: &[u8],
@@ -288,7 +341,6 @@ pub fn wrap_with_padding(
     };
     w.put(&[version.code()])?;
     w.put_decimal(total, 4)?;
-    let attrs = key.attributes();
     w.put(&attrs.usage.code())?;
     w.put(&[HeaderAlgorithm::of(key.algorithm()).code()])?;
     w.put(&[attrs.mode_of_use.code()])?;
@@ -378,6 +430,11 @@ pub fn wrap_to_string(
 /// digits are ignored and recomputed, its optional blocks are kept
 /// (sorted, padding block recomputed).
 ///
+/// The template's exportability is written into the block as given, `N`
+/// included: it restricts what the *receiver* may do with the key. The
+/// caller here holds the clear material, so the export itself is not
+/// restricted (unlike [`wrap`], which refuses a [`Key`] marked `N`).
+///
 /// # Errors
 /// Header errors from [`KeyBlockHeader::parse`];
 /// [`Tr31Error::AlgorithmMismatch`]/[`Tr31Error::UnsupportedAlgorithm`] if
@@ -391,12 +448,33 @@ pub fn wrap_template(
 ) -> Result<String, Error> {
     let template = KeyBlockHeader::parse(header)?;
     let algorithm = template.algorithm().key_algorithm(key_material.len())?;
-    let key = Key::new(algorithm, key_material, template.key_attributes())?;
+    let header_attributes = template.key_attributes();
+    // The sender's copy is exportable (it is given in the clear); only the
+    // block's header carries the template's exportability.
+    let sender_attributes = match header_attributes.exportability {
+        Exportability::NonExportable => {
+            header_attributes.with_exportability(Exportability::Exportable)
+        }
+        _ => header_attributes,
+    };
+    let key = Key::new(algorithm, key_material, sender_attributes)?;
     let blocks: Vec<OptionalBlock<'_>> = template
         .optional_blocks()
         .filter(|b| b.id() != OptionalBlockId::PB)
         .collect();
-    wrap_to_string(kbpk, &key, template.version(), &blocks, rng)
+    let version = template.version();
+    let mut out = alloc::vec![0u8; wrapped_len(version, &key, &blocks)?];
+    let n = wrap_as(
+        kbpk,
+        &key,
+        header_attributes,
+        version,
+        &blocks,
+        rng,
+        &mut out,
+    )?;
+    out.truncate(n);
+    String::from_utf8(out).map_err(|_| Error::invalid_argument("block"))
 }
 
 // ---------------------------------------------------------------------------
