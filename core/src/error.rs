@@ -286,6 +286,13 @@ pub enum PinBlockError {
     /// The format may not be used for this operation (format 2 is for ICC
     /// offline PIN only and is never enciphered under a PIN key).
     FormatNotPermitted,
+    /// A deciphered PIN block does not decode under this key and PAN. The
+    /// one opaque error of [`decipher`](crate::pin::decipher),
+    /// [`decipher_pin`](crate::pin::decipher_pin) and
+    /// [`translate`](crate::pin::translate) after decipherment: which field
+    /// failed is not told, since with a host-chosen PAN that would reveal
+    /// PIN digits.
+    Undecodable,
 }
 
 /// Key errors.
@@ -597,6 +604,7 @@ impl fmt::Display for PinBlockError {
             Self::InvalidLength => "invalid block length",
             Self::ForbiddenTranslation => "translation between these formats is forbidden",
             Self::FormatNotPermitted => "format not permitted for this operation",
+            Self::Undecodable => "PIN block does not decode under this key and PAN",
         })
     }
 }
