@@ -2,7 +2,8 @@
 //!
 //! A [`TransactionRecord`] holds what a terminal signs, seals and journals
 //! for one transaction. It never holds the clear PAN: only the masked PAN
-//! (first 6 / last 4 digits, PCI DSS 3.4) and a keyed [`PanToken`]
+//! (PCI DSS 3.4: first 6 / last 4 digits when 15 digits or more, last 4
+//! only below that, see [`MaskedPan`]) and a keyed [`PanToken`]
 //! (HMAC-SHA256 of the PAN under a tokenization key, truncated to 16 bytes).
 //!
 //! # Encoding, version 1 (byte for byte)
@@ -27,7 +28,7 @@
 //! | `0x06` | transaction type | 1 | [`TransactionType`] code |
 //! | `0x07` | entry mode | 1 | [`EntryMode`] code |
 //! | `0x08` | timestamp, UTC seconds since 1970-01-01 | 8 | u64 |
-//! | `0x09` | masked PAN | 12-19 | ASCII: first 6 and last 4 are digits, all between are `*` |
+//! | `0x09` | masked PAN | 12-19 | ASCII: last 4 are digits; first 6 are digits if length ≥ 15, else `*`; all others `*` |
 //! | `0x0A` | PAN token | 16 | bytes |
 //! | `0x0B` | authorization code (DE 38), optional | 6 | ASCII letters/digits/space |
 //! | `0x0C` | response code (DE 39) | 2 | ASCII letters/digits |
@@ -69,7 +70,7 @@
 
 use core::fmt;
 
-use crate::card::pan::Pan;
+use crate::card::pan::{Pan, mask_keeps};
 use crate::error::{Error, SignError};
 use crate::keys::{Key, KeyUsage, Operation};
 
@@ -258,8 +259,11 @@ impl fmt::Debug for PanToken {
     }
 }
 
-/// A masked PAN, `NNNNNN***…NNNN`: first 6 and last 4 digits kept, the rest
-/// `*` (PCI DSS requirement 3.4). Owned, inline, no alloc.
+/// A masked PAN (PCI DSS requirement 3.4): `NNNNNN***…NNNN`, first 6 and
+/// last 4 digits kept and the rest `*`, when at least 5 digits stay hidden
+/// (PANs of 15-19 digits); `********NNNN`, only the last 4 kept, for PANs
+/// of 12-14 digits. The same rule as [`Pan`]'s `Display`. Owned, inline,
+/// no alloc.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct MaskedPan {
     text: [u8; 19],
@@ -270,12 +274,12 @@ impl MaskedPan {
     /// Masks `pan`.
     #[must_use]
     pub fn from_pan(pan: &Pan) -> Self {
-        // EXPOSE: the digits are copied only to keep the first 6 and last 4.
+        // EXPOSE: the digits are copied only to keep those the mask shows.
         let digits = pan.expose_secret().as_bytes();
         let len = digits.len().min(19);
         let mut text = [b'*'; 19];
         for (i, (t, d)) in text.iter_mut().zip(digits.iter()).enumerate() {
-            if i < 6 || i + 4 >= len {
+            if mask_keeps(i, len) {
                 *t = *d;
             }
         }
@@ -285,8 +289,10 @@ impl MaskedPan {
     /// Checks a masked PAN received in text form.
     ///
     /// # Errors
-    /// [`SignError::InvalidField`] `masked_pan` unless it is 12-19 characters,
-    /// the first 6 and last 4 are digits and all others are `*`.
+    /// [`SignError::InvalidField`] `masked_pan` unless it is 12-19 characters
+    /// masked as [`MaskedPan::from_pan`] does: the last 4 are digits, the
+    /// first 6 are digits if the length is 15 or more and `*` otherwise,
+    /// all others are `*`.
     pub fn parse(text: &str) -> Result<Self, Error> {
         check_masked_pan(text.as_bytes())?;
         let mut out = [b'*'; 19];
@@ -383,7 +389,7 @@ fn check_masked_pan(v: &[u8]) -> Result<(), Error> {
     }
     let len = v.len();
     let ok = v.iter().enumerate().all(|(i, c)| {
-        if i < 6 || i + 4 >= len {
+        if mask_keeps(i, len) {
             c.is_ascii_digit()
         } else {
             *c == b'*'
