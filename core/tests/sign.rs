@@ -541,8 +541,27 @@ fn pan_token_and_masking() {
     )
     .unwrap();
     assert_eq!(&t1.as_bytes()[..], full.as_bytes());
-    assert_eq!(PanToken::compute(&key, &pan).unwrap(), t1);
-    assert_ne!(PanToken::compute(&key, &pan19).unwrap(), t1);
+    assert!(bool::from(
+        PanToken::compute(&key, &pan).unwrap().ct_eq(&t1)
+    ));
+    assert!(!bool::from(
+        PanToken::compute(&key, &pan19).unwrap().ct_eq(&t1)
+    ));
+    // ct_eq differs on any single flipped bit, first or last byte.
+    for i in [0, 15] {
+        let mut b = *t1.as_bytes();
+        b[i] ^= 0x80;
+        assert!(!bool::from(PanToken::from_bytes(b).ct_eq(&t1)), "{i}");
+    }
+    assert!(bool::from(PanToken::from_bytes(*t1.as_bytes()).ct_eq(&t1)));
+    // Records differing only in the token are unequal.
+    let a = sample_record();
+    let b = TransactionRecord {
+        pan_token: PanToken::from_bytes([0x12; 16]),
+        ..sample_record()
+    };
+    assert_ne!(a, b);
+    assert_eq!(a, sample_record());
     // Wrong usage or a verify-only key cannot tokenize.
     let wrong = Key::new(
         Algorithm::Aes256,
@@ -551,7 +570,7 @@ fn pan_token_and_masking() {
     )
     .unwrap();
     assert_eq!(
-        PanToken::compute(&wrong, &pan),
+        PanToken::compute(&wrong, &pan).map(|_| ()),
         Err(Error::Key(KeyError::UsageNotPermitted))
     );
     let v_only = Key::new(
@@ -561,7 +580,7 @@ fn pan_token_and_masking() {
     )
     .unwrap();
     assert_eq!(
-        PanToken::compute(&v_only, &pan),
+        PanToken::compute(&v_only, &pan).map(|_| ()),
         Err(Error::Key(KeyError::ModeNotPermitted))
     );
     // The PAN never appears in the record's Debug.

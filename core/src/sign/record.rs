@@ -70,6 +70,8 @@
 
 use core::fmt;
 
+use subtle::{Choice, ConstantTimeEq};
+
 use crate::card::pan::{Pan, mask_keeps};
 use crate::error::{Error, SignError};
 use crate::keys::{Key, KeyUsage, Operation};
@@ -216,7 +218,11 @@ impl EntryMode {
 /// PAN under the same key always gives the same token, so the host can
 /// link transactions without the clear PAN; without the key the token
 /// reveals nothing of the PAN.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// No `PartialEq`/`Hash`: a token compared with `==` would leak, through
+/// timing, how many leading bytes of a guessed token are right. Compare with
+/// [`PanToken::ct_eq`] (constant time, `subtle`).
+#[derive(Clone, Copy)]
 pub struct PanToken([u8; PAN_TOKEN_LEN]);
 
 impl PanToken {
@@ -246,6 +252,19 @@ impl PanToken {
     #[must_use]
     pub const fn as_bytes(&self) -> &[u8; PAN_TOKEN_LEN] {
         &self.0
+    }
+
+    /// Constant-time equality (`subtle`): the time taken does not depend on
+    /// where the tokens differ. `bool::from(a.ct_eq(&b))` for a plain bool.
+    #[must_use]
+    pub fn ct_eq(&self, other: &Self) -> Choice {
+        self.0.ct_eq(&other.0)
+    }
+}
+
+impl ConstantTimeEq for PanToken {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        Self::ct_eq(self, other)
     }
 }
 
@@ -327,7 +346,9 @@ impl fmt::Display for MaskedPan {
 /// encoded bytes (zero-copy). Every field is validated by
 /// [`encode`](Self::encode) and [`decode`](Self::decode) against the
 /// table in the module docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Equality compares every field, the [`PanToken`] in constant time.
+#[derive(Debug, Clone, Copy)]
 pub struct TransactionRecord<'a> {
     /// Merchant ID (card acceptor ID, ISO 8583 DE 42), 1-15 printable ASCII.
     pub merchant_id: &'a str,
@@ -357,6 +378,43 @@ pub struct TransactionRecord<'a> {
     /// SHA-256 of the cardholder's electronic signature image, if captured.
     pub signature_image_hash: Option<[u8; 32]>,
 }
+
+impl PartialEq for TransactionRecord<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured so that a new field cannot be forgotten here.
+        let Self {
+            merchant_id,
+            terminal_id,
+            stan,
+            amount_minor,
+            currency,
+            transaction_type,
+            entry_mode,
+            timestamp,
+            masked_pan,
+            pan_token,
+            authorization_code,
+            response_code,
+            signature_image_hash,
+        } = self;
+        let token_eq = bool::from(pan_token.ct_eq(&other.pan_token));
+        token_eq
+            & (*merchant_id == other.merchant_id)
+            & (*terminal_id == other.terminal_id)
+            & (*stan == other.stan)
+            & (*amount_minor == other.amount_minor)
+            & (*currency == other.currency)
+            & (*transaction_type == other.transaction_type)
+            & (*entry_mode == other.entry_mode)
+            & (*timestamp == other.timestamp)
+            & (*masked_pan == other.masked_pan)
+            & (*authorization_code == other.authorization_code)
+            & (*response_code == other.response_code)
+            & (*signature_image_hash == other.signature_image_hash)
+    }
+}
+
+impl Eq for TransactionRecord<'_> {}
 
 const fn invalid(field: &'static str) -> Error {
     Error::Sign(SignError::InvalidField { field })
