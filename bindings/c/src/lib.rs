@@ -26,8 +26,8 @@ mod pin;
 mod qr;
 mod result;
 mod tlv;
-mod tr31;
 mod track;
+mod tr31;
 
 pub use aead::*;
 pub use card::*;
@@ -38,8 +38,8 @@ pub use pin::*;
 pub use qr::*;
 pub use result::*;
 pub use tlv::*;
-pub use tr31::*;
 pub use track::*;
+pub use tr31::*;
 
 /// Runs `$body` (an expression producing a `paycore_result`) inside a panic
 /// boundary.
