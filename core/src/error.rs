@@ -286,6 +286,13 @@ pub enum PinBlockError {
     /// The format may not be used for this operation (format 2 is for ICC
     /// offline PIN only and is never enciphered under a PIN key).
     FormatNotPermitted,
+    /// A deciphered PIN block does not decode under this key and PAN. The
+    /// one opaque error of [`decipher`](crate::pin::decipher),
+    /// [`decipher_pin`](crate::pin::decipher_pin) and
+    /// [`translate`](crate::pin::translate) after decipherment: which field
+    /// failed is not told, since with a host-chosen PAN that would reveal
+    /// PIN digits.
+    Undecodable,
 }
 
 /// Key errors.
@@ -315,6 +322,9 @@ pub enum KeyError {
         /// The attribute name.
         attribute: &'static str,
     },
+    /// A TDES key whose component keys are equal (K1 = K2, or for 3-key
+    /// TDES K1 = K2 or K2 = K3, parity bits ignored): it is single DES.
+    WeakKey,
 }
 
 /// TR-31 / ANSI X9.143 key block errors.
@@ -601,6 +611,7 @@ impl fmt::Display for PinBlockError {
             Self::InvalidLength => "invalid block length",
             Self::ForbiddenTranslation => "translation between these formats is forbidden",
             Self::FormatNotPermitted => "format not permitted for this operation",
+            Self::Undecodable => "PIN block does not decode under this key and PAN",
         })
     }
 }
@@ -617,6 +628,7 @@ impl fmt::Display for KeyError {
             Self::NotExportable => f.write_str("key is not exportable"),
             Self::InvalidKcvLength { length } => write!(f, "KCV length {length} is invalid"),
             Self::InvalidAttribute { attribute } => write!(f, "invalid {attribute}"),
+            Self::WeakKey => f.write_str("TDES key halves are equal (single DES)"),
         }
     }
 }

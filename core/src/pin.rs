@@ -30,10 +30,24 @@
 //! or from format 2, and never with a change of PAN.
 //!
 //! Decoding checks the control field, PIN length, every digit and every fill
-//! nibble, and its errors never carry a PIN or PAN digit. A wrong PAN (or
-//! key) surfaces as one of those errors; formats 0 and 3 cannot detect every
-//! wrong PAN (the XOR may leave valid digits and fill), format 4 almost
-//! always does.
+//! nibble, and its errors never carry a PIN or PAN digit. Decoding a clear
+//! block ([`ClearPinBlock::decode`], no key involved) names the field that
+//! failed. After decipherment ([`decipher`], [`decipher_pin`],
+//! [`translate`]) every decode failure is the one opaque
+//! [`PinBlockError::Undecodable`](crate::error::PinBlockError::Undecodable):
+//! with formats 0 and 3 the PAN is XORed into the PIN digits, so a host that
+//! may choose the PAN and learns *which* field failed (a digit nibble out of
+//! range, the fill, the length) learns PIN digits (PAN-substitution attack).
+//! A wrong PAN (or key) surfaces as that error; formats 0 and 3 cannot
+//! detect every wrong PAN (the XOR may leave valid digits and fill), format
+//! 4 almost always does.
+//!
+//! **Success or failure itself remains an oracle.** Whether a block decodes
+//! under a chosen PAN still leaks a little about the PIN, and decoding is
+//! not constant-time. A host exposing decipherment or translation must
+//! rate-limit failures per card and PIN block, and must take the PAN from
+//! the authorised transaction (bind it), never from the party that
+//! submitted the PIN block.
 //!
 //! This module knows nothing of DUKPT: DUKPT PIN encryption passes its
 //! derived PIN key to [`encipher`].

@@ -79,6 +79,7 @@ fn pin_block_error(name: &str) -> PinBlockError {
         "InvalidPinLength" => PinBlockError::InvalidPinLength,
         "InvalidPinDigit" => PinBlockError::InvalidPinDigit,
         "InvalidFill" => PinBlockError::InvalidFill,
+        "Undecodable" => PinBlockError::Undecodable,
         other => panic!("unknown error {other}"),
     }
 }
@@ -240,6 +241,11 @@ fn aes_key() -> Key {
     )
 }
 
+/// Key material of `len` bytes whose TDES halves differ (a key of one
+/// repeated byte is single DES and is refused with `KeyError::WeakKey`).
+fn distinct_material(seed: u8, len: usize) -> Vec<u8> {
+    (0..len).map(|i| seed ^ u8::try_from(i).unwrap()).collect()
+}
 fn key_for(format: PinBlockFormat) -> Key {
     if format == PinBlockFormat::Iso4 {
         aes_key()
@@ -252,7 +258,7 @@ fn key_for(format: PinBlockFormat) -> Key {
 fn mac_key_is_refused() {
     let mac = Key::new(
         Algorithm::Tdes2,
-        &[0x11; 16],
+        &distinct_material(0x11, 16),
         KeyAttributes::new(KeyUsage::MacIso9797Alg3, ModeOfUse::GenerateVerify),
     )
     .unwrap();
@@ -342,7 +348,11 @@ fn wrong_algorithm_is_refused() {
     }
     // TDES keys (2- and 3-key) with format 4.
     let clear = ClearPinBlock::encode(PinBlockFormat::Iso4, &pin, None, &mut OsRng).unwrap();
-    let tdes3 = pin_key(Algorithm::Tdes3, &[0x5A; 24], ModeOfUse::EncryptDecrypt);
+    let tdes3 = pin_key(
+        Algorithm::Tdes3,
+        &distinct_material(0x5A, 24),
+        ModeOfUse::EncryptDecrypt,
+    );
     for key in [tdes_key(), tdes3] {
         assert_eq!(pin::encipher(&key, &clear, Some(&pan)).unwrap_err(), wrong);
         let enc = EncipheredPinBlock::from_bytes(&[0; 16]).unwrap();
@@ -472,7 +482,11 @@ fn translate_published_tdes_block_to_format4() {
         Error::Key(KeyError::UsageNotPermitted)
     );
     // Translating with the wrong source key fails to decode.
-    let wrong = pin_key(Algorithm::Tdes2, &[0x77; 16], ModeOfUse::EncryptDecrypt);
+    let wrong = pin_key(
+        Algorithm::Tdes2,
+        &distinct_material(0x77, 16),
+        ModeOfUse::EncryptDecrypt,
+    );
     let err = pin::translate(
         &wrong,
         PinBlockFormat::Iso0,
@@ -561,7 +575,8 @@ fn block_length_and_format_mismatch() {
         pin::decipher(&aes_key(), PinBlockFormat::Iso4, &short, Some(&pan)).unwrap_err(),
         Error::PinBlock(PinBlockError::InvalidLength)
     );
-    // A format 3 block deciphered as format 0 fails on the control field.
+    // A format 3 block deciphered as format 0 fails (on the control field,
+    // reported opaquely after decipherment).
     let pin = Pin::new("1234").unwrap();
     let enc = pin::encipher_pin(
         &tdes_key(),
@@ -573,7 +588,7 @@ fn block_length_and_format_mismatch() {
     .unwrap();
     assert_eq!(
         pin::decipher(&tdes_key(), PinBlockFormat::Iso0, &enc, Some(&pan)).unwrap_err(),
-        Error::PinBlock(PinBlockError::InvalidControl)
+        Error::PinBlock(PinBlockError::Undecodable)
     );
     assert_eq!(
         ClearPinBlock::from_bytes(
@@ -652,6 +667,7 @@ fn redacted_debug_and_error_text() {
         PinBlockError::InvalidLength,
         PinBlockError::ForbiddenTranslation,
         PinBlockError::FormatNotPermitted,
+        PinBlockError::Undecodable,
     ] {
         let text = Error::PinBlock(e).to_string();
         assert!(text.starts_with("PIN block: "), "{text}");
@@ -664,6 +680,83 @@ fn redacted_debug_and_error_text() {
     assert_eq!(
         Error::PinBlock(PinBlockError::FormatNotPermitted).to_string(),
         "PIN block: format not permitted for this operation"
+    );
+}
+
+/// H3: after decipherment every decode failure is the one opaque
+/// `Undecodable`, so a host substituting PANs learns no more than
+/// success/failure (formats 0 and 3: the PAN is XORed into the PIN field).
+#[test]
+fn decipher_errors_are_opaque_under_pan_substitution() {
+    let pan = Pan::parse("4012345678909").unwrap();
+    let pin = Pin::new("1234").unwrap();
+    let mut seen_failure = 0;
+    for f in [PinBlockFormat::Iso0, PinBlockFormat::Iso3] {
+        let enc = pin::encipher_pin(&tdes_key(), f, &pin, Some(&pan), &mut OsRng).unwrap();
+        // Substitute PANs differing in one digit of the 12 bound digits:
+        // some make a PIN nibble a non-digit, some the fill or length wrong.
+        for digit in 0..10u8 {
+            for pos in 3..12 {
+                let mut s: Vec<u8> = b"4012345678909".to_vec();
+                s[pos] = b'0' + digit;
+                let other = Pan::parse_lenient(core::str::from_utf8(&s).unwrap()).unwrap();
+                for result in [
+                    pin::decipher(&tdes_key(), f, &enc, Some(&other)).map(|_| ()),
+                    pin::decipher_pin(&tdes_key(), f, &enc, Some(&other)).map(|_| ()),
+                    pin::translate(
+                        &tdes_key(),
+                        f,
+                        &enc,
+                        &tdes_key(),
+                        PinBlockFormat::Iso0,
+                        Some(&other),
+                        &mut OsRng,
+                    )
+                    .map(|_| ()),
+                ] {
+                    if let Err(e) = result {
+                        assert_eq!(e, Error::PinBlock(PinBlockError::Undecodable), "{f:?}");
+                        assert_eq!(e.kind(), ErrorKind::InvalidPin);
+                        seen_failure += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen_failure > 0);
+    // A wrong key on format 4 gives the same error.
+    let pan = Pan::parse("4111111111111111").unwrap();
+    let enc = pin::encipher_pin(
+        &aes_key(),
+        PinBlockFormat::Iso4,
+        &pin,
+        Some(&pan),
+        &mut OsRng,
+    )
+    .unwrap();
+    let other_key = pin_key(
+        Algorithm::Aes128,
+        &hex::decode("2B7E151628AED2A6ABF7158809CF4F3C").unwrap(),
+        ModeOfUse::EncryptDecrypt,
+    );
+    assert_eq!(
+        pin::decipher(&other_key, PinBlockFormat::Iso4, &enc, Some(&pan)).unwrap_err(),
+        Error::PinBlock(PinBlockError::Undecodable)
+    );
+    // The clear-block calculator keeps its precise errors.
+    let bad = ClearPinBlock::from_bytes(
+        PinBlockFormat::Iso0,
+        &hex::decode("041274EDCBA98760").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        bad.decode(Some(&Pan::parse("4012345678909").unwrap()))
+            .unwrap_err(),
+        Error::PinBlock(PinBlockError::InvalidFill)
+    );
+    assert_eq!(
+        Error::PinBlock(PinBlockError::Undecodable).to_string(),
+        "PIN block: PIN block does not decode under this key and PAN"
     );
 }
 

@@ -413,6 +413,36 @@ fn record_field_validation() {
             },
             "masked_pan",
         ),
+        // M5: a 12-14 digit PAN shows only its last 4; the old first-6 form
+        // (only 2-4 digits hidden) is refused.
+        (
+            TransactionRecord {
+                masked_pan: "476173**0119",
+                ..sample_record()
+            },
+            "masked_pan",
+        ),
+        (
+            TransactionRecord {
+                masked_pan: "40123***8909",
+                ..sample_record()
+            },
+            "masked_pan",
+        ),
+        (
+            TransactionRecord {
+                masked_pan: "12345678**1234",
+                ..sample_record()
+            },
+            "masked_pan",
+        ),
+        (
+            TransactionRecord {
+                masked_pan: "***************",
+                ..sample_record()
+            },
+            "masked_pan",
+        ),
         (
             TransactionRecord {
                 authorization_code: Some("12345"),
@@ -471,6 +501,30 @@ fn pan_token_and_masking() {
     let m = MaskedPan::from_pan(&pan19);
     assert_eq!(m.as_str(), "601100*********4004");
     assert_eq!(MaskedPan::parse(m.as_str()).unwrap(), m);
+    // M5: below 15 digits only the last 4 are kept (at least 8 hidden);
+    // from 15 digits on, first 6 and last 4 (at least 5 hidden).
+    for (digits, masked) in [
+        ("401234567899", "********7899"),
+        ("4012345678909", "*********8909"),
+        ("40123456789012", "**********9012"),
+        ("401234567890123", "401234*****0123"),
+    ] {
+        let pan = Pan::parse_lenient(digits).unwrap();
+        let m = MaskedPan::from_pan(&pan);
+        assert_eq!(m.as_str(), masked);
+        assert_eq!(m.as_str(), pan.to_string(), "same rule as Pan's Display");
+        assert_eq!(MaskedPan::parse(masked).unwrap(), m);
+        // A record carrying it encodes and decodes to itself.
+        let r = TransactionRecord {
+            masked_pan: m.as_str(),
+            ..sample_record()
+        };
+        let bytes = encoded(&r);
+        assert_eq!(TransactionRecord::decode(&bytes).unwrap(), r);
+    }
+    for old in ["401234**7899", "401234***8909", "401234****9012"] {
+        assert!(MaskedPan::parse(old).is_err(), "{old}");
+    }
     let key = Key::new(
         Algorithm::Aes256,
         &[0x33; 32],
@@ -487,8 +541,27 @@ fn pan_token_and_masking() {
     )
     .unwrap();
     assert_eq!(&t1.as_bytes()[..], full.as_bytes());
-    assert_eq!(PanToken::compute(&key, &pan).unwrap(), t1);
-    assert_ne!(PanToken::compute(&key, &pan19).unwrap(), t1);
+    assert!(bool::from(
+        PanToken::compute(&key, &pan).unwrap().ct_eq(&t1)
+    ));
+    assert!(!bool::from(
+        PanToken::compute(&key, &pan19).unwrap().ct_eq(&t1)
+    ));
+    // ct_eq differs on any single flipped bit, first or last byte.
+    for i in [0, 15] {
+        let mut b = *t1.as_bytes();
+        b[i] ^= 0x80;
+        assert!(!bool::from(PanToken::from_bytes(b).ct_eq(&t1)), "{i}");
+    }
+    assert!(bool::from(PanToken::from_bytes(*t1.as_bytes()).ct_eq(&t1)));
+    // Records differing only in the token are unequal.
+    let a = sample_record();
+    let b = TransactionRecord {
+        pan_token: PanToken::from_bytes([0x12; 16]),
+        ..sample_record()
+    };
+    assert_ne!(a, b);
+    assert_eq!(a, sample_record());
     // Wrong usage or a verify-only key cannot tokenize.
     let wrong = Key::new(
         Algorithm::Aes256,
@@ -497,7 +570,7 @@ fn pan_token_and_masking() {
     )
     .unwrap();
     assert_eq!(
-        PanToken::compute(&wrong, &pan),
+        PanToken::compute(&wrong, &pan).map(|_| ()),
         Err(Error::Key(KeyError::UsageNotPermitted))
     );
     let v_only = Key::new(
@@ -507,7 +580,7 @@ fn pan_token_and_masking() {
     )
     .unwrap();
     assert_eq!(
-        PanToken::compute(&v_only, &pan),
+        PanToken::compute(&v_only, &pan).map(|_| ()),
         Err(Error::Key(KeyError::ModeNotPermitted))
     );
     // The PAN never appears in the record's Debug.
@@ -562,8 +635,11 @@ proptest! {
         rc in proptest::collection::vec(proptest::sample::select(b"0159AZ".to_vec()), 2),
         hash in proptest::option::of(any::<[u8; 32]>()),
     ) {
+        // First 6 shown only from 15 digits on (at least 5 hidden).
         let mut masked = vec![b'*'; pan_len];
-        masked[..6].copy_from_slice(&digits[..6]);
+        if pan_len >= 15 {
+            masked[..6].copy_from_slice(&digits[..6]);
+        }
         masked[pan_len - 4..].copy_from_slice(&digits[6..]);
         let masked = String::from_utf8(masked).unwrap();
         let auth = auth.map(|a| String::from_utf8(a).unwrap());

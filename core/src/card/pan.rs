@@ -2,8 +2,10 @@
 //! card brand by IIN range, PCI DSS masking.
 //!
 //! A [`Pan`] is sensitive: it is zeroized on drop and its `Display` and
-//! `Debug` show only the first six and last four digits (PCI DSS v4.0
-//! Requirement 3.4.1). The clear digits are reachable only through
+//! `Debug` show it masked (PCI DSS v4.0 Requirement 3.4.1): the first six
+//! and last four digits when at least five digits stay hidden (PANs of 15
+//! digits or more), otherwise only the last four (`********9012` for a
+//! 12-digit PAN). The clear digits are reachable only through
 //! [`Pan::expose_secret`].
 //!
 //! # Example
@@ -146,11 +148,10 @@ impl Pan {
         Brand::from_iin(self.ascii())
     }
 
-    /// Writes the masked PAN (first 6, `*`, last 4).
+    /// Writes the masked PAN (see [`mask_keeps`]).
     fn write_masked(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let keep_tail = self.len.saturating_sub(4);
         for (i, d) in self.ascii().iter().enumerate() {
-            let c = if i < 6 || i >= keep_tail {
+            let c = if mask_keeps(i, self.len) {
                 char::from(*d)
             } else {
                 '*'
@@ -159,6 +160,21 @@ impl Pan {
         }
         Ok(())
     }
+}
+
+/// Fewest digits a masked PAN hides.
+pub(crate) const MASK_MIN_HIDDEN: usize = 5;
+
+/// Whether the masked form of a PAN of `len` digits shows the digit at
+/// `position`: always the last 4; the first 6 (the BIN) only if at least
+/// [`MASK_MIN_HIDDEN`] digits stay hidden, i.e. `len >= 15`. Below that
+/// (12-14 digits) first-6/last-4 would hide only 2-4 digits, so only the
+/// last 4 are shown. One rule for [`Pan`]'s `Display`/`Debug` and for
+/// transaction records (`sign::record::MaskedPan`).
+pub(crate) const fn mask_keeps(position: usize, len: usize) -> bool {
+    let last4 = position + 4 >= len;
+    let first6 = position < 6 && len >= 6 + 4 + MASK_MIN_HIDDEN;
+    last4 || first6
 }
 
 impl Drop for Pan {
@@ -170,7 +186,8 @@ impl Drop for Pan {
 impl ZeroizeOnDrop for Pan {}
 
 impl fmt::Display for Pan {
-    /// The masked PAN, e.g. `411111******1111`.
+    /// The masked PAN, e.g. `411111******1111`, or `********9012` for a
+    /// PAN shorter than 15 digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.write_masked(f)
     }
@@ -351,8 +368,23 @@ mod tests {
         let pan = Pan::parse("5555555555554444").unwrap();
         assert_eq!(pan.to_string(), "555555******4444");
         assert_eq!(format!("{pan:?}"), "Pan(555555******4444)");
+        // M5: below 15 digits first-6/last-4 would hide too little; only
+        // the last 4 are shown.
         let pan = Pan::parse_lenient("123456789012").unwrap();
-        assert_eq!(pan.to_string(), "123456**9012");
+        assert_eq!(pan.to_string(), "********9012");
+        assert_eq!(format!("{pan:?}"), "Pan(********9012)");
+        let pan = Pan::parse_lenient("12345678901234").unwrap();
+        assert_eq!(pan.to_string(), "**********1234");
+        // 15 digits: 5 hidden, first 6 shown.
+        let pan = Pan::parse_lenient("123456789012345").unwrap();
+        assert_eq!(pan.to_string(), "123456*****2345");
+        let pan = Pan::parse_lenient("6011000990139424004").unwrap();
+        assert_eq!(pan.to_string(), "601100*********4004");
+        for len in 12..=19 {
+            let hidden = (0..len).filter(|i| !mask_keeps(*i, len)).count();
+            assert!(hidden >= MASK_MIN_HIDDEN || hidden == len - 4, "{len}");
+            assert!(hidden >= 8 || len >= 15, "{len}");
+        }
     }
 
     #[test]

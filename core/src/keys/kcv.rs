@@ -2,11 +2,19 @@
 //!
 //! - **Legacy** (ANSI X9.24-1:2009 Annex A / common HSM practice): encipher a
 //!   block of zero bytes under the key in ECB mode and keep the leftmost
-//!   bytes (3 by default).
+//!   bytes: at most 3 (the X9.24-1 practice of the leftmost 6 hex digits).
 //! - **CMAC** (ANSI X9.24-1:2017 §7.4, used for AES keys): AES-CMAC (or
 //!   TDES-CMAC) of a block of zero bytes, leftmost bytes (up to 5).
 //!
 //! A KCV is public, but a check compares it in constant time anyway.
+//!
+//! **A KCV is a truncated MAC of a zero block.** A full-length legacy KCV is
+//! the ISO 9797-1 algorithm 1 (and, for one block, retail MAC) tag of one
+//! zero block; a CMAC KCV is a truncated CMAC tag. Hence the caps (3 bytes
+//! legacy, 5 bytes CMAC), and [`Kcv::compute`] refuses MAC keys (`M0`-`M8`)
+//! whose mode of use does not permit generating a MAC: a verify-only MAC key
+//! must not yield a MAC. [`Kcv::verify`] needs at least [`Kcv::MIN_VERIFY_LEN`]
+//! bytes, since a 1-byte check passes one time in 256.
 //!
 //! # Example
 //! ```
@@ -28,7 +36,7 @@ use core::fmt;
 use subtle::ConstantTimeEq;
 
 use super::cipher::BlockCipher;
-use super::key::{Algorithm, Key};
+use super::key::{Algorithm, Key, KeyUsage, Operation};
 use crate::error::{Error, KeyError};
 
 /// How the KCV is computed.
@@ -49,12 +57,26 @@ pub struct Kcv {
 }
 
 impl Kcv {
-    /// Largest length for `method` on `algorithm`: the whole block for
-    /// legacy, 5 bytes for CMAC (X9.24-1:2017 §7.4).
+    /// Shortest expected value [`Kcv::verify`] accepts: 3 bytes (6 hex
+    /// digits, X9.24-1 practice). A shorter check passes by chance too often
+    /// (1 in 256 for one byte).
+    pub const MIN_VERIFY_LEN: usize = 3;
+
+    /// Largest length for `method` on `algorithm`: 3 bytes for legacy (the
+    /// leftmost 6 hex digits, X9.24-1 practice; a longer value is a usable
+    /// ISO 9797-1 MAC of a zero block), 5 bytes for CMAC (X9.24-1:2017 §7.4).
+    /// The same for every algorithm today; `algorithm` is kept so callers
+    /// need not change if a method's limit comes to depend on it.
     #[must_use]
     pub const fn max_len(method: KcvMethod, algorithm: Algorithm) -> usize {
         match method {
-            KcvMethod::Legacy => algorithm.block_len(),
+            KcvMethod::Legacy => {
+                if algorithm.block_len() < 3 {
+                    algorithm.block_len()
+                } else {
+                    3
+                }
+            }
             KcvMethod::Cmac => 5,
         }
     }
@@ -62,8 +84,14 @@ impl Kcv {
     /// Computes the KCV of `key` with `len` bytes.
     ///
     /// # Errors
-    /// [`KeyError::InvalidKcvLength`] if `len` is 0 or above [`Kcv::max_len`].
+    /// [`KeyError::ModeNotPermitted`] for a MAC key (usage `M0`-`M8`) whose
+    /// mode of use does not permit generating a MAC (a KCV is a truncated
+    /// MAC of a zero block); [`KeyError::InvalidKcvLength`] if `len` is 0 or
+    /// above [`Kcv::max_len`].
     pub fn compute(key: &Key, method: KcvMethod, len: usize) -> Result<Self, Error> {
+        if is_mac_usage(key.usage()) && !key.mode_of_use().permits(Operation::Generate) {
+            return Err(KeyError::ModeNotPermitted.into());
+        }
         Self::compute_raw(key.algorithm(), key.material(), method, len)
     }
 
@@ -120,10 +148,21 @@ impl Kcv {
     /// Verifies `key` against `expected` (its method and length taken from
     /// `method` and `expected`), in constant time.
     ///
+    /// Unlike [`Kcv::compute`] this accepts a verify-only MAC key: it
+    /// releases only match or mismatch, as MAC verification does.
+    ///
     /// # Errors
-    /// [`Error::VerificationFailed`] on mismatch; length errors as [`Kcv::compute`].
+    /// [`KeyError::InvalidKcvLength`] if `expected` is shorter than
+    /// [`Kcv::MIN_VERIFY_LEN`] or longer than [`Kcv::max_len`];
+    /// [`Error::VerificationFailed`] on mismatch.
     pub fn verify(key: &Key, method: KcvMethod, expected: &[u8]) -> Result<(), Error> {
-        let actual = Self::compute(key, method, expected.len())?;
+        if expected.len() < Self::MIN_VERIFY_LEN {
+            return Err(KeyError::InvalidKcvLength {
+                length: expected.len(),
+            }
+            .into());
+        }
+        let actual = Self::compute_raw(key.algorithm(), key.material(), method, expected.len())?;
         if bool::from(actual.as_bytes().ct_eq(expected)) {
             Ok(())
         } else {
@@ -149,6 +188,22 @@ impl fmt::Display for Kcv {
         }
         Ok(())
     }
+}
+
+/// The TR-31 MAC key usages `M0`-`M8` (ANSI X9.143 Table 6).
+const fn is_mac_usage(usage: KeyUsage) -> bool {
+    matches!(
+        usage,
+        KeyUsage::MacIso16609
+            | KeyUsage::MacIso9797Alg1
+            | KeyUsage::MacIso9797Alg2
+            | KeyUsage::MacIso9797Alg3
+            | KeyUsage::MacIso9797Alg4
+            | KeyUsage::MacIso9797Alg5
+            | KeyUsage::MacCmac
+            | KeyUsage::MacHmac
+            | KeyUsage::MacIso9797Alg6
+    )
 }
 
 /// CMAC (NIST SP 800-38B) of one all-zero block: with a complete final
@@ -219,6 +274,19 @@ mod tests {
         let k = key(Algorithm::Tdes2, "0123456789abcdeffedcba9876543210");
         assert!(Kcv::compute(&k, KcvMethod::Legacy, 0).is_err());
         assert!(Kcv::compute(&k, KcvMethod::Legacy, 9).is_err());
+        // Capped at 3 bytes: 4..=8 would be a usable MAC of a zero block.
+        for len in 4..=8 {
+            assert_eq!(
+                Kcv::compute(&k, KcvMethod::Legacy, len).unwrap_err(),
+                Error::Key(KeyError::InvalidKcvLength { length: len })
+            );
+        }
+        assert_eq!(Kcv::max_len(KcvMethod::Legacy, Algorithm::Tdes2), 3);
+        assert_eq!(Kcv::max_len(KcvMethod::Legacy, Algorithm::Aes128), 3);
+        assert_eq!(Kcv::max_len(KcvMethod::Cmac, Algorithm::Aes256), 5);
+        let aes = key(Algorithm::Aes128, "2b7e151628aed2a6abf7158809cf4f3c");
+        assert!(Kcv::compute(&aes, KcvMethod::Legacy, 4).is_err());
+        assert!(Kcv::compute(&aes, KcvMethod::Cmac, 5).is_ok());
         assert!(Kcv::compute(&k, KcvMethod::Cmac, 6).is_err());
         assert!(Kcv::verify(&k, KcvMethod::Legacy, &[0x08, 0xD7, 0xB4]).is_ok());
         assert_eq!(
@@ -230,5 +298,63 @@ mod tests {
             "Kcv(AB01)"
         );
         assert!(Kcv::from_bytes(&[]).is_err());
+        // Verify needs at least 3 bytes: a 1-byte check passes 1 in 256.
+        for short in [&[0x08][..], &[0x08, 0xD7]] {
+            assert_eq!(
+                Kcv::verify(&k, KcvMethod::Legacy, short),
+                Err(Error::Key(KeyError::InvalidKcvLength {
+                    length: short.len()
+                }))
+            );
+        }
+        assert_eq!(
+            Kcv::verify(&k, KcvMethod::Legacy, &[0x08, 0xD7, 0xB4, 0x00]),
+            Err(Error::Key(KeyError::InvalidKcvLength { length: 4 }))
+        );
+    }
+
+    /// A KCV of a MAC key is a truncated MAC of a zero block: refused unless
+    /// the key may generate MACs; verification stays allowed.
+    #[test]
+    fn verify_only_mac_key_gives_no_kcv() {
+        let material = hex::decode("0123456789abcdeffedcba9876543210").unwrap();
+        for usage in [
+            KeyUsage::MacIso16609,
+            KeyUsage::MacIso9797Alg1,
+            KeyUsage::MacIso9797Alg3,
+            KeyUsage::MacCmac,
+            KeyUsage::MacIso9797Alg6,
+        ] {
+            let verify_only = Key::new(
+                Algorithm::Tdes2,
+                &material,
+                KeyAttributes::new(usage, ModeOfUse::Verify),
+            )
+            .unwrap();
+            for method in [KcvMethod::Legacy, KcvMethod::Cmac] {
+                assert_eq!(
+                    Kcv::compute(&verify_only, method, 3).unwrap_err(),
+                    Error::Key(KeyError::ModeNotPermitted),
+                    "{usage:?}"
+                );
+            }
+            assert!(Kcv::verify(&verify_only, KcvMethod::Legacy, &[0x08, 0xD7, 0xB4]).is_ok());
+            for mode in [ModeOfUse::Generate, ModeOfUse::GenerateVerify] {
+                let k =
+                    Key::new(Algorithm::Tdes2, &material, KeyAttributes::new(usage, mode)).unwrap();
+                assert_eq!(
+                    Kcv::compute(&k, KcvMethod::Legacy, 3).unwrap().as_bytes(),
+                    &[0x08, 0xD7, 0xB4]
+                );
+            }
+        }
+        // A non-MAC key with a decrypt-only mode still has a KCV.
+        let dec = Key::new(
+            Algorithm::Tdes2,
+            &material,
+            KeyAttributes::new(KeyUsage::PinEncryption, ModeOfUse::Decrypt),
+        )
+        .unwrap();
+        assert!(Kcv::compute(&dec, KcvMethod::Legacy, 3).is_ok());
     }
 }

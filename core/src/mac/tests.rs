@@ -121,7 +121,9 @@ fn streaming_equals_one_shot_for_every_split() {
     ] {
         let key = Key::new(
             alg,
-            &vec![0x5A; alg.key_len()],
+            &(0..alg.key_len())
+                .map(|i| 0x5A ^ u8::try_from(i).unwrap())
+                .collect::<Vec<u8>>(),
             KeyAttributes::new(usage, ModeOfUse::GenerateVerify),
         )
         .unwrap();

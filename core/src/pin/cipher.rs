@@ -188,14 +188,15 @@ fn encipher_with(
 /// only a well-formed clear block is returned.
 ///
 /// Format 4 (ISO 9564-1:2017 §9.4.2.4): `PIN field = D(K, D(K, C) XOR PAN
-/// field)`. A wrong key or wrong PAN shows up as a decode error (for
-/// format 4 almost always [`PinBlockError::InvalidControl`]).
+/// field)`. A wrong key, a wrong PAN or a malformed block all give the one
+/// opaque [`PinBlockError::Undecodable`]: see the
+/// [module docs](crate::pin) on the decode oracle.
 ///
 /// # Errors
 /// Key usage, mode and algorithm errors as for [`encipher`];
 /// [`PinBlockError::InvalidLength`] if the block length does not suit the
-/// format; [`PinBlockError::PanRequired`]; the decode errors of
-/// [`ClearPinBlock::decode`].
+/// format; [`PinBlockError::PanRequired`]; [`PinBlockError::Undecodable`]
+/// if the deciphered block does not decode.
 pub fn decipher(
     key: &Key,
     format: PinBlockFormat,
@@ -226,7 +227,13 @@ fn decipher_checked(
         Ok(cipher) => decipher_with(cipher, format, block, iso4_pan)?,
         Err(e) => return Err(*e),
     };
-    let pin = clear.decode(pan)?;
+    // One opaque error for every decode failure after decipherment: the
+    // precise error (control, length, digit, fill) would tell a host that
+    // chooses the PAN which PIN digits the XOR turned into non-digits
+    // (PAN-substitution attack on formats 0 and 3).
+    let pin = clear
+        .decode(pan)
+        .map_err(|_| Error::PinBlock(PinBlockError::Undecodable))?;
     clear.mark_checked();
     Ok((clear, pin))
 }
@@ -273,7 +280,7 @@ pub fn encipher_pin(
 /// [`ClearPinBlock::decode`], the clear block wiped on return.
 ///
 /// # Errors
-/// As [`decipher`].
+/// As [`decipher`] (a decode failure is [`PinBlockError::Undecodable`]).
 pub fn decipher_pin(
     key: &Key,
     format: PinBlockFormat,
@@ -321,7 +328,9 @@ pub const fn translation_permitted(from: PinBlockFormat, to: PinBlockFormat) -> 
 ///
 /// # Errors
 /// [`PinBlockError::ForbiddenTranslation`] before any key is used; then the
-/// errors of [`decipher`], [`ClearPinBlock::encode`] and [`encipher`].
+/// errors of [`decipher`] (a decode failure of the source block is
+/// [`PinBlockError::Undecodable`]), [`ClearPinBlock::encode`] and
+/// [`encipher`].
 pub fn translate(
     from_key: &Key,
     from_format: PinBlockFormat,

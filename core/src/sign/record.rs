@@ -2,7 +2,8 @@
 //!
 //! A [`TransactionRecord`] holds what a terminal signs, seals and journals
 //! for one transaction. It never holds the clear PAN: only the masked PAN
-//! (first 6 / last 4 digits, PCI DSS 3.4) and a keyed [`PanToken`]
+//! (PCI DSS 3.4: first 6 / last 4 digits when 15 digits or more, last 4
+//! only below that, see [`MaskedPan`]) and a keyed [`PanToken`]
 //! (HMAC-SHA256 of the PAN under a tokenization key, truncated to 16 bytes).
 //!
 //! # Encoding, version 1 (byte for byte)
@@ -27,7 +28,7 @@
 //! | `0x06` | transaction type | 1 | [`TransactionType`] code |
 //! | `0x07` | entry mode | 1 | [`EntryMode`] code |
 //! | `0x08` | timestamp, UTC seconds since 1970-01-01 | 8 | u64 |
-//! | `0x09` | masked PAN | 12-19 | ASCII: first 6 and last 4 are digits, all between are `*` |
+//! | `0x09` | masked PAN | 12-19 | ASCII: last 4 are digits; first 6 are digits if length ≥ 15, else `*`; all others `*` |
 //! | `0x0A` | PAN token | 16 | bytes |
 //! | `0x0B` | authorization code (DE 38), optional | 6 | ASCII letters/digits/space |
 //! | `0x0C` | response code (DE 39) | 2 | ASCII letters/digits |
@@ -69,7 +70,9 @@
 
 use core::fmt;
 
-use crate::card::pan::Pan;
+use subtle::{Choice, ConstantTimeEq};
+
+use crate::card::pan::{Pan, mask_keeps};
 use crate::error::{Error, SignError};
 use crate::keys::{Key, KeyUsage, Operation};
 
@@ -215,7 +218,11 @@ impl EntryMode {
 /// PAN under the same key always gives the same token, so the host can
 /// link transactions without the clear PAN; without the key the token
 /// reveals nothing of the PAN.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// No `PartialEq`/`Hash`: a token compared with `==` would leak, through
+/// timing, how many leading bytes of a guessed token are right. Compare with
+/// [`PanToken::ct_eq`] (constant time, `subtle`).
+#[derive(Clone, Copy)]
 pub struct PanToken([u8; PAN_TOKEN_LEN]);
 
 impl PanToken {
@@ -246,6 +253,19 @@ impl PanToken {
     pub const fn as_bytes(&self) -> &[u8; PAN_TOKEN_LEN] {
         &self.0
     }
+
+    /// Constant-time equality (`subtle`): the time taken does not depend on
+    /// where the tokens differ. `bool::from(a.ct_eq(&b))` for a plain bool.
+    #[must_use]
+    pub fn ct_eq(&self, other: &Self) -> Choice {
+        self.0.ct_eq(&other.0)
+    }
+}
+
+impl ConstantTimeEq for PanToken {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        Self::ct_eq(self, other)
+    }
 }
 
 impl fmt::Debug for PanToken {
@@ -258,8 +278,11 @@ impl fmt::Debug for PanToken {
     }
 }
 
-/// A masked PAN, `NNNNNN***…NNNN`: first 6 and last 4 digits kept, the rest
-/// `*` (PCI DSS requirement 3.4). Owned, inline, no alloc.
+/// A masked PAN (PCI DSS requirement 3.4): `NNNNNN***…NNNN`, first 6 and
+/// last 4 digits kept and the rest `*`, when at least 5 digits stay hidden
+/// (PANs of 15-19 digits); `********NNNN`, only the last 4 kept, for PANs
+/// of 12-14 digits. The same rule as [`Pan`]'s `Display`. Owned, inline,
+/// no alloc.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct MaskedPan {
     text: [u8; 19],
@@ -270,12 +293,12 @@ impl MaskedPan {
     /// Masks `pan`.
     #[must_use]
     pub fn from_pan(pan: &Pan) -> Self {
-        // EXPOSE: the digits are copied only to keep the first 6 and last 4.
+        // EXPOSE: the digits are copied only to keep those the mask shows.
         let digits = pan.expose_secret().as_bytes();
         let len = digits.len().min(19);
         let mut text = [b'*'; 19];
         for (i, (t, d)) in text.iter_mut().zip(digits.iter()).enumerate() {
-            if i < 6 || i + 4 >= len {
+            if mask_keeps(i, len) {
                 *t = *d;
             }
         }
@@ -285,8 +308,10 @@ impl MaskedPan {
     /// Checks a masked PAN received in text form.
     ///
     /// # Errors
-    /// [`SignError::InvalidField`] `masked_pan` unless it is 12-19 characters,
-    /// the first 6 and last 4 are digits and all others are `*`.
+    /// [`SignError::InvalidField`] `masked_pan` unless it is 12-19 characters
+    /// masked as [`MaskedPan::from_pan`] does: the last 4 are digits, the
+    /// first 6 are digits if the length is 15 or more and `*` otherwise,
+    /// all others are `*`.
     pub fn parse(text: &str) -> Result<Self, Error> {
         check_masked_pan(text.as_bytes())?;
         let mut out = [b'*'; 19];
@@ -321,7 +346,9 @@ impl fmt::Display for MaskedPan {
 /// encoded bytes (zero-copy). Every field is validated by
 /// [`encode`](Self::encode) and [`decode`](Self::decode) against the
 /// table in the module docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Equality compares every field, the [`PanToken`] in constant time.
+#[derive(Debug, Clone, Copy)]
 pub struct TransactionRecord<'a> {
     /// Merchant ID (card acceptor ID, ISO 8583 DE 42), 1-15 printable ASCII.
     pub merchant_id: &'a str,
@@ -351,6 +378,43 @@ pub struct TransactionRecord<'a> {
     /// SHA-256 of the cardholder's electronic signature image, if captured.
     pub signature_image_hash: Option<[u8; 32]>,
 }
+
+impl PartialEq for TransactionRecord<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured so that a new field cannot be forgotten here.
+        let Self {
+            merchant_id,
+            terminal_id,
+            stan,
+            amount_minor,
+            currency,
+            transaction_type,
+            entry_mode,
+            timestamp,
+            masked_pan,
+            pan_token,
+            authorization_code,
+            response_code,
+            signature_image_hash,
+        } = self;
+        let token_eq = bool::from(pan_token.ct_eq(&other.pan_token));
+        token_eq
+            & (*merchant_id == other.merchant_id)
+            & (*terminal_id == other.terminal_id)
+            & (*stan == other.stan)
+            & (*amount_minor == other.amount_minor)
+            & (*currency == other.currency)
+            & (*transaction_type == other.transaction_type)
+            & (*entry_mode == other.entry_mode)
+            & (*timestamp == other.timestamp)
+            & (*masked_pan == other.masked_pan)
+            & (*authorization_code == other.authorization_code)
+            & (*response_code == other.response_code)
+            & (*signature_image_hash == other.signature_image_hash)
+    }
+}
+
+impl Eq for TransactionRecord<'_> {}
 
 const fn invalid(field: &'static str) -> Error {
     Error::Sign(SignError::InvalidField { field })
@@ -383,7 +447,7 @@ fn check_masked_pan(v: &[u8]) -> Result<(), Error> {
     }
     let len = v.len();
     let ok = v.iter().enumerate().all(|(i, c)| {
-        if i < 6 || i + 4 >= len {
+        if mask_keeps(i, len) {
             c.is_ascii_digit()
         } else {
             *c == b'*'
