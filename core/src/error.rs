@@ -322,9 +322,6 @@ pub enum KeyError {
         /// The attribute name.
         attribute: &'static str,
     },
-    /// A TDES key whose component keys are equal (K1 = K2, or for 3-key
-    /// TDES K1 = K2 or K2 = K3, parity bits ignored): it is single DES.
-    WeakKey,
 }
 
 /// TR-31 / ANSI X9.143 key block errors.
@@ -628,7 +625,6 @@ impl fmt::Display for KeyError {
             Self::NotExportable => f.write_str("key is not exportable"),
             Self::InvalidKcvLength { length } => write!(f, "KCV length {length} is invalid"),
             Self::InvalidAttribute { attribute } => write!(f, "invalid {attribute}"),
-            Self::WeakKey => f.write_str("TDES key halves are equal (single DES)"),
         }
     }
 }

@@ -455,11 +455,6 @@ impl KeyAttributes {
 ///
 /// Zeroized on drop; `Debug` shows the algorithm and attributes, never the
 /// material; no `Clone` and no equality (compare KCVs instead).
-///
-/// A TDES key whose component keys are equal is refused: with K1 = K2
-/// (2-key) or K1 = K2 / K2 = K3 (3-key), EDE collapses to single DES
-/// (NIST SP 800-67 Rev. 2 §3.3 requires K1 ≠ K2 and K2 ≠ K3). Parity bits
-/// (the low bit of each byte) are ignored, as DES ignores them.
 pub struct Key {
     material: SecretBytes<MAX_KEY_LEN>,
     algorithm: Algorithm,
@@ -470,9 +465,7 @@ impl Key {
     /// A key from raw material.
     ///
     /// # Errors
-    /// [`KeyError::InvalidLength`] if `material` does not match `algorithm`;
-    /// [`KeyError::WeakKey`] for a TDES key that is single DES (equal
-    /// component keys, see [`Key`]).
+    /// [`KeyError::InvalidLength`] if `material` does not match `algorithm`.
     pub fn new(
         algorithm: Algorithm,
         material: &[u8],
@@ -484,7 +477,6 @@ impl Key {
             }
             .into());
         }
-        check_tdes_components(algorithm, material)?;
         Ok(Self {
             material: SecretBytes::from_slice(material)?,
             algorithm,
@@ -506,8 +498,6 @@ impl Key {
             }
             .into());
         }
-        // EXPOSE: compared in constant time, never copied.
-        check_tdes_components(algorithm, material.expose_secret())?;
         Ok(Self {
             material,
             algorithm,
@@ -574,32 +564,6 @@ impl Key {
     }
 }
 
-/// Refuses a TDES key that is single DES: K1 = K2, or for 3-key TDES also
-/// K2 = K3 (K1 = K3 is 2-key TDES, which is allowed). Parity bits are
-/// masked off, and the comparison is constant-time (no early exit on the
-/// first differing byte).
-fn check_tdes_components(algorithm: Algorithm, material: &[u8]) -> Result<(), Error> {
-    use subtle::ConstantTimeEq;
-    fn same(a: &[u8], b: &[u8]) -> subtle::Choice {
-        let mut diff = 0u8;
-        for (x, y) in a.iter().zip(b) {
-            diff |= (x ^ y) & 0xFE;
-        }
-        diff.ct_eq(&0)
-    }
-    let k1 = material.get(..8).unwrap_or(&[]);
-    let k2 = material.get(8..16).unwrap_or(&[]);
-    let weak = match algorithm {
-        Algorithm::Tdes2 => same(k1, k2),
-        Algorithm::Tdes3 => same(k1, k2) | same(k2, material.get(16..24).unwrap_or(&[])),
-        Algorithm::Aes128 | Algorithm::Aes192 | Algorithm::Aes256 => subtle::Choice::from(0),
-    };
-    if bool::from(weak) {
-        return Err(KeyError::WeakKey.into());
-    }
-    Ok(())
-}
-
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Key")
@@ -617,57 +581,10 @@ mod tests {
     fn key(usage: KeyUsage, mode: ModeOfUse) -> Key {
         Key::new(
             Algorithm::Tdes2,
-            &hex_key("0123456789ABCDEFFEDCBA9876543210"),
+            &[0x01; 16],
             KeyAttributes::new(usage, mode),
         )
         .unwrap()
-    }
-
-    fn hex_key(s: &str) -> Vec<u8> {
-        hex::decode(s).unwrap()
-    }
-
-    /// M4: TDES keys that are single DES are refused, parity bits ignored;
-    /// K1 = K3 (2-key equivalent) and AES keys of repeated bytes are not
-    /// TDES-degenerate.
-    #[test]
-    fn single_des_tdes_keys_are_refused() {
-        let attrs = KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt);
-        let weak = Err(Error::Key(KeyError::WeakKey));
-        let k1 = "0123456789ABCDEF";
-        let k2 = "FEDCBA9876543210";
-        let k1_other_parity = "0022446688AACCEE";
-        for (alg, material) in [
-            (Algorithm::Tdes2, [k1, k1].concat()),
-            (Algorithm::Tdes2, [k1, k1_other_parity].concat()),
-            (Algorithm::Tdes2, "11".repeat(16)),
-            (Algorithm::Tdes3, [k1, k1, k2].concat()),
-            (Algorithm::Tdes3, [k2, k1, k1].concat()),
-            (Algorithm::Tdes3, [k1, k1, k1].concat()),
-        ] {
-            let m = hex_key(&material);
-            assert_eq!(Key::new(alg, &m, attrs).map(|_| ()), weak, "{material}");
-            let secret = SecretBytes::from_slice(&m).unwrap();
-            assert_eq!(
-                Key::from_secret(alg, secret, attrs).map(|_| ()),
-                weak,
-                "{material}"
-            );
-        }
-        for (alg, material) in [
-            (Algorithm::Tdes2, [k1, k2].concat()),
-            (Algorithm::Tdes3, [k1, k2, k1].concat()),
-            (Algorithm::Aes128, "11".repeat(16)),
-        ] {
-            assert!(
-                Key::new(alg, &hex_key(&material), attrs).is_ok(),
-                "{material}"
-            );
-        }
-        assert_eq!(
-            Error::Key(KeyError::WeakKey).kind(),
-            crate::error::ErrorKind::InvalidKey
-        );
     }
 
     #[test]
@@ -683,10 +600,6 @@ mod tests {
     fn lengths_are_checked() {
         let attrs = KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt);
         assert!(Key::new(Algorithm::Tdes2, &[0; 8], attrs).is_err());
-        assert_eq!(
-            Key::new(Algorithm::Tdes2, &[0; 8], attrs).map(|_| ()),
-            Err(Error::Key(KeyError::InvalidLength { length: 8 }))
-        );
         assert!(Key::new(Algorithm::Aes256, &[0; 24], attrs).is_err());
         assert!(Key::new(Algorithm::Aes192, &[0; 24], attrs).is_ok());
     }

@@ -121,9 +121,7 @@ fn streaming_equals_one_shot_for_every_split() {
     ] {
         let key = Key::new(
             alg,
-            &(0..alg.key_len())
-                .map(|i| 0x5A ^ u8::try_from(i).unwrap())
-                .collect::<Vec<u8>>(),
+            &vec![0x5A; alg.key_len()],
             KeyAttributes::new(usage, ModeOfUse::GenerateVerify),
         )
         .unwrap();
