@@ -1578,7 +1578,7 @@ paycore_result paycore_dukpt_wrap_initial_key_update(const paycore_key *bdk,
  * sets the counter to 1 and persists the state through `persist` (see the
  * module contract) before returning the originator.
  *
- * `device_key` seals the state: an AES key of usage `D0` or `K0` whose
+ * `device_key` seals the state: an AES key of usage `D0` whose
  * mode permits encryption and decryption (`B`).
  *
  * # Safety

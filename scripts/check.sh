@@ -69,10 +69,10 @@ cargo bench -p paycore-benches --no-run --locked
 step "fuzz smoke (${FUZZ_SECONDS}s per target)"
 (
     cd fuzz
-    cargo +nightly fuzz build -O
+    cargo +nightly fuzz build -O -a
     for target in $(cargo +nightly fuzz list); do
         mkdir -p "corpus/$target"
-        cargo +nightly fuzz run -O "$target" -- -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 2>&1 | tail -n 2
+        cargo +nightly fuzz run -O -a "$target" -- -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 2>&1 | tail -n 2
     done
 )
 

@@ -686,7 +686,7 @@ fn decipher_errors_are_opaque_under_pan_substitution() {
             for pos in 3..12 {
                 let mut s: Vec<u8> = b"4012345678909".to_vec();
                 s[pos] = b'0' + digit;
-                let other = Pan::parse_lenient(std::str::from_utf8(&s).unwrap()).unwrap();
+                let other = Pan::parse_lenient(core::str::from_utf8(&s).unwrap()).unwrap();
                 for result in [
                     pin::decipher(&tdes_key(), f, &enc, Some(&other)).map(|_| ()),
                     pin::decipher_pin(&tdes_key(), f, &enc, Some(&other)).map(|_| ()),

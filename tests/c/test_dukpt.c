@@ -132,7 +132,7 @@ static void test_tdes_host(const char *json) {
     CHECK(field(json, json + strlen(json), "bdk", bdk_hex, sizeof bdk_hex));
     CHECK(field(json, json + strlen(json), "initial_ksn", ksn_hex, sizeof ksn_hex));
     CHECK(field(json, json + strlen(json), "ipek", ipek_hex, sizeof ipek_hex));
-    bdk = make_key(PAYCORE_ALGORITHM_TDES2, bdk_hex, "B0", 'X', 'N');
+    bdk = make_key(PAYCORE_ALGORITHM_TDES2, bdk_hex, "B0", 'X', 'E');
 
     /* IPEK (X9.24-1:2009 A.4 "initially loaded key"). */
     CHECK(hex_decode(ksn_hex, ksn, sizeof ksn) == 10);
@@ -256,7 +256,7 @@ static void test_tdes_originator(const char *json) {
     memset(&st, 0, sizeof st);
     CHECK(field(json, json + strlen(json), "bdk", bdk_hex, sizeof bdk_hex));
     CHECK(field(json, json + strlen(json), "initial_ksn", ksn_hex, sizeof ksn_hex));
-    bdk = make_key(PAYCORE_ALGORITHM_TDES2, bdk_hex, "B0", 'X', 'N');
+    bdk = make_key(PAYCORE_ALGORITHM_TDES2, bdk_hex, "B0", 'X', 'E');
     CHECK(hex_decode(ksn_hex, ksn, sizeof ksn) == 10);
     CHECK_RC(paycore_dukpt_derive_ipek(bdk, ksn, 10, &ipek), PAYCORE_RESULT_OK);
 
@@ -658,7 +658,7 @@ static void test_aes_originator(const char *json, paycore_key *bdk) {
     {
         static const unsigned char new_id[8] = {0xAB, 0xCD, 0xEF, 0x01, 0x23, 0x45, 0x67, 0x89};
         paycore_key *bdk2 = make_key(PAYCORE_ALGORITHM_AES128,
-                                     "00112233445566778899AABBCCDDEEFF", "B0", 'X', 'N');
+                                     "00112233445566778899AABBCCDDEEFF", "B0", 'X', 'E');
         paycore_key *ik2 = NULL;
         unsigned char next[12];
         size_t next_len = 0;
@@ -777,7 +777,7 @@ int main(void) {
     test_tdes_host(tdes);
     test_tdes_originator(tdes);
     CHECK(field(aes, aes + strlen(aes), "bdk_aes128", bdk_hex, sizeof bdk_hex));
-    bdk = make_key(PAYCORE_ALGORITHM_AES128, bdk_hex, "B0", 'X', 'N');
+    bdk = make_key(PAYCORE_ALGORITHM_AES128, bdk_hex, "B0", 'X', 'E');
     test_aes_host(aes, bdk);
     test_aes_originator(aes, bdk);
     paycore_key_free(bdk);

@@ -411,7 +411,7 @@ unsafe fn originator_out(
 /// sets the counter to 1 and persists the state through `persist` (see the
 /// module contract) before returning the originator.
 ///
-/// `device_key` seals the state: an AES key of usage `D0` or `K0` whose
+/// `device_key` seals the state: an AES key of usage `D0` whose
 /// mode permits encryption and decryption (`B`).
 ///
 /// # Safety

@@ -17,6 +17,7 @@ use paycore::keys::kcv::{Kcv, KcvMethod};
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use paycore::mac::{self, MacAlgorithm};
 use paycore::pin::{self, Pin, PinBlockFormat};
+use paycore::secret::ct_eq;
 use paycore::sign::ecdsa::{DeviceSigningKey, MAX_DER_SIGNATURE_LEN, SPolicy};
 use paycore::sign::journal::{
     self, ChainStart, EntrySigner, EntryVerifier, HASH_LEN, MemoryJournal,
@@ -259,7 +260,11 @@ pub(crate) fn run() -> Result<Output, CliError> {
         "   Magstripe (track 2)",
         &format!(
             "{t2_len} characters with sentinels and LRC; same PAN as the chip: {}",
-            track.pan().expose_secret() == chip_track.pan().expose_secret()
+            // EXPOSE: comparing the two reads of one card, in constant time.
+            ct_eq(
+                track.pan().expose_secret().as_bytes(),
+                chip_track.pan().expose_secret().as_bytes()
+            )
         ),
         json!({"same_pan": true}),
     );
@@ -419,18 +424,23 @@ pub(crate) fn run() -> Result<Output, CliError> {
         WorkingKeyUsage::MacGenerate,
         WorkingKeyType::Aes128,
     )?;
-    let same_pin_key = kcv(&host_pin_key)? == kcv(&terminal_pin_key)?;
+    // KCVs are public but compared in constant time all the same. The host's
+    // MAC key is verify-only, so paycore gives no KCV for it (a KCV is a MAC
+    // of a zero block).
+    let same_pin_key = ct_eq(
+        kcv(&host_pin_key)?.as_bytes(),
+        kcv(&terminal_pin_key)?.as_bytes(),
+    );
     t.step(
         "9. Derive keys (BDK + KSN)",
         &format!(
-            "PIN key KCV {} ({}), MAC key KCV {}",
+            "PIN key KCV {} ({}), MAC verification key derived",
             kcv(&host_pin_key)?,
             if same_pin_key {
                 "matches the terminal"
             } else {
                 "MISMATCH"
             },
-            kcv(&host_mac_key)?
         ),
         json!({"pin_key_kcv": kcv(&host_pin_key)?, "matches_terminal": same_pin_key}),
     );
@@ -470,7 +480,7 @@ pub(crate) fn run() -> Result<Output, CliError> {
     let host_track = Track2::from_ascii(opened.get(..opened_len).unwrap_or_default())?;
     opened.fill(0);
     let token_matches =
-        PanToken::compute(&token_key, host_track.pan())?.as_bytes() == record.pan_token.as_bytes();
+        bool::from(PanToken::compute(&token_key, host_track.pan())?.ct_eq(&record.pan_token));
     t.step(
         "12. Open sealed card data",
         &format!(
