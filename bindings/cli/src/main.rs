@@ -18,7 +18,7 @@ mod output;
 use std::process::ExitCode;
 
 use clap::Parser;
-use clap::error::ErrorKind as ClapErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
 
 fn main() -> ExitCode {
     let args = match cli::Cli::try_parse() {
@@ -54,17 +54,28 @@ fn usage_error(err: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         };
     }
-    let rendered = err.render().to_string();
-    // clap's message, up to its usage hint, folded onto one line.
-    let first = rendered
-        .lines()
-        .take_while(|line| !line.starts_with("Usage:"))
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_start_matches("error: ")
-        .to_owned();
+    // Never echo what was typed: a misplaced argument may be a key or PIN.
+    // Name the argument and the problem only.
+    let arg = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(name)) => name.clone(),
+        Some(ContextValue::Strings(names)) => names.join(", "),
+        _ => String::new(),
+    };
+    let first = match err.kind() {
+        ClapErrorKind::InvalidValue | ClapErrorKind::ValueValidation => {
+            format!("invalid value for {arg}")
+        }
+        ClapErrorKind::UnknownArgument => "unexpected argument (see --help)".to_owned(),
+        ClapErrorKind::MissingRequiredArgument => {
+            format!("the following required arguments were not provided: {arg}")
+        }
+        ClapErrorKind::InvalidSubcommand => "unrecognized subcommand (see --help)".to_owned(),
+        ClapErrorKind::ArgumentConflict => format!("conflicting arguments: {arg}"),
+        ClapErrorKind::TooManyValues | ClapErrorKind::WrongNumberOfValues => {
+            format!("wrong number of values for {arg}")
+        }
+        _ => "invalid arguments (see --help)".to_owned(),
+    };
     let json = std::env::args().any(|a| a == "--json");
     output::CliError::new("invalid_argument", first).print(json);
     ExitCode::from(2)

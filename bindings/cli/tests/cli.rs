@@ -583,3 +583,30 @@ fn demo() {
     assert!(text.contains("Sale completed"));
     assert!(!text.contains("4761739001010010"));
 }
+
+/// A usage error never echoes what was typed (a misplaced value may be a key
+/// or a PIN): one line, the argument's name, exit status 2.
+#[test]
+fn usage_errors_do_not_echo_values() {
+    for args in [
+        vec!["kcv", "0123456789ABCDEFFEDCBA9876543210"],
+        vec![
+            "kcv",
+            "--key",
+            "0123456789ABCDEFFEDCBA9876543210",
+            "--method",
+            "0123456789ABCDEF",
+        ],
+        vec!["pinblock", "encode", "--format", "0", "987654"],
+        vec!["pinblock", "encode", "--format", "987654", "--pin", "1234"],
+    ] {
+        let e = json_err(&args);
+        let message = e["error"]["message"].as_str().unwrap();
+        for secret in ["0123456789ABCDEF", "987654"] {
+            assert!(!message.contains(secret), "{args:?}: {message}");
+        }
+        let out = paycore().args(&args).assert().code(2);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(!stderr.contains("987654") && !stderr.contains("0123456789ABCDEF"));
+    }
+}
