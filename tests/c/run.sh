@@ -19,3 +19,13 @@ for src in tests/c/test_*.c tests/c/example_*.c; do
     valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
         "$OUT/$name" >/dev/null
 done
+
+# The installed library, found through pkg-config as a firmware build would.
+prefix="$OUT/prefix"
+scripts/install-c.sh "$prefix" >/dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+# shellcheck disable=SC2046
+gcc -std=c99 -Wall -Wextra -Wpedantic -Werror tests/c/example_sale.c \
+    $(pkg-config --cflags --libs --static paycore) -o "$OUT/example_sale.pkgconfig"
+LD_LIBRARY_PATH="$prefix/lib" "$OUT/example_sale.pkgconfig" | tail -n 1
+
