@@ -21,7 +21,7 @@ use paycore::keys::dukpt::{
 };
 use rand_core::OsRng;
 
-use crate::io::{Out, input, put};
+use crate::io::{Out, box_handle, free_handle, input, put};
 use crate::keys::{key_out, key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -394,16 +394,8 @@ unsafe fn originator_out(
     inner: Flavour,
     out: *mut *mut paycore_dukpt_originator,
 ) -> paycore_result {
-    let handle = Box::into_raw(Box::new(paycore_dukpt_originator { inner }));
     // SAFETY: forwarded caller contract.
-    match unsafe { put(out, handle) } {
-        Ok(()) => paycore_result::Ok,
-        Err(code) => {
-            // SAFETY: just created above and not shared.
-            drop(unsafe { Box::from_raw(handle) });
-            code
-        }
-    }
+    unsafe { box_handle(paycore_dukpt_originator { inner }, out) }
 }
 
 /// TDES DUKPT "Load Initial Key" (X9.24-1:2009 §A.2): fills the 21 future
@@ -532,11 +524,9 @@ pub unsafe extern "C" fn paycore_dukpt_originator_restore(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_dukpt_originator_free(originator: *mut paycore_dukpt_originator) {
     let _ = ffi_boundary!({
-        if !originator.is_null() {
-            // SAFETY: a live handle from Box::into_raw in this crate; the
-            // core originator zeroizes its registers on drop.
-            drop(unsafe { Box::from_raw(originator) });
-        }
+        // SAFETY: NULL or a live handle of this type, not yet freed (the
+        // caller's contract); dropping it zeroizes its secrets.
+        unsafe { free_handle(originator) };
         paycore_result::Ok
     });
 }
@@ -818,11 +808,9 @@ pub unsafe extern "C" fn paycore_dukpt_tx_ksn(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_dukpt_tx_free(tx: *mut paycore_dukpt_tx) {
     let _ = ffi_boundary!({
-        if !tx.is_null() {
-            // SAFETY: a live handle from Box::into_raw in this crate; the
-            // transaction key zeroizes on drop.
-            drop(unsafe { Box::from_raw(tx) });
-        }
+        // SAFETY: NULL or a live handle of this type, not yet freed (the
+        // caller's contract); dropping it zeroizes its secrets.
+        unsafe { free_handle(tx) };
         paycore_result::Ok
     });
 }

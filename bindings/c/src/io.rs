@@ -99,3 +99,29 @@ pub(crate) unsafe fn put<T>(ptr: *mut T, value: T) -> Result<(), paycore_result>
     unsafe { ptr.write(value) };
     Ok(())
 }
+
+/// Moves `value` into a new heap handle written to `*out`.
+///
+/// # Safety
+/// `out` must be NULL (refused) or valid for a pointer write.
+pub(crate) unsafe fn box_handle<T>(value: T, out: *mut *mut T) -> paycore_result {
+    if out.is_null() {
+        return paycore_result::NullParameter;
+    }
+    // SAFETY: non-NULL and writable per the caller's contract.
+    unsafe { out.write(Box::into_raw(Box::new(value))) };
+    paycore_result::Ok
+}
+
+/// Drops a handle made by [`box_handle`]; NULL is a no-op. Dropping runs
+/// the inner type's `Drop`, which zeroizes its secrets.
+///
+/// # Safety
+/// `handle` must be NULL or a live handle from [`box_handle`] (or
+/// `Box::into_raw` of the same type) not yet freed.
+pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
+    if !handle.is_null() {
+        // SAFETY: a live, unshared handle per the caller's contract.
+        drop(unsafe { Box::from_raw(handle) });
+    }
+}

@@ -3,7 +3,7 @@
 use paycore::keys::kcv::{Kcv, KcvMethod};
 use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
 
-use crate::io::{Out, input, put};
+use crate::io::{Out, box_handle, free_handle, input, put};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -63,15 +63,8 @@ pub(crate) unsafe fn key_ref<'a>(key: *const paycore_key) -> Result<&'a Key, pay
 /// # Safety
 /// `out` must be valid for a write of one pointer.
 pub(crate) unsafe fn key_out(key: Key, out: *mut *mut paycore_key) -> paycore_result {
-    if out.is_null() {
-        return paycore_result::NullParameter;
-    }
-    let handle = Box::into_raw(Box::new(paycore_key { key }));
-    // SAFETY: non-NULL per the check above.
-    match unsafe { put(out, handle) } {
-        Ok(()) => paycore_result::Ok,
-        Err(code) => code,
-    }
+    // SAFETY: forwarded caller contract.
+    unsafe { box_handle(paycore_key { key }, out) }
 }
 
 /// Creates a key from raw material and TR-31 attributes.
@@ -125,11 +118,9 @@ pub unsafe extern "C" fn paycore_key_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_key_free(key: *mut paycore_key) {
     let _ = ffi_boundary!({
-        if !key.is_null() {
-            // SAFETY: a live handle created by Box::into_raw in this crate;
-            // dropping the Box zeroizes the key (Key's Drop).
-            drop(unsafe { Box::from_raw(key) });
-        }
+        // SAFETY: NULL or a live handle of this type, not yet freed (the
+        // caller's contract); dropping it zeroizes its secrets.
+        unsafe { free_handle(key) };
         paycore_result::Ok
     });
 }

@@ -17,7 +17,7 @@
 use paycore::keys::{Algorithm, Key};
 use paycore::mac::{self, MacAlgorithm, MacGenerator, MacVerifier, Padding};
 
-use crate::io::{Out, input};
+use crate::io::{Out, free_handle, input};
 use crate::keys::{key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -307,11 +307,9 @@ pub unsafe extern "C" fn paycore_mac_finalize(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_mac_free(mac: *mut paycore_mac) {
     let _ = ffi_boundary!({
-        if !mac.is_null() {
-            // SAFETY: a live handle created by Box::into_raw in this module;
-            // dropping the state zeroizes it (core Drop impls).
-            drop(unsafe { Box::from_raw(mac) });
-        }
+        // SAFETY: NULL or a live handle of this type, not yet freed (the
+        // caller's contract); dropping it zeroizes its secrets.
+        unsafe { free_handle(mac) };
         paycore_result::Ok
     });
 }
@@ -421,10 +419,9 @@ pub unsafe extern "C" fn paycore_mac_verifier_verify(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_mac_verifier_free(verifier: *mut paycore_mac_verifier) {
     let _ = ffi_boundary!({
-        if !verifier.is_null() {
-            // SAFETY: a live handle created by Box::into_raw in this module.
-            drop(unsafe { Box::from_raw(verifier) });
-        }
+        // SAFETY: NULL or a live handle of this type, not yet freed (the
+        // caller's contract); dropping it zeroizes its secrets.
+        unsafe { free_handle(verifier) };
         paycore_result::Ok
     });
 }

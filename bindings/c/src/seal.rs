@@ -8,7 +8,7 @@
 use paycore::sign::seal::{self, OVERHEAD, RecipientPublicKey, RecipientSecretKey};
 use rand_core::OsRng;
 
-use crate::io::{Out, input};
+use crate::io::{Out, box_handle, free_handle, input};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -33,9 +33,8 @@ impl core::fmt::Debug for paycore_recipient_key {
 /// # Safety
 /// `out` must be non-NULL and valid for a pointer write.
 unsafe fn recipient_key_out(key: RecipientSecretKey, out: *mut *mut paycore_recipient_key) {
-    let handle = Box::into_raw(Box::new(paycore_recipient_key { key }));
-    // SAFETY: forwarded caller contract.
-    unsafe { out.write(handle) };
+    // SAFETY: forwarded caller contract (non-NULL, checked by the callers).
+    let _ = unsafe { box_handle(paycore_recipient_key { key }, out) };
 }
 
 /// # Safety
@@ -110,11 +109,9 @@ pub unsafe extern "C" fn paycore_recipient_key_from_scalar(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_recipient_key_free(key: *mut paycore_recipient_key) {
     let _ = ffi_boundary!({
-        if !key.is_null() {
-            // SAFETY: a live handle created by Box::into_raw in this module;
-            // dropping it zeroizes the scalar (p256 SecretKey is ZeroizeOnDrop).
-            drop(unsafe { Box::from_raw(key) });
-        }
+        // SAFETY: NULL or a live handle of this type, not yet freed (the
+        // caller's contract); dropping it zeroizes its secrets.
+        unsafe { free_handle(key) };
         paycore_result::Ok
     });
 }

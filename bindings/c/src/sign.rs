@@ -13,7 +13,7 @@ use paycore::sign::ecdsa::{
 use paycore::sign::record::MAX_ENCODED_LEN;
 use rand_core::OsRng;
 
-use crate::io::{Out, input, put};
+use crate::io::{Out, box_handle, free_handle, input, put};
 use crate::record::{paycore_record, record_from_c, record_to_c};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -112,9 +112,8 @@ fn signature_from(bytes: &[u8], format: u32) -> Result<Signature, paycore_result
 /// # Safety
 /// `out` must be non-NULL and valid for a pointer write.
 unsafe fn signing_key_out(key: DeviceSigningKey, out: *mut *mut paycore_signing_key) {
-    let handle = Box::into_raw(Box::new(paycore_signing_key { key }));
-    // SAFETY: forwarded caller contract.
-    unsafe { out.write(handle) };
+    // SAFETY: forwarded caller contract (non-NULL, checked by the callers).
+    let _ = unsafe { box_handle(paycore_signing_key { key }, out) };
 }
 
 /// Generates a fresh device signing key from the operating system's RNG.
@@ -177,11 +176,9 @@ pub unsafe extern "C" fn paycore_signing_key_from_scalar(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_signing_key_free(key: *mut paycore_signing_key) {
     let _ = ffi_boundary!({
-        if !key.is_null() {
-            // SAFETY: a live handle created by Box::into_raw in this module;
-            // dropping it zeroizes the scalar (p256 SigningKey is ZeroizeOnDrop).
-            drop(unsafe { Box::from_raw(key) });
-        }
+        // SAFETY: NULL or a live handle of this type, not yet freed (the
+        // caller's contract); dropping it zeroizes its secrets.
+        unsafe { free_handle(key) };
         paycore_result::Ok
     });
 }
