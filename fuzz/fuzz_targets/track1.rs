@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paycore::card::track::{track1_lrc, Track1, TrackEncoding};
+use paycore::card::track::{Track1, TrackEncoding, track1_lrc};
 
 /// Reference LRC in wide arithmetic (cannot overflow): the oracle for
 /// `track1_lrc` on arbitrary bytes, including ones below the character set.
@@ -21,7 +21,11 @@ fn reference_lrc(framed: &[u8]) -> Option<u8> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    assert_eq!(track1_lrc(data), reference_lrc(data), "LRC differs from reference");
+    assert_eq!(
+        track1_lrc(data),
+        reference_lrc(data),
+        "LRC differs from reference"
+    );
     let Ok(t) = Track1::from_ascii(data) else {
         return;
     };

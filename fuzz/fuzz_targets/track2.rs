@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paycore::card::track::{track2_lrc, Track2, TrackEncoding};
+use paycore::card::track::{Track2, TrackEncoding, track2_lrc};
 
 /// Reference LRC in wide arithmetic (cannot overflow): the oracle for
 /// `track2_lrc` on arbitrary bytes, including ones below the character set.
@@ -22,7 +22,11 @@ fn reference_lrc(framed: &[u8]) -> Option<u8> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    assert_eq!(track2_lrc(data), reference_lrc(data), "LRC differs from reference");
+    assert_eq!(
+        track2_lrc(data),
+        reference_lrc(data),
+        "LRC differs from reference"
+    );
     let Ok(t) = Track2::from_ascii(data) else {
         return;
     };
