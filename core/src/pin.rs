@@ -34,7 +34,7 @@
 //! block ([`ClearPinBlock::decode`], no key involved) names the field that
 //! failed. After decipherment ([`decipher`], [`decipher_pin`],
 //! [`translate`]) every decode failure is the one opaque
-//! [`PinBlockError::Undecodable`](crate::error::PinBlockError::Undecodable):
+//! [`PinBlockError::Undecodable`]:
 //! with formats 0 and 3 the PAN is XORed into the PIN digits, so a host that
 //! may choose the PAN and learns *which* field failed (a digit nibble out of
 //! range, the fill, the length) learns PIN digits (PAN-substitution attack).
