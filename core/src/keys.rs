@@ -15,7 +15,6 @@
 //! assert_eq!(kcv.as_bytes().len(), 5);
 //! ```
 
-#[allow(dead_code)] // Until every user of the dispatch has landed.
 pub(crate) mod cipher;
 pub mod dukpt;
 pub mod kcv;

@@ -86,13 +86,11 @@ impl<const N: usize> SecretBytes<N> {
     }
 
     /// Mutable access for in-place construction inside the crate.
-    #[allow(dead_code)] // Until DUKPT and TR-31 land.
     pub(crate) fn expose_secret_mut(&mut self) -> &mut [u8] {
         self.buf.get_mut(..self.len).unwrap_or(&mut [])
     }
 
     /// Sets the length to `len` bytes (all zero) for in-place filling.
-    #[allow(dead_code)] // Until DUKPT and TR-31 land.
     ///
     /// # Errors
     /// [`ApiMisuse::InvalidArgument`] if `len > N`.

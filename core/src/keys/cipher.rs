@@ -50,35 +50,25 @@ impl BlockCipher {
     /// Enciphers exactly one block in place.
     #[inline]
     pub(crate) fn encrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
-        if block.len() != self.block_len() {
-            return Err(Error::invalid_argument("block length"));
-        }
-        // Length checked above, so from_mut_slice cannot panic.
         match self {
-            Self::Tdes2(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
-            Self::Tdes3(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
-            Self::Aes128(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
-            Self::Aes192(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
-            Self::Aes256(c) => c.encrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Tdes2(c) => BlockOps::encrypt_block(c, block),
+            Self::Tdes3(c) => BlockOps::encrypt_block(c, block),
+            Self::Aes128(c) => BlockOps::encrypt_block(c, block),
+            Self::Aes192(c) => BlockOps::encrypt_block(c, block),
+            Self::Aes256(c) => BlockOps::encrypt_block(c, block),
         }
-        Ok(())
     }
 
     /// Deciphers exactly one block in place.
     #[inline]
     pub(crate) fn decrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
-        if block.len() != self.block_len() {
-            return Err(Error::invalid_argument("block length"));
-        }
-        // Length checked above, so from_mut_slice cannot panic.
         match self {
-            Self::Tdes2(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
-            Self::Tdes3(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
-            Self::Aes128(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
-            Self::Aes192(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
-            Self::Aes256(c) => c.decrypt_block(GenericArray::from_mut_slice(block)),
+            Self::Tdes2(c) => BlockOps::decrypt_block(c, block),
+            Self::Tdes3(c) => BlockOps::decrypt_block(c, block),
+            Self::Aes128(c) => BlockOps::decrypt_block(c, block),
+            Self::Aes192(c) => BlockOps::decrypt_block(c, block),
+            Self::Aes256(c) => BlockOps::decrypt_block(c, block),
         }
-        Ok(())
     }
 
     /// ECB-enciphers `data` (a whole number of blocks) in place.
@@ -149,6 +139,49 @@ impl BlockCipher {
     }
 }
 
+/// Block operations over one concrete cipher, so hot paths can build the
+/// schedule of exactly the key's algorithm on the stack instead of the
+/// largest-variant [`BlockCipher`] enum (see [`Key::with_cipher`]).
+pub(crate) trait BlockOps {
+    /// Enciphers exactly one block in place.
+    fn encrypt_block(&self, block: &mut [u8]) -> Result<(), Error>;
+    /// Deciphers exactly one block in place.
+    fn decrypt_block(&self, block: &mut [u8]) -> Result<(), Error>;
+}
+
+macro_rules! block_ops {
+    ($($ty:ty => $len:literal),* $(,)?) => {$(
+        impl BlockOps for $ty {
+            #[inline]
+            fn encrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
+                if block.len() != $len {
+                    return Err(Error::invalid_argument("block length"));
+                }
+                // Length checked above, so from_mut_slice cannot panic.
+                BlockEncrypt::encrypt_block(self, GenericArray::from_mut_slice(block));
+                Ok(())
+            }
+
+            #[inline]
+            fn decrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
+                if block.len() != $len {
+                    return Err(Error::invalid_argument("block length"));
+                }
+                BlockDecrypt::decrypt_block(self, GenericArray::from_mut_slice(block));
+                Ok(())
+            }
+        }
+    )*};
+}
+
+block_ops!(
+    des::TdesEde2 => 8,
+    des::TdesEde3 => 8,
+    aes::Aes128 => 16,
+    aes::Aes192 => 16,
+    aes::Aes256 => 16,
+);
+
 impl fmt::Debug for BlockCipher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("BlockCipher { .. }")
@@ -165,6 +198,32 @@ impl Key {
     ) -> Result<BlockCipher, Error> {
         self.require(usages, operation)?;
         BlockCipher::new(self.algorithm(), self.material())
+    }
+
+    /// Checks usage and mode of use, then runs `f` with the key schedule of
+    /// exactly this key's algorithm, built on the stack and dropped
+    /// (zeroized) when `f` returns.
+    #[inline]
+    pub(crate) fn with_cipher<R>(
+        &self,
+        usages: &[KeyUsage],
+        operation: Operation,
+        f: impl FnOnce(&dyn BlockOps) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        self.require(usages, operation)?;
+        let material = self.material();
+        let bad = |_| {
+            Error::Key(KeyError::InvalidLength {
+                length: material.len(),
+            })
+        };
+        match self.algorithm() {
+            Algorithm::Tdes2 => f(&des::TdesEde2::new_from_slice(material).map_err(bad)?),
+            Algorithm::Tdes3 => f(&des::TdesEde3::new_from_slice(material).map_err(bad)?),
+            Algorithm::Aes128 => f(&aes::Aes128::new_from_slice(material).map_err(bad)?),
+            Algorithm::Aes192 => f(&aes::Aes192::new_from_slice(material).map_err(bad)?),
+            Algorithm::Aes256 => f(&aes::Aes256::new_from_slice(material).map_err(bad)?),
+        }
     }
 
     /// Builds the key schedule without a usage check, for derivations that

@@ -13,7 +13,7 @@ use super::PinBlockFormat;
 use super::block::{ClearPinBlock, Pin, iso4_pan_field};
 use crate::card::pan::Pan;
 use crate::error::{Error, KeyError, PinBlockError};
-use crate::keys::cipher::BlockCipher;
+use crate::keys::cipher::BlockOps;
 use crate::keys::{Algorithm, Key, KeyUsage, Operation};
 
 /// The only key usage that may encipher or decipher a PIN block.
@@ -153,16 +153,15 @@ pub fn encipher(
     if !clear.is_checked() {
         drop(clear.decode(pan)?);
     }
-    // Borrow the key schedule inside the `Result` rather than moving it out
-    // with `?`: the schedule enum is large and the copy is measurable.
-    match &key.cipher(USAGES, Operation::Encrypt) {
-        Ok(cipher) => encipher_with(cipher, clear, iso4_pan),
-        Err(e) => Err(*e),
-    }
+    // The schedule of exactly this algorithm, on the stack: no copy of the
+    // large all-algorithms enum on this hot path.
+    key.with_cipher(USAGES, Operation::Encrypt, |cipher| {
+        encipher_with(cipher, clear, iso4_pan)
+    })
 }
 
 fn encipher_with(
-    cipher: &BlockCipher,
+    cipher: &dyn BlockOps,
     clear: &ClearPinBlock,
     iso4_pan: Option<&Pan>,
 ) -> Result<EncipheredPinBlock, Error> {
@@ -222,11 +221,10 @@ fn decipher_checked(
         return Err(PinBlockError::PanRequired.into());
     }
     let iso4_pan = iso4_pan(format, pan)?;
-    // Borrowed in place, as in `encipher`.
-    let mut clear = match &key.cipher(USAGES, Operation::Decrypt) {
-        Ok(cipher) => decipher_with(cipher, format, block, iso4_pan)?,
-        Err(e) => return Err(*e),
-    };
+    // The schedule of exactly this algorithm, as in `encipher`.
+    let mut clear = key.with_cipher(USAGES, Operation::Decrypt, |cipher| {
+        decipher_with(cipher, format, block, iso4_pan)
+    })?;
     // One opaque error for every decode failure after decipherment: the
     // precise error (control, length, digit, fill) would tell a host that
     // chooses the PAN which PIN digits the XOR turned into non-digits
@@ -239,7 +237,7 @@ fn decipher_checked(
 }
 
 fn decipher_with(
-    cipher: &BlockCipher,
+    cipher: &dyn BlockOps,
     format: PinBlockFormat,
     block: &EncipheredPinBlock,
     iso4_pan: Option<&Pan>,
