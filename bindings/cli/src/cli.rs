@@ -4,6 +4,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// paycore: payment cryptography calculator (EMV, PIN blocks, keys, DUKPT,
 /// TR-31, MACs, signatures) and an end-to-end demo.
+///
+/// Any key, PIN or other hex argument may be given as `-` to read it from
+/// one line of standard input (keeps secrets out of `ps` and shell history).
 #[derive(Debug, Parser)]
 #[command(name = "paycore", version, about, propagate_version = true)]
 pub(crate) struct Cli {

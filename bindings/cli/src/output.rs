@@ -89,9 +89,28 @@ impl From<paycore::Error> for CliError {
 }
 
 /// Decodes hex (either case, no separators) naming the argument on failure.
+///
+/// `-` reads the value from one line of standard input instead, so keys and
+/// PINs need not appear on the command line (where `ps` and the shell
+/// history would see them).
 pub(crate) fn parse_hex(name: &str, text: &str) -> Result<Vec<u8>, CliError> {
+    let text = arg_or_stdin(name, text)?;
     hex::decode(text.trim())
         .map_err(|_| CliError::argument(format!("--{name}: not an even-length hex string")))
+}
+
+/// The argument itself, or one line of standard input when it is `-`.
+pub(crate) fn arg_or_stdin(name: &str, text: &str) -> Result<String, CliError> {
+    if text != "-" {
+        return Ok(text.to_owned());
+    }
+    let mut line = String::new();
+    match std::io::stdin().read_line(&mut line) {
+        Ok(n) if n > 0 => Ok(line.trim_end_matches(['\r', '\n']).to_owned()),
+        _ => Err(CliError::argument(format!(
+            "--{name}: expected a value on standard input"
+        ))),
+    }
 }
 
 /// Upper-case hex.

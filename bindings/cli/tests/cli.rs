@@ -610,3 +610,39 @@ fn usage_errors_do_not_echo_values() {
         assert!(!stderr.contains("987654") && !stderr.contains("0123456789ABCDEF"));
     }
 }
+
+/// `-` reads a secret from standard input instead of the command line.
+#[test]
+fn secrets_from_stdin() {
+    let out = paycore()
+        .args(["--json", "kcv", "--key", "-"])
+        .write_stdin("0123456789ABCDEFFEDCBA9876543210\n")
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["kcv"], "08D7B4");
+    let out = paycore()
+        .args([
+            "--json",
+            "pinblock",
+            "encode",
+            "--format",
+            "0",
+            "--pin",
+            "-",
+            "--pan",
+            "4012345678909",
+        ])
+        .write_stdin("1234\n")
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    // X9.24-1:2009 Annex A: PIN 1234, PAN 4012345678909.
+    assert_eq!(v["block"], "041274EDCBA9876F");
+    // Nothing on standard input: a clear error, exit 2.
+    paycore()
+        .args(["kcv", "--key", "-"])
+        .write_stdin("")
+        .assert()
+        .code(2);
+}

@@ -7,7 +7,7 @@ use rand::rngs::OsRng;
 use serde_json::{Map, json};
 
 use crate::cli::{PinFormat, PinblockCommand};
-use crate::output::{CliError, Output, hex_upper, parse_hex};
+use crate::output::{CliError, Output, arg_or_stdin, hex_upper, parse_hex};
 
 pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
     match cmd {
@@ -18,7 +18,7 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
             fill,
         } => {
             let format = pin_format(format);
-            let pin = Pin::new(&pin)?;
+            let pin = Pin::new(&arg_or_stdin("pin", &pin)?)?;
             let pan = parse_pan(pan.as_deref())?;
             let clear = encode(format, &pin, pan.as_ref(), fill.as_deref())?;
             // EXPOSE: the user asked this calculator for the clear block.
@@ -41,7 +41,7 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
         } => {
             let format = pin_format(format);
             let key = pin_key(format, &key)?;
-            let pin = Pin::new(&pin)?;
+            let pin = Pin::new(&arg_or_stdin("pin", &pin)?)?;
             let pan = parse_pan(pan.as_deref())?;
             let clear = encode(format, &pin, pan.as_ref(), fill.as_deref())?;
             let block = pin::encipher(&key, &clear, pan.as_ref())?;
