@@ -74,20 +74,36 @@ pub unsafe extern "C" fn paycore_pan_inspect(
         let text = try_ffi!(unsafe { input_str(pan, pan_len) });
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(masked, masked_cap, masked_len) });
-        if luhn_valid.is_null() || brand.is_null() {
-            return paycore_result::NullParameter;
-        }
-        let parsed = try_ffi!(Pan::parse_lenient(text).map_err(paycore_result::from));
-        let rendered = masked_pan(&parsed);
-        let result = out.write(rendered.buf.get(..rendered.len).unwrap_or(&[]));
-        if result == paycore_result::Ok {
-            // SAFETY: checked non-NULL above; caller guarantees writability.
-            try_ffi!(unsafe { put(luhn_valid, parsed.luhn_valid()) });
-            // SAFETY: as above.
-            try_ffi!(unsafe { put(brand, brand_code(parsed.brand())) });
-        }
-        result
+        // SAFETY: forwarded caller contract.
+        unsafe { inspect_into(Pan::parse_lenient(text), out, luhn_valid, brand) }
     })
+}
+
+/// The common part of the PAN inspect functions: writes the masked form,
+/// then the Luhn result and the brand, all only on success. NULL checks on
+/// the flag outputs come before the parse result is looked at.
+///
+/// # Safety
+/// `luhn_valid` and `brand` must be NULL or valid for writes.
+unsafe fn inspect_into(
+    parsed: Result<Pan, paycore::Error>,
+    out: Out<'_>,
+    luhn_valid: *mut bool,
+    brand: *mut u32,
+) -> paycore_result {
+    if luhn_valid.is_null() || brand.is_null() {
+        return paycore_result::NullParameter;
+    }
+    let parsed = try_ffi!(parsed.map_err(paycore_result::from));
+    let rendered = masked_pan(&parsed);
+    let result = out.write(rendered.buf.get(..rendered.len).unwrap_or(&[]));
+    if result == paycore_result::Ok {
+        // SAFETY: checked non-NULL above; caller guarantees writability.
+        try_ffi!(unsafe { put(luhn_valid, parsed.luhn_valid()) });
+        // SAFETY: as above.
+        try_ffi!(unsafe { put(brand, brand_code(parsed.brand())) });
+    }
+    result
 }
 
 /// Inspects a PAN in compressed numeric form, the value of EMV tag 5A
@@ -117,19 +133,8 @@ pub unsafe extern "C" fn paycore_pan_bcd_inspect(
         let bcd = try_ffi!(unsafe { input(bcd, bcd_len) });
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(masked, masked_cap, masked_len) });
-        if luhn_valid.is_null() || brand.is_null() {
-            return paycore_result::NullParameter;
-        }
-        let parsed = try_ffi!(Pan::from_bcd(bcd).map_err(paycore_result::from));
-        let rendered = masked_pan(&parsed);
-        let result = out.write(rendered.buf.get(..rendered.len).unwrap_or(&[]));
-        if result == paycore_result::Ok {
-            // SAFETY: checked non-NULL above; caller guarantees writability.
-            try_ffi!(unsafe { put(luhn_valid, parsed.luhn_valid()) });
-            // SAFETY: as above.
-            try_ffi!(unsafe { put(brand, brand_code(parsed.brand())) });
-        }
-        result
+        // SAFETY: forwarded caller contract.
+        unsafe { inspect_into(Pan::from_bcd(bcd), out, luhn_valid, brand) }
     })
 }
 

@@ -348,6 +348,18 @@ pub enum Exportability {
 }
 
 impl Exportability {
+    /// `Ok` unless this is `N`: the one check every export path makes
+    /// (clear exposure, TR-31 wrap, DUKPT transaction keys and updates).
+    ///
+    /// # Errors
+    /// [`KeyError::NotExportable`] for [`Exportability::NonExportable`].
+    pub(crate) const fn ensure_exportable(self) -> Result<(), Error> {
+        match self {
+            Self::NonExportable => Err(Error::Key(KeyError::NotExportable)),
+            _ => Ok(()),
+        }
+    }
+
     /// The TR-31 character.
     #[must_use]
     pub const fn code(self) -> u8 {
@@ -550,9 +562,7 @@ impl Key {
     /// # Errors
     /// [`KeyError::NotExportable`] when exportability is `N`.
     pub fn dangerous_expose_secret(&self) -> Result<&[u8], Error> {
-        if self.attributes.exportability == Exportability::NonExportable {
-            return Err(KeyError::NotExportable.into());
-        }
+        self.attributes.exportability.ensure_exportable()?;
         // EXPOSE: the caller asked for the clear key with a dangerous_ call.
         Ok(self.material.expose_secret())
     }

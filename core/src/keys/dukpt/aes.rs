@@ -334,9 +334,7 @@ impl TransactionKey {
     /// # Errors
     /// [`KeyError::NotExportable`] when the exportability is `N`.
     pub fn dangerous_expose_secret(&self) -> Result<&[u8], Error> {
-        if self.exportability == Exportability::NonExportable {
-            return Err(KeyError::NotExportable.into());
-        }
+        self.exportability.ensure_exportable()?;
         // EXPOSE: explicitly requested through a dangerous_ call.
         Ok(self.key.expose_secret())
     }

@@ -17,8 +17,10 @@ use super::header::{
     OptionalBlockId, Version, field, hex_value,
 };
 use crate::error::{Error, KeyError, Tr31Error};
+#[cfg(feature = "alloc")]
+use crate::keys::Exportability;
 use crate::keys::cipher::BlockCipher;
-use crate::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, Operation};
+use crate::keys::{Algorithm, Key, KeyAttributes, KeyUsage, MAX_KEY_LEN, Operation};
 use crate::secret::SecretBytes;
 
 /// Largest decrypted key data field (2-byte length, key, padding) accepted,
@@ -492,9 +494,7 @@ fn check_wrap(kbpk: &Key, key: &Key, version: Version) -> Result<(), Error> {
         return Err(Tr31Error::UnsupportedVersion.into());
     }
     check_kbpk(kbpk, version, Operation::Encrypt)?;
-    if key.attributes().exportability == Exportability::NonExportable {
-        return Err(KeyError::NotExportable.into());
-    }
+    key.attributes().exportability.ensure_exportable()?;
     if key.algorithm().strength_bits() > kbpk.algorithm().strength_bits() {
         return Err(Tr31Error::KbpkTooWeak.into());
     }
