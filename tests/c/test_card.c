@@ -258,6 +258,11 @@ static void tlv_edge_cases(void) {
              PAYCORE_RESULT_INVALID_ARGUMENT);
     CHECK_RC(paycore_tlv_encode(0xFF, NULL, 0, out, sizeof out, &out_len),
              PAYCORE_RESULT_INVALID_ARGUMENT);
+    /* FF 5A would read back as padding then 5A; FF8105 (Book C-2) is a tag */
+    CHECK_RC(paycore_tlv_encode(0xFF5A, NULL, 0, out, sizeof out, &out_len),
+             PAYCORE_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(paycore_tlv_encode(0xFF8105, NULL, 0, out, sizeof out, &out_len), PAYCORE_RESULT_OK);
+    CHECK(out_len == 4 && memcmp(out, "\xFF\x81\x05\x00", 4) == 0);
     CHECK_RC(paycore_tlv_encode(0x9F8080, NULL, 0, out, sizeof out, &out_len),
              PAYCORE_RESULT_INVALID_ARGUMENT);
     CHECK_RC(paycore_tlv_encode(0x9C02, NULL, 0, out, sizeof out, &out_len),
