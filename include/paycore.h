@@ -2765,8 +2765,9 @@ paycore_result paycore_verify_record(const uint8_t *public_key,
                                      paycore_record *out);
 
 /**
- * Parses the data object at `offset` of `data` (after skipping `00`/`FF`
- * padding) without descending into it (EMV Book 3 Annex B). On success
+ * Parses the data object at `offset` of `data` (after skipping padding:
+ * `00`, and `FF` unless followed by `81`-`FE`, which starts an `FF81xx`
+ * tag) without descending into it (EMV Book 3 Annex B). On success
  * `*found` tells whether an object was there; if so `*out` describes it,
  * by positions into `data` (zero-copy), and `out->next_offset` is where
  * the next sibling starts. `*found == false` marks the end of the level
@@ -2800,8 +2801,8 @@ paycore_result paycore_verify_record(const uint8_t *public_key,
  * `PAYCORE_RESULT_NULL_PARAMETER` for NULL `found`/`out` (or `data` with
  * `len > 0`); `PAYCORE_RESULT_INVALID_ARGUMENT` for `offset > len`;
  * `PAYCORE_RESULT_MALFORMED` for a truncated object, an indefinite or
- * invalid length or a tag longer than 4 bytes;
- * `PAYCORE_RESULT_LIMIT_EXCEEDED` for a value over 65 535 bytes. Nothing
+ * invalid length, a length field of more than three bytes (which a value
+ * over 65 535 bytes would need) or a tag longer than 4 bytes. Nothing
  * is written on failure.
  *
  * # Safety
@@ -2820,8 +2821,8 @@ paycore_result paycore_tlv_next(const uint8_t *data,
  *
  * # Errors
  * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` /
- * `PAYCORE_RESULT_LIMIT_EXCEEDED` (depth over 8, value over 65 535 bytes)
- * for malformed data met before the match. Nothing is written on failure.
+ * `PAYCORE_RESULT_LIMIT_EXCEEDED` (depth over 8) for malformed data met
+ * before the match. Nothing is written on failure.
  *
  * # Safety
  * `data` must be valid for `len` bytes; `found` and `out` valid for writes.
@@ -2856,8 +2857,10 @@ paycore_result paycore_tlv_validate(const uint8_t *data, size_t len, size_t *cou
  *
  * # Errors
  * `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_ARGUMENT` for
- * a malformed tag (or one starting with `00`/`FF`) or a value longer than
- * 16 777 215 bytes; `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with `*out_len` =
+ * a malformed tag (or one a reader takes for padding: first byte `00`, or
+ * `FF` not followed by `81`-`FE`; `0xFF8105` is fine) or a value longer
+ * than 65 535 bytes (EMV Book 3 Annex B2: at most three length bytes);
+ * `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with `*out_len` =
  * size needed, nothing written).
  *
  * # Safety

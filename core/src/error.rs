@@ -143,8 +143,15 @@ pub enum TlvError {
         /// Offset of the length byte.
         offset: usize,
     },
-    /// A length field is malformed (e.g. more than the supported length bytes).
+    /// A length field is malformed (the reserved first byte `FF`).
     InvalidLength {
+        /// Offset of the length field.
+        offset: usize,
+    },
+    /// A long-form length field of more than three bytes (`83 xx xx xx` or
+    /// longer): valid BER and ISO/IEC 7816-4, but EMV Book 3 Annex B2 allows
+    /// at most three length bytes.
+    LengthFieldTooLong {
         /// Offset of the length field.
         offset: usize,
     },
@@ -537,6 +544,10 @@ impl fmt::Display for TlvError {
                 write!(f, "indefinite length at offset {offset} is not allowed")
             }
             Self::InvalidLength { offset } => write!(f, "invalid length at offset {offset}"),
+            Self::LengthFieldTooLong { offset } => write!(
+                f,
+                "length field at offset {offset} is longer than the 3 bytes EMV allows"
+            ),
             Self::LengthLimit { offset, limit } => {
                 write!(f, "length at offset {offset} exceeds the limit of {limit}")
             }

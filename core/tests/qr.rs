@@ -29,6 +29,11 @@ struct Expected {
     crc_valid: Option<bool>,
     /// `"ok"` or the Debug text of the strict-parse error.
     strict: String,
+    /// For a decodable payload that breaks a strict rule: the error's
+    /// Display text, as `paycore qr decode` prints it in
+    /// `strict_error.message`.
+    #[serde(default)]
+    strict_message: Option<String>,
     #[serde(default)]
     values: BTreeMap<String, String>,
 }
@@ -87,6 +92,14 @@ fn published_vectors() {
             Err(e) => assert_eq!(format!("{e:?}"), v.expected.strict, "{ctx}"),
         }
         if let Ok(p) = decoded {
+            // The verdict on a decoded payload is exactly the strict parse's.
+            let verdict = p.check_strict();
+            assert_eq!(verdict.err(), strict.as_ref().err().copied(), "{ctx}");
+            assert_eq!(
+                verdict.err().map(|e| e.to_string()),
+                v.expected.strict_message,
+                "{ctx}: strict_message"
+            );
             for (path, want) in &v.expected.values {
                 assert_eq!(lookup(&p, path), Some(want.as_str()), "{ctx}: {path}");
             }

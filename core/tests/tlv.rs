@@ -55,6 +55,7 @@ fn error_name(e: Error) -> (&'static str, usize) {
         Error::Tlv(TlvError::TagTooLong { offset }) => ("TagTooLong", offset),
         Error::Tlv(TlvError::IndefiniteLength { offset }) => ("IndefiniteLength", offset),
         Error::Tlv(TlvError::InvalidLength { offset }) => ("InvalidLength", offset),
+        Error::Tlv(TlvError::LengthFieldTooLong { offset }) => ("LengthFieldTooLong", offset),
         Error::Tlv(TlvError::LengthLimit { offset, .. }) => ("LengthLimit", offset),
         Error::Tlv(TlvError::DepthLimit { offset, .. }) => ("DepthLimit", offset),
         Error::Tlv(TlvError::Dol { offset }) => ("Dol", offset),
@@ -167,9 +168,14 @@ fn length_limit() {
         })
     );
     assert_eq!(err.kind(), ErrorKind::LimitExceeded);
-    // A hostile 83 FF FF FF length is a limit error, not a truncation.
-    let err = tlv::validate(&[0x9C, 0x83, 0xFF, 0xFF, 0xFF], Limits::default()).unwrap_err();
+    // A hostile 82 FF FF length over the limit is a limit error, not a
+    // truncation.
+    let err = tlv::validate(&[0x9C, 0x82, 0xFF, 0xFF], limits).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::LimitExceeded);
+    // 83 FF FF FF is no EMV length field at all (Annex B2: three bytes at most).
+    let err = tlv::validate(&[0x9C, 0x83, 0xFF, 0xFF, 0xFF], Limits::default()).unwrap_err();
+    assert_eq!(err, Error::Tlv(TlvError::LengthFieldTooLong { offset: 1 }));
+    assert_eq!(err.kind(), ErrorKind::Malformed);
 }
 
 #[test]
@@ -349,7 +355,8 @@ enum Node {
 }
 
 /// A well-formed tag: class, constructed bit, then one byte or a 2-3 byte
-/// multi-byte form. Never starts with 00 or FF (padding).
+/// multi-byte form. Never one the reader takes for padding: no `00` first
+/// byte, and `FF` only with a second byte `81`-`FE` (EMV Book C-2 `FF81xx`).
 fn tag_strategy(constructed: bool) -> impl Strategy<Value = Vec<u8>> {
     let c = if constructed { 0x20u8 } else { 0 };
     (
@@ -364,7 +371,7 @@ fn tag_strategy(constructed: bool) -> impl Strategy<Value = Vec<u8>> {
             move |(class, number, multi, last, middle)| {
                 let first_low = if multi { 0x1F } else { number };
                 let first = (class << 6) | c | first_low;
-                if first == 0xFF || first == 0x00 {
+                if first == 0x00 || (first == 0xFF && !matches!(middle, Some(0x81..=0xFE))) {
                     return None;
                 }
                 let mut tag = vec![first];
@@ -470,6 +477,48 @@ proptest! {
         let limits = Limits::default().with_max_depth(8);
         prop_assert_eq!(tlv::validate(&encoded, limits).unwrap(), count(&nodes));
         check_same(&nodes, Iter::new(&encoded, limits));
+    }
+
+    /// Padding oracle (EMV Book 3 Annex B1; ISO/IEC 7816-4): a `00` put
+    /// before any object changes nothing; an `FF` changes nothing unless
+    /// the object's tag starts with `81`-`FE`, in which case it becomes the
+    /// first byte of a longer tag and the parse must differ.
+    #[test]
+    fn padding_insertion(nodes in prop::collection::vec(node_strategy(), 1..5), pad_ff in prop::bool::ANY, at in any::<prop::sample::Index>()) {
+        let mut pieces = Vec::new();
+        for n in &nodes {
+            let mut one = Vec::new();
+            build_vec(core::slice::from_ref(n), &mut one);
+            pieces.push(one);
+        }
+        let k = at.index(pieces.len());
+        let pad = if pad_ff { 0xFF } else { 0x00 };
+        let mut padded = Vec::new();
+        for (i, p) in pieces.iter().enumerate() {
+            if i == k {
+                padded.push(pad);
+            }
+            padded.extend_from_slice(p);
+        }
+        let limits = Limits::default().with_max_depth(8);
+        let tag_first = pieces[k][0];
+        let becomes_tag = pad_ff && matches!(tag_first, 0x81..=0xFE);
+        let reread = tlv::validate(&padded, limits);
+        if becomes_tag {
+            // Read as a tag FF xx ..: never the same tree as the original.
+            let same = reread == Ok(count(&nodes))
+                && Iter::new(&padded, limits)
+                    .zip(&nodes)
+                    .all(|(t, n)| t.is_ok_and(|t| match n {
+                        Node::Primitive(tag, _) | Node::Constructed(tag, _) => {
+                            t.tag().as_bytes() == tag.as_slice()
+                        }
+                    }));
+            prop_assert!(!same);
+        } else {
+            prop_assert_eq!(reread, Ok(count(&nodes)));
+            check_same(&nodes, Iter::new(&padded, limits));
+        }
     }
 
     #[test]

@@ -5,6 +5,14 @@
 //! requested lengths; a value of exactly the requested length for a
 //! primitive tag is copied verbatim; an absent value or a constructed tag
 //! gives zeros; a buffer one byte short is refused.
+//!
+//! Padding versus `FF` tags: a DOL has no padding, so re-encoding the
+//! entries (tag bytes, length byte) must give the DOL bytes exactly; every
+//! entry tag is one the TLV encoder accepts (`Tag::from_bytes`), so none
+//! starts with a byte the TLV reader would skip as padding (`00`, or `FF`
+//! not followed by `81`-`FE`); and the same bytes preceded by such a
+//! padding byte (`00`; `FF 5A`; `FF` unless the DOL starts with `81`-`FE`)
+//! are refused.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -30,6 +38,28 @@ fuzz_target!(|data: &[u8]| {
     let Ok(dol) = Dol::parse(dol_bytes) else {
         return;
     };
+    let mut reencoded = Vec::new();
+    for e in dol.entries() {
+        let entry_tag = e.tag();
+        let tag = entry_tag.as_bytes();
+        assert_eq!(Tag::from_bytes(tag), Ok(e.tag()));
+        if let [0xFF, second, ..] = tag {
+            assert!(matches!(second, 0x81..=0xFE));
+        }
+        assert_eq!(e.offset(), reencoded.len());
+        reencoded.extend_from_slice(tag);
+        reencoded.push(u8::try_from(e.length()).expect("one length byte"));
+    }
+    assert_eq!(reencoded, dol_bytes);
+    for pad in [&[0x00][..], &[0xFF], &[0xFF, 0x5A]] {
+        if pad == [0xFF] && matches!(dol_bytes.first(), Some(0x81..=0xFE)) {
+            continue; // FF then 81-FE is the start of an FF tag, not padding
+        }
+        let mut padded = pad.to_vec();
+        padded.extend_from_slice(dol_bytes);
+        assert!(Dol::parse(&padded).is_err());
+    }
+
     let sum: usize = dol.entries().map(|e| e.length()).sum();
     assert_eq!(dol.total_len(), sum);
     assert_eq!(dol.entries().count(), dol.len());

@@ -10,6 +10,16 @@
 //! minimal-length encoder must give a canonical encoding with the same
 //! number of objects, rebuilding that again must change nothing, and for a
 //! canonical input the rebuild must equal the input byte for byte.
+//!
+//! Padding versus `FF` tags (EMV Book C-2 `FF81xx`; ISO/IEC 7816-4 `FF`
+//! padding), precisely: (3) every tag read whose first byte is `FF` has a
+//! second byte `81`-`FE`; (4) the rebuild reads back as the same depth-first
+//! list of (tag, level, primitive value), so no `FF` tag turned into
+//! padding on re-encoding nor padding into a tag; (5) a `00` put in front
+//! of the input changes nothing but the offsets; an `FF` put in front
+//! changes nothing when the input's first byte is not `81`-`FE`, and
+//! otherwise is read as the first byte of a tag (the first object's tag
+//! then starts with `FF`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -46,6 +56,22 @@ fn rebuild(iter: Iter<'_>, out: &mut Vec<u8>) {
     }
 }
 
+/// Depth-first (tag, level, value for primitives) of a validated input.
+fn flatten(data: &[u8], limits: Limits) -> Vec<(Vec<u8>, usize, Option<Vec<u8>>)> {
+    let mut out = Vec::new();
+    tlv::walk::<()>(data, limits, |t| {
+        let tag = t.tag().as_bytes().to_vec();
+        if let [0xFF, second, ..] = tag.as_slice() {
+            assert!(matches!(second, 0x81..=0xFE), "FF tag read from padding");
+        }
+        let value = (!t.is_constructed()).then(|| t.value().to_vec());
+        out.push((tag, t.level(), value));
+        core::ops::ControlFlow::Continue(())
+    })
+    .expect("validated input parses");
+    out
+}
+
 fuzz_target!(|data: &[u8]| {
     let limits = Limits::default();
     let _ = tlv::find(data, tlv::Tag::PAN, limits);
@@ -57,6 +83,26 @@ fuzz_target!(|data: &[u8]| {
     rebuild(Iter::new(data, limits), &mut out);
     assert_eq!(tlv::validate(&out, limits), Ok(count));
     assert!(canonical(&out, Iter::new(&out, limits)));
+
+    let flat = flatten(data, limits);
+    assert_eq!(flatten(&out, limits), flat);
+
+    let mut zero = vec![0x00];
+    zero.extend_from_slice(data);
+    assert_eq!(flatten(&zero, limits), flat);
+
+    let mut ff = vec![0xFF];
+    ff.extend_from_slice(data);
+    match data.first() {
+        Some(0x81..=0xFE) => {
+            // Now FF xx ..: a longer tag (or an error), never the same tree.
+            if let Ok(t) = Iter::new(&ff, limits).next().expect("not empty") {
+                assert_eq!(t.tag().as_bytes().first(), Some(&0xFF));
+                assert_eq!(t.offset(), 0);
+            }
+        }
+        _ => assert_eq!(flatten(&ff, limits), flat),
+    }
 
     let mut again = Vec::new();
     rebuild(Iter::new(&out, limits), &mut again);

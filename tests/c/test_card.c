@@ -175,7 +175,7 @@ static void run_tlv_vectors(void) {
             encoded++;
         }
     }
-    CHECK(parsed == 25 && rejected == 19 && encoded == 10 && bcd_pans >= 1);
+    CHECK(parsed == 29 && rejected == 26 && encoded == 12 && bcd_pans >= 1);
     printf("tlv vectors: %d parse (%d with a tag 5A PAN), %d reject, %d encode\n", parsed,
            bcd_pans, rejected, encoded);
     free(json);
@@ -245,9 +245,10 @@ static void tlv_edge_cases(void) {
     CHECK_RC(paycore_tlv_validate(nested + 4, 16, &count), PAYCORE_RESULT_OK);
     CHECK(count == 8);
     {
-        /* a value length over 65 535 bytes */
+        /* a value length over 65 535 bytes needs 83 xx xx xx, which is no
+         * EMV length field (Book 3 Annex B2): malformed, not a limit */
         static const unsigned char big[] = {0x9C, 0x83, 0x01, 0x00, 0x00};
-        CHECK_RC(paycore_tlv_validate(big, sizeof big, &count), PAYCORE_RESULT_LIMIT_EXCEEDED);
+        CHECK_RC(paycore_tlv_validate(big, sizeof big, &count), PAYCORE_RESULT_MALFORMED);
     }
 
     /* encode: bad tags are invalid arguments; NULL paths */
@@ -257,6 +258,11 @@ static void tlv_edge_cases(void) {
              PAYCORE_RESULT_INVALID_ARGUMENT);
     CHECK_RC(paycore_tlv_encode(0xFF, NULL, 0, out, sizeof out, &out_len),
              PAYCORE_RESULT_INVALID_ARGUMENT);
+    /* FF 5A would read back as padding then 5A; FF8105 (Book C-2) is a tag */
+    CHECK_RC(paycore_tlv_encode(0xFF5A, NULL, 0, out, sizeof out, &out_len),
+             PAYCORE_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(paycore_tlv_encode(0xFF8105, NULL, 0, out, sizeof out, &out_len), PAYCORE_RESULT_OK);
+    CHECK(out_len == 4 && memcmp(out, "\xFF\x81\x05\x00", 4) == 0);
     CHECK_RC(paycore_tlv_encode(0x9F8080, NULL, 0, out, sizeof out, &out_len),
              PAYCORE_RESULT_INVALID_ARGUMENT);
     CHECK_RC(paycore_tlv_encode(0x9C02, NULL, 0, out, sizeof out, &out_len),
@@ -434,7 +440,7 @@ static void run_dol_vectors(void) {
             rejected++;
         }
     }
-    CHECK(parsed == 3 && built == 9 && rejected == 4);
+    CHECK(parsed == 4 && built == 10 && rejected == 7);
     printf("dol vectors: %d parse, %d build, %d reject\n", parsed, built, rejected);
     free(json);
 }

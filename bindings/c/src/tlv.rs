@@ -26,8 +26,15 @@
 //! parameter in disguise, and it would have to hold a pointer into the
 //! caller's buffer across calls. `found == false` (with `PAYCORE_RESULT_OK`)
 //! marks the end of the level (the rest of the buffer is empty or only
-//! `00`/`FF` padding); any malformed object gives `PAYCORE_RESULT_MALFORMED`
+//! padding); any malformed object gives `PAYCORE_RESULT_MALFORMED`
 //! or `PAYCORE_RESULT_LIMIT_EXCEEDED`.
+//!
+//! Padding is the core reader's rule (`paycore::card::tlv`, "Padding"): `00`
+//! is always padding; `FF` is padding unless the next byte is `81`-`FE`,
+//! when it starts a tag of three or more bytes (EMV Book C-2 `FF8105` Data
+//! Record, `FF8106` Discretionary Data). Length fields have at most three
+//! bytes (EMV Book 3 Annex B2): `83 xx xx xx` and longer are
+//! `PAYCORE_RESULT_MALFORMED`.
 //!
 //! Nested iteration is done by the caller on the value range, so the
 //! caller bounds the recursion; offsets are then relative to the pointer
@@ -101,8 +108,9 @@ fn checked_tag(raw: u32) -> Result<Tag, paycore_result> {
     Tag::from_bytes(Tag::new(raw).as_bytes()).map_err(|_| paycore_result::InvalidArgument)
 }
 
-/// Parses the data object at `offset` of `data` (after skipping `00`/`FF`
-/// padding) without descending into it (EMV Book 3 Annex B). On success
+/// Parses the data object at `offset` of `data` (after skipping padding:
+/// `00`, and `FF` unless followed by `81`-`FE`, which starts an `FF81xx`
+/// tag) without descending into it (EMV Book 3 Annex B). On success
 /// `*found` tells whether an object was there; if so `*out` describes it,
 /// by positions into `data` (zero-copy), and `out->next_offset` is where
 /// the next sibling starts. `*found == false` marks the end of the level
@@ -136,8 +144,8 @@ fn checked_tag(raw: u32) -> Result<Tag, paycore_result> {
 /// `PAYCORE_RESULT_NULL_PARAMETER` for NULL `found`/`out` (or `data` with
 /// `len > 0`); `PAYCORE_RESULT_INVALID_ARGUMENT` for `offset > len`;
 /// `PAYCORE_RESULT_MALFORMED` for a truncated object, an indefinite or
-/// invalid length or a tag longer than 4 bytes;
-/// `PAYCORE_RESULT_LIMIT_EXCEEDED` for a value over 65 535 bytes. Nothing
+/// invalid length, a length field of more than three bytes (which a value
+/// over 65 535 bytes would need) or a tag longer than 4 bytes. Nothing
 /// is written on failure.
 ///
 /// # Safety
@@ -182,8 +190,8 @@ pub unsafe extern "C" fn paycore_tlv_next(
 ///
 /// # Errors
 /// `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_MALFORMED` /
-/// `PAYCORE_RESULT_LIMIT_EXCEEDED` (depth over 8, value over 65 535 bytes)
-/// for malformed data met before the match. Nothing is written on failure.
+/// `PAYCORE_RESULT_LIMIT_EXCEEDED` (depth over 8) for malformed data met
+/// before the match. Nothing is written on failure.
 ///
 /// # Safety
 /// `data` must be valid for `len` bytes; `found` and `out` valid for writes.
@@ -252,8 +260,10 @@ pub unsafe extern "C" fn paycore_tlv_validate(
 ///
 /// # Errors
 /// `PAYCORE_RESULT_NULL_PARAMETER`; `PAYCORE_RESULT_INVALID_ARGUMENT` for
-/// a malformed tag (or one starting with `00`/`FF`) or a value longer than
-/// 16 777 215 bytes; `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with `*out_len` =
+/// a malformed tag (or one a reader takes for padding: first byte `00`, or
+/// `FF` not followed by `81`-`FE`; `0xFF8105` is fine) or a value longer
+/// than 65 535 bytes (EMV Book 3 Annex B2: at most three length bytes);
+/// `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with `*out_len` =
 /// size needed, nothing written).
 ///
 /// # Safety

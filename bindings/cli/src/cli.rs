@@ -66,7 +66,8 @@ pub(crate) enum PanCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Track2Command {
-    /// Parse track 2 data (`;PAN=YYMMSSS...?`, sentinels optional).
+    /// Parse track 2 data (`;PAN=YYMMSSS...?`, sentinels optional). The
+    /// PAN is masked (first 6 / last 4) unless `--reveal`.
     Parse {
         /// Track 2 text.
         #[arg(required_unless_present = "tag57", conflicts_with = "tag57")]
@@ -74,15 +75,22 @@ pub(crate) enum Track2Command {
         /// EMV tag 57 value (hex) instead of track text.
         #[arg(long)]
         tag57: Option<String>,
+        /// Print the PAN in clear (e.g. to decode a test track).
+        #[arg(long)]
+        reveal: bool,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Track1Command {
     /// Parse track 1 data (`%BPAN^NAME^YYMMSSS...?`, sentinels optional).
+    /// The PAN is masked (first 6 / last 4) unless `--reveal`.
     Parse {
         /// Track 1 text.
         track1: String,
+        /// Print the PAN in clear (e.g. to decode a test track).
+        #[arg(long)]
+        reveal: bool,
     },
 }
 
@@ -101,7 +109,9 @@ pub(crate) enum TlvCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum QrCommand {
-    /// Decode an EMVCo merchant-presented QR payload.
+    /// Decode an EMVCo merchant-presented QR payload: the object tree,
+    /// `crc_valid`, and the strict verdict (`valid`, and `strict_error`
+    /// naming the first QRCPS-MPM rule broken).
     Decode {
         /// The QR payload text.
         payload: String,

@@ -195,7 +195,8 @@ fn vectors(text: &str, list: &str) -> Vec<Value> {
 }
 
 /// tests/vectors/track.json (sources cited there): every accepted track 1,
-/// track 2 and tag 57 vector through the binary; the PAN comes out masked.
+/// track 2 and tag 57 vector through the binary; the PAN comes out masked,
+/// and in clear with `--reveal` (the rest unchanged).
 #[test]
 fn track_vectors() {
     let mut ran = 0;
@@ -203,15 +204,32 @@ fn track_vectors() {
         let id = v["id"].as_str().unwrap();
         let (i, e) = (&v["inputs"], &v["expected"]);
         let data = i["data"].as_str().unwrap_or_default();
-        let out = match i["kind"].as_str().unwrap() {
+        let args: Vec<&str> = match i["kind"].as_str().unwrap() {
             "track2" if e.get("error").is_none() && e.get("pan").is_some() => {
-                json_ok(&["track2", "parse", data])
+                vec!["track2", "parse", data]
             }
-            "tag57" if e.get("pan").is_some() => json_ok(&["track2", "parse", "--tag57", data]),
-            "track1" if e.get("pan").is_some() => json_ok(&["track1", "parse", data]),
+            "tag57" if e.get("pan").is_some() => vec!["track2", "parse", "--tag57", data],
+            "track1" if e.get("pan").is_some() => vec!["track1", "parse", data],
             _ => continue,
         };
+        let out = json_ok(&args);
         let pan = e["pan"].as_str().unwrap();
+        let mut reveal_args = args.clone();
+        reveal_args.insert(2, "--reveal");
+        let revealed = json_ok(&reveal_args);
+        assert_eq!(revealed["pan"], pan, "{id}: --reveal");
+        for key in [
+            "expiry",
+            "service_code",
+            "discretionary",
+            "pan_length",
+            "luhn_valid",
+        ] {
+            assert_eq!(
+                revealed[key], out[key],
+                "{id}: --reveal changes only the PAN"
+            );
+        }
         let masked = format!(
             "{}{}{}",
             &pan[..6],
@@ -237,23 +255,64 @@ fn track_vectors() {
     json_err(&["track2", "parse", "--tag57", "ZZ"]);
 }
 
-/// tests/vectors/qr.json: strictly valid payloads decode with crc_valid.
+/// tests/vectors/qr.json: every decodable payload decodes with its
+/// crc_valid and the strict verdict (`valid`, `strict_error` with the
+/// vector's `strict_message`); undecodable ones are errors.
 #[test]
 fn qr_vectors() {
     let mut ran = 0;
+    let mut invalid = 0;
     for v in vectors(include_str!("../../../tests/vectors/qr.json"), "") {
         let Some(payload) = v["inputs"]["payload"].as_str() else {
             continue;
         };
-        if v["expected"]["crc_valid"] != true || v["expected"].get("error").is_some() {
+        let (id, e) = (&v["id"], &v["expected"]);
+        if e["crc_valid"].is_null() {
+            assert_eq!(
+                json_err(&["qr", "decode", payload])["error"]["kind"],
+                "malformed"
+            );
             continue;
         }
         let out = json_ok(&["qr", "decode", payload]);
-        assert_eq!(out["crc_valid"], true, "{}", v["id"]);
-        assert_eq!(out["fields"][0]["id"], "00");
+        assert_eq!(out["crc_valid"], e["crc_valid"], "{id}");
+        let strict_ok = e["strict"] == "ok";
+        if strict_ok {
+            assert_eq!(out["fields"][0]["id"], "00", "{id}");
+        }
+        assert_eq!(out["valid"], strict_ok, "{id}");
+        if strict_ok {
+            assert!(out["strict_error"].is_null(), "{id}");
+        } else {
+            assert_eq!(out["strict_error"]["kind"], "malformed", "{id}");
+            assert_eq!(out["strict_error"]["message"], e["strict_message"], "{id}");
+            invalid += 1;
+        }
         ran += 1;
     }
-    assert!(ran >= 3, "only {ran} QR vectors ran");
+    assert!(
+        ran >= 20 && invalid >= 15,
+        "only {ran} QR vectors ran ({invalid} invalid)"
+    );
+    // Issue 10.5a: format indicator 02 (vector emvco-format-02) in the
+    // human output too.
+    let format_02 = vectors(include_str!("../../../tests/vectors/qr.json"), "")
+        .into_iter()
+        .find(|v| v["id"] == "emvco-format-02")
+        .unwrap();
+    let out = paycore()
+        .args([
+            "qr",
+            "decode",
+            format_02["inputs"]["payload"].as_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let human = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        human.contains("valid      false (QR: invalid value for ID 00)"),
+        "{human}"
+    );
     // A corrupted CRC decodes leniently with crc_valid=false.
     let good = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104\u{6700}\u{4f73}\u{8fd0}\u{8f93}0202\u{5317}\u{4eac}540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
     let bad = good.replace("6304A13A", "6304A13B");
@@ -302,9 +361,21 @@ fn tlv_vectors() {
     );
     for v in vectors(include_str!("../../../tests/vectors/tlv.json"), "reject") {
         if let Some(hex) = v["inputs"]["hex"].as_str() {
-            json_err(&["tlv", "decode", hex]);
+            let e = json_err(&["tlv", "decode", hex]);
+            assert_eq!(e["error"]["kind"], "malformed", "{}", v["id"]);
         }
     }
+    // Issue 10.2: an empty EMV Book C-2 Data Record is a named template.
+    let out = json_ok(&["tlv", "decode", "FF810500"]);
+    assert_eq!(out["tlvs"][0]["tag"], "FF8105");
+    assert_eq!(out["tlvs"][0]["name"], "Data Record");
+    assert_eq!(out["tlvs"][0]["children"], serde_json::json!([]));
+    // Issue 10.5c: a 4-byte length field is refused with its own message.
+    let e = json_err(&["tlv", "decode", "9C83000001FF"]);
+    assert_eq!(
+        e["error"]["message"],
+        "TLV: length field at offset 1 is longer than the 3 bytes EMV allows"
+    );
 }
 
 /// X9.24-1:2009 Annex A.4.2 and X9.24-3-2017 vectors: the PIN key for

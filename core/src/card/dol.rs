@@ -51,7 +51,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::card::tags::{self, Format};
-use crate::card::tlv::{Tag, parse_tag};
+use crate::card::tlv::{Tag, is_padding_at, parse_tag};
 use crate::error::{Error, TlvError};
 #[cfg(all(feature = "alloc", not(test)))]
 use alloc::{vec, vec::Vec};
@@ -89,8 +89,10 @@ fn parse_entry(data: &[u8], pos: usize) -> Result<Option<(DolEntry, usize)>, Err
     let Some(rest) = data.get(pos..).filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
-    // A DOL has no padding: `00` and `FF` cannot start a tag (ISO/IEC 7816-4 §5.2.2).
-    if rest.first().is_some_and(|b| *b == 0x00 || *b == 0xFF) {
+    // A DOL has no padding (EMV Book 3 §5.4), so a byte the TLV reader
+    // would skip as padding (`00`, or `FF` not followed by `81`-`FE`) is an
+    // error here; `FF81xx` tags (EMV Book C-2) are entries like any other.
+    if is_padding_at(rest) {
         return Err(TlvError::Dol { offset: pos }.into());
     }
     let (tag, tag_len) = parse_tag(rest, pos)?;
@@ -121,7 +123,9 @@ impl<'a> Dol<'a> {
     /// # Errors
     /// [`TlvError::Truncated`] if the DOL ends inside an entry,
     /// [`TlvError::TagTooLong`] for an unterminated tag, [`TlvError::Dol`]
-    /// for an entry starting with `00` or `FF`.
+    /// for an entry starting with a byte the TLV reader takes for padding
+    /// (`00`, or `FF` not followed by `81`-`FE`; see
+    /// [`crate::card::tlv`], "Padding").
     pub fn parse(data: &'a [u8]) -> Result<Self, Error> {
         let mut pos = 0usize;
         let mut count = 0usize;

@@ -297,10 +297,25 @@ impl<'a> Payload<'a> {
     pub fn parse(text: &'a str) -> Result<Self, Error> {
         let payload = Self::decode(text)?;
         payload.check_strict()?;
-        if !payload.crc_valid || !payload.crc_upper_case() {
+        Ok(payload)
+    }
+
+    /// The strict verdict on a payload from [`Payload::decode`]: `Ok` exactly
+    /// when [`Payload::parse`] accepts the same text, otherwise the first
+    /// strict rule it breaks (module docs, "Strict and lenient"). Lets a
+    /// display show the object tree *and* say what is wrong with it (a
+    /// format indicator `02`, a missing merchant name, a bad CRC).
+    ///
+    /// # Errors
+    /// [`QrError::Misplaced`], [`QrError::MissingId`],
+    /// [`QrError::InvalidValue`], or [`QrError::CrcMismatch`] when ID 63 is
+    /// missing, malformed, not upper-case hex or does not match.
+    pub fn check_strict(&self) -> Result<(), Error> {
+        self.check_rules()?;
+        if !self.crc_valid || !self.crc_upper_case() {
             return Err(qr(QrError::CrcMismatch));
         }
-        Ok(payload)
+        Ok(())
     }
 
     /// Decodes the object structure only (length limit, well-formed
@@ -353,7 +368,7 @@ impl<'a> Payload<'a> {
             .is_some_and(|o| !o.value.bytes().any(|c| c.is_ascii_lowercase()))
     }
 
-    fn check_strict(&self) -> Result<(), Error> {
+    fn check_rules(&self) -> Result<(), Error> {
         let mut fields = self.fields();
         match fields.next() {
             Some(o) if o.id == ID_FORMAT => {

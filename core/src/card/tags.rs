@@ -1,6 +1,7 @@
 //! The EMV tag dictionary: name, source, format and sensitivity of the data
 //! objects a terminal meets (EMV 4.4 Book 3 Annex A, Table 33; contactless
-//! tags from EMV Contactless Book C-3 and Book A).
+//! tags from EMV Contactless Book C-3 and Book A; the `FF81xx` kernel
+//! templates from EMV Contactless Book C-2, Annex A).
 //!
 //! [`lookup`] finds a tag's [`TagInfo`] in a static table (no allocation).
 //! Each tag also has a named constant on [`Tag`] (`Tag::PAN`,
@@ -403,6 +404,20 @@ impl Tag {
     pub const FCI_PROPRIETARY_TEMPLATE: Tag = Tag::new(0xA5);
     /// `BF0C`: File Control Information (FCI) Issuer Discretionary Data.
     pub const FCI_ISSUER_DISCRETIONARY_DATA: Tag = Tag::new(0xBF0C);
+    /// `FF8101`: Torn Record (EMV Contactless Book C-2, Annex A).
+    pub const TORN_RECORD: Tag = Tag::new(0x00FF_8101);
+    /// `FF8102`: Tags To Write Before Gen AC (EMV Contactless Book C-2, Annex A).
+    pub const TAGS_TO_WRITE_BEFORE_GEN_AC: Tag = Tag::new(0x00FF_8102);
+    /// `FF8103`: Tags To Write After Gen AC (EMV Contactless Book C-2, Annex A).
+    pub const TAGS_TO_WRITE_AFTER_GEN_AC: Tag = Tag::new(0x00FF_8103);
+    /// `FF8104`: Data To Send (EMV Contactless Book C-2, Annex A).
+    pub const DATA_TO_SEND: Tag = Tag::new(0x00FF_8104);
+    /// `FF8105`: Data Record (EMV Contactless Book C-2, Annex A): the data
+    /// objects returned with the outcome at the end of a transaction.
+    pub const DATA_RECORD: Tag = Tag::new(0x00FF_8105);
+    /// `FF8106`: Discretionary Data (EMV Contactless Book C-2, Annex A): the
+    /// kernel-specific data objects sent to the terminal with the outcome.
+    pub const DISCRETIONARY_DATA: Tag = Tag::new(0x00FF_8106);
 }
 
 /// The dictionary, ordered by tag as in EMV Book 3 Annex A.
@@ -1281,6 +1296,51 @@ static DICTIONARY: &[TagInfo] = &[
         Tag::FCI_ISSUER_DISCRETIONARY_DATA,
         "File Control Information (FCI) Issuer Discretionary Data",
         Source::Icc,
+        Format::Var,
+        false,
+    ),
+    // EMV Contactless Book C-2 (Kernel 2), Annex A: kernel templates. The
+    // kernel is part of the terminal; their children carry their own
+    // dictionary entries (and sensitivity).
+    entry(
+        Tag::TORN_RECORD,
+        "Torn Record",
+        Source::Terminal,
+        Format::Var,
+        false,
+    ),
+    entry(
+        Tag::TAGS_TO_WRITE_BEFORE_GEN_AC,
+        "Tags To Write Before Gen AC",
+        Source::Terminal,
+        Format::Var,
+        false,
+    ),
+    entry(
+        Tag::TAGS_TO_WRITE_AFTER_GEN_AC,
+        "Tags To Write After Gen AC",
+        Source::Terminal,
+        Format::Var,
+        false,
+    ),
+    entry(
+        Tag::DATA_TO_SEND,
+        "Data To Send",
+        Source::Terminal,
+        Format::Var,
+        false,
+    ),
+    entry(
+        Tag::DATA_RECORD,
+        "Data Record",
+        Source::Terminal,
+        Format::Var,
+        false,
+    ),
+    entry(
+        Tag::DISCRETIONARY_DATA,
+        "Discretionary Data",
+        Source::Terminal,
         Format::Var,
         false,
     ),

@@ -11,18 +11,43 @@
 //! # What is accepted
 //! - Tags of one to [`MAX_TAG_LEN`] bytes: a first byte whose low five bits
 //!   are `11111` continues with subsequent bytes while their bit 8 is set
-//!   (Annex B1). A longer tag gives [`TlvError::TagTooLong`].
-//! - Lengths in short form (`00`-`7F`) and long form `81`, `82`, `83`
-//!   (Annex B2 allows up to three length bytes in EMV, we accept `83` as
-//!   ISO/IEC 7816-4 does). Non-minimal long forms (`81 05`) are accepted as
-//!   BER allows them; [`Tlv::has_minimal_length`] tells them apart.
-//! - `00` and `FF` bytes before, between and after data objects are skipped
-//!   (Annex B: "'00' bytes without any meaning may occur"; ISO/IEC 7816-4
-//!   §5.2.2 adds `FF`).
+//!   (Annex B1). A longer tag gives [`TlvError::TagTooLong`]. Tags whose
+//!   first byte is `FF` are accepted when they are three or more bytes long,
+//!   such as the EMV Contactless Book C-2 templates `FF8105` (Data Record)
+//!   and `FF8106` (Discretionary Data); see "Padding" below.
+//! - Lengths in short form (`00`-`7F`) and long form `81 xx` and `82 xx xx`:
+//!   EMV Book 3 Annex B2 allows a length field of at most three bytes.
+//!   Non-minimal long forms (`81 05`) are accepted as BER allows them;
+//!   [`Tlv::has_minimal_length`] tells them apart.
+//!
+//! # Padding: `00` and `FF` between data objects
+//! Where a data object may start (before the first, between two, after the
+//! last, at every level), the reader decides on the byte there, and for
+//! `FF` on the byte after it:
+//!
+//! | bytes at the boundary | read as | clause |
+//! |---|---|---|
+//! | `00` | one padding byte | EMV Book 3 Annex B1 ("'00' bytes without any meaning may occur"); ISO/IEC 7816-4:2005 §5.2.2.1 ('00' is invalid as a first tag byte) |
+//! | `FF` `81`-`FE` | the first byte of a tag of three or more bytes | ISO/IEC 8825-1 §8.1.2.4: `FF` has tag-number bits `11111`, so subsequent bytes follow; a first subsequent byte with bit 8 set continues the tag (EMV Book C-2 `FF81xx`) |
+//! | `FF` `00`-`80`, `FF` `FF`, or `FF` last | one padding byte | ISO/IEC 7816-4 (1995 Annex D.1; 2005 §5.2.2.1): "'00' or 'FF' bytes without any meaning may occur" |
+//!
+//! So a two-byte tag `FFxx` (`xx` = `1F`-`7F`) cannot be expressed: EMV
+//! assigns none, and reading `FF 5A 08 …` as padding and a PAN keeps erased
+//! (`FF`-filled) records readable. `FF 80` is not a tag start (ISO/IEC
+//! 8825-1 §8.1.2.4.2 c forbids a first subsequent byte `80`) and `FF FF`
+//! is a run of erased bytes. The one ambiguous case is padding `FF`
+//! directly before a data object whose tag starts with `81`-`FE`
+//! (`FF 9F02 …`): it is read as the tag `FF9F02`, as EMV, which knows no
+//! `FF` padding, reads it. [`Tag::from_bytes`], [`encode`] and [`Writer`]
+//! refuse the tags this rule would read as padding, so whatever they write
+//! reads back as written.
 //!
 //! # What is rejected
 //! - Indefinite length `80` ([`TlvError::IndefiniteLength`]: EMV uses
-//!   definite lengths only), `84` and above ([`TlvError::InvalidLength`]).
+//!   definite lengths only); a long-form length field of more than three
+//!   bytes, `83 xx xx xx` to `FE …` ([`TlvError::LengthFieldTooLong`]:
+//!   ISO/IEC 7816-4 and BER allow it, EMV Book 3 Annex B2 does not); `FF`
+//!   ([`TlvError::InvalidLength`]: reserved, ISO/IEC 8825-1 §8.1.3.5 c).
 //! - Data ending inside a tag, length or value ([`TlvError::Truncated`]).
 //! - A value longer than [`Limits::max_length`] ([`TlvError::LengthLimit`])
 //!   and nesting deeper than [`Limits::max_depth`] ([`TlvError::DepthLimit`]).
@@ -77,16 +102,31 @@ use alloc::vec::Vec;
 /// four leaves room for ISO/IEC 7816-4 proprietary tags.
 pub const MAX_TAG_LEN: usize = 4;
 
-/// Largest value length the encoder can express (three length bytes, `83`).
-pub const MAX_ENCODABLE_LEN: usize = 0x00FF_FFFF;
+/// Largest value length an EMV length field can express, and so the largest
+/// the encoder writes: `82 FF FF` (EMV Book 3 Annex B2: at most three length
+/// bytes).
+pub const MAX_ENCODABLE_LEN: usize = 0xFFFF;
 
 /// Hard ceiling on [`Limits::max_depth`], which bounds recursion (and so
 /// stack use) in [`validate`], [`walk`] and [`find`].
 pub const MAX_DEPTH_CAP: usize = 32;
 
-/// Bytes that may pad data objects (EMV Book 3 Annex B; ISO/IEC 7816-4 §5.2.2).
-const fn is_padding(byte: u8) -> bool {
-    byte == 0x00 || byte == 0xFF
+/// True when `second`, following a first tag byte `FF`, makes `FF` the start
+/// of a tag rather than padding: a first subsequent tag byte with bit 8 set
+/// (more bytes follow) that is not the forbidden `80` (ISO/IEC 8825-1
+/// §8.1.2.4.2 c) nor `FF` (a run of erased bytes). See the module docs.
+const fn ff_starts_tag(second: u8) -> bool {
+    matches!(second, 0x81..=0xFE)
+}
+
+/// True when the byte at the start of `rest`, at a data-object boundary, is
+/// padding rather than the first byte of a tag (module docs, "Padding").
+pub(crate) const fn is_padding_at(rest: &[u8]) -> bool {
+    match rest {
+        [0x00, ..] | [0xFF] => true,
+        [0xFF, second, ..] => !ff_starts_tag(*second),
+        _ => false,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -143,10 +183,11 @@ impl Tag {
     /// # Errors
     /// [`TlvError::Truncated`] if the tag does not end, [`TlvError::TagTooLong`]
     /// beyond [`MAX_TAG_LEN`] bytes, [`Error::invalid_argument`] (`"tag"`) if
-    /// bytes follow the tag, it is empty, or it starts with a padding byte
-    /// (`00` or `FF`).
+    /// bytes follow the tag, it is empty, or a reader would take its first
+    /// byte for padding (`00`, or `FF` not followed by `81`-`FE`: see the
+    /// module docs).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        if bytes.first().is_none_or(|b| is_padding(*b)) {
+        if is_padding_at(bytes) || bytes.is_empty() {
             return Err(Error::invalid_argument("tag"));
         }
         let (tag, used) = parse_tag(bytes, 0)?;
@@ -203,6 +244,14 @@ impl Tag {
     #[must_use]
     pub fn name(self) -> Option<&'static str> {
         self.info().map(TagInfo::name)
+    }
+}
+
+impl Tag {
+    /// True when a reader would take this tag's first byte for padding, so
+    /// the tag cannot be written (module docs, "Padding").
+    fn reads_as_padding(self) -> bool {
+        is_padding_at(self.as_bytes())
     }
 }
 
@@ -328,7 +377,7 @@ fn parse_length(data: &[u8], offset: usize) -> Result<(usize, usize), Error> {
     match first {
         0x00..=0x7F => Ok((usize::from(first), 1)),
         0x80 => Err(TlvError::IndefiniteLength { offset }.into()),
-        0x81..=0x83 => {
+        0x81 | 0x82 => {
             let n = usize::from(first & 0x7F);
             let bytes = data.get(1..=n).ok_or(TlvError::Truncated { offset })?;
             let len = bytes
@@ -336,7 +385,8 @@ fn parse_length(data: &[u8], offset: usize) -> Result<(usize, usize), Error> {
                 .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
             Ok((len, 1 + n))
         }
-        _ => Err(TlvError::InvalidLength { offset }.into()),
+        0x83..=0xFE => Err(TlvError::LengthFieldTooLong { offset }.into()),
+        0xFF => Err(TlvError::InvalidLength { offset }.into()),
     }
 }
 
@@ -348,8 +398,7 @@ pub const fn length_field_len(value_len: usize) -> Result<usize, Error> {
     match value_len {
         0..=0x7F => Ok(1),
         0x80..=0xFF => Ok(2),
-        0x100..=0xFFFF => Ok(3),
-        0x1_0000..=MAX_ENCODABLE_LEN => Ok(4),
+        0x100..=MAX_ENCODABLE_LEN => Ok(3),
         _ => Err(Error::invalid_argument("value")),
     }
 }
@@ -476,8 +525,10 @@ impl fmt::Debug for Tlv<'_> {
 
 /// Iterator over the data objects of one level (EMV Book 3 Annex B).
 ///
-/// Yields `Err` once on malformed input, then ends.
-#[derive(Debug, Clone)]
+/// Yields `Err` once on malformed input, then ends. `Debug` prints the
+/// position and level only, never the bytes (they may hold a PAN or track
+/// data): `Iter { offset: 0, level: 1, .. }`.
+#[derive(Clone)]
 pub struct Iter<'a> {
     data: &'a [u8],
     pos: usize,
@@ -486,6 +537,16 @@ pub struct Iter<'a> {
     limits: Limits,
     pending: Option<Error>,
     done: bool,
+}
+
+impl fmt::Debug for Iter<'_> {
+    /// Position (in the top-level buffer) and level, never the data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter")
+            .field("offset", &(self.base + self.pos))
+            .field("level", &self.level)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Iter<'a> {
@@ -505,9 +566,11 @@ impl<'a> Iter<'a> {
 
     fn parse_next(&mut self) -> Result<Option<Tlv<'a>>, Error> {
         let rest = self.data.get(self.pos..).unwrap_or(&[]);
-        let skip = rest.iter().take_while(|b| is_padding(**b)).count();
-        self.pos += skip;
-        let rest = rest.get(skip..).unwrap_or(&[]);
+        let mut rest = rest;
+        while is_padding_at(rest) {
+            self.pos += 1;
+            rest = rest.get(1..).unwrap_or(&[]);
+        }
         if rest.is_empty() {
             return Ok(None);
         }
@@ -679,9 +742,10 @@ fn write_length(value_len: usize, out: &mut [u8]) -> Result<usize, Error> {
 /// [`Error::buffer_too_small`] if `out` is too short (nothing is
 /// written); [`Error::invalid_argument`] (`"value"`) above
 /// [`MAX_ENCODABLE_LEN`]; [`Error::invalid_argument`] (`"tag"`) for a tag
-/// starting with `00` or `FF`, which a parser reads as padding.
+/// that a reader takes for padding (first byte `00`, or `FF` not followed
+/// by `81`-`FE`; module docs).
 pub fn encode(tag: Tag, value: &[u8], out: &mut [u8]) -> Result<usize, Error> {
-    if tag.as_bytes().first().is_none_or(|b| is_padding(*b)) {
+    if tag.reads_as_padding() {
         return Err(Error::invalid_argument("tag"));
     }
     let total = encoded_len(tag, value.len())?;
@@ -716,11 +780,21 @@ pub fn encode_to_vec(tag: Tag, value: &[u8], out: &mut Vec<u8>) -> Result<(), Er
 }
 
 /// Builds a sequence of data objects, with nested templates, in a caller
-/// buffer, without allocating.
-#[derive(Debug)]
+/// buffer, without allocating. `Debug` prints the position and capacity
+/// only, never the bytes: `Writer { position: 0, capacity: 64, .. }`.
 pub struct Writer<'b> {
     buf: &'b mut [u8],
     pos: usize,
+}
+
+impl fmt::Debug for Writer<'_> {
+    /// Position and capacity, never the written bytes (they may be card data).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Writer")
+            .field("position", &self.pos)
+            .field("capacity", &self.buf.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'b> Writer<'b> {
@@ -756,7 +830,7 @@ impl<'b> Writer<'b> {
     where
         F: FnOnce(&mut Writer<'_>) -> Result<(), Error>,
     {
-        if !tag.is_constructed() || tag.as_bytes().first().is_none_or(|b| is_padding(*b)) {
+        if !tag.is_constructed() || tag.reads_as_padding() {
             return Err(Error::invalid_argument("tag"));
         }
         let provided = self.buf.len();

@@ -10,14 +10,18 @@ use crate::cli::{QrCommand, TlvCommand, Track1Command, Track2Command};
 use crate::output::{CliError, Output, hex_upper, parse_hex};
 
 pub(crate) fn track2(cmd: Track2Command) -> Result<Output, CliError> {
-    let Track2Command::Parse { track2, tag57 } = cmd;
+    let Track2Command::Parse {
+        track2,
+        tag57,
+        reveal,
+    } = cmd;
     let track = match (track2, tag57) {
         (_, Some(hex)) => Track2::from_tag57(&parse_hex("tag57", &hex)?)?,
         (Some(text), None) => Track2::parse(text.trim())?,
         (None, None) => return Err(CliError::argument("give TRACK2 or --tag57")),
     };
     let mut map = Map::new();
-    pan_fields(&mut map, track.pan());
+    pan_fields(&mut map, track.pan(), reveal);
     card_fields(&mut map, track.expiry(), track.service_code());
     // EXPOSE: the engineer asked to decode this track; discretionary data is shown.
     map.insert("discretionary".into(), json!(track.expose_discretionary()));
@@ -25,10 +29,10 @@ pub(crate) fn track2(cmd: Track2Command) -> Result<Output, CliError> {
 }
 
 pub(crate) fn track1(cmd: Track1Command) -> Result<Output, CliError> {
-    let Track1Command::Parse { track1 } = cmd;
+    let Track1Command::Parse { track1, reveal } = cmd;
     let track = Track1::parse(track1.trim())?;
     let mut map = Map::new();
-    pan_fields(&mut map, track.pan());
+    pan_fields(&mut map, track.pan(), reveal);
     // EXPOSE: the cardholder name is part of what the engineer asked to decode.
     map.insert("name".into(), json!(track.expose_name()));
     card_fields(&mut map, track.expiry(), track.service_code());
@@ -37,9 +41,16 @@ pub(crate) fn track1(cmd: Track1Command) -> Result<Output, CliError> {
     Ok(Output::table(map))
 }
 
-/// The PAN is always printed masked (PCI DSS 3.4.1).
-fn pan_fields(map: &mut Map<String, Value>, pan: &Pan) {
-    map.insert("pan".into(), json!(pan.to_string()));
+/// The PAN is printed masked (PCI DSS v4.0 3.4.1: first 6 / last 4) unless
+/// the engineer asked for `--reveal`.
+fn pan_fields(map: &mut Map<String, Value>, pan: &Pan, reveal: bool) {
+    let shown = if reveal {
+        // EXPOSE: --reveal asks for the clear PAN (decoding a test track).
+        pan.expose_secret().to_owned()
+    } else {
+        pan.to_string()
+    };
+    map.insert("pan".into(), json!(shown));
     map.insert("pan_length".into(), json!(pan.len()));
     map.insert("luhn_valid".into(), json!(pan.luhn_valid()));
     map.insert("brand".into(), json!(pan.brand().as_str()));
@@ -135,13 +146,32 @@ fn masked_value(tag: Tag, value: &[u8]) -> String {
 pub(crate) fn qr(cmd: QrCommand) -> Result<Output, CliError> {
     let QrCommand::Decode { payload } = cmd;
     let payload = Payload::decode(payload.trim())?;
-    let mut human = format!("crc_valid  {}\n", payload.crc_valid());
+    // The strict verdict (QRCPS-MPM rules beyond the object structure):
+    // what `Payload::parse` would say about the same text.
+    let verdict = payload.check_strict();
+    let mut human = format!(
+        "crc_valid  {}\nvalid      {}",
+        payload.crc_valid(),
+        verdict.is_ok()
+    );
+    if let Err(e) = &verdict {
+        human.push_str(&format!(" ({e})"));
+    }
+    human.push('\n');
     let fields: Vec<Value> = payload
         .fields()
         .map(|f| qr_json(&f, 0, &mut human))
         .collect();
     let mut map = Map::new();
     map.insert("crc_valid".into(), json!(payload.crc_valid()));
+    map.insert("valid".into(), json!(verdict.is_ok()));
+    map.insert(
+        "strict_error".into(),
+        verdict.err().map_or(
+            Value::Null,
+            |e| json!({"kind": e.kind().as_str(), "message": e.to_string()}),
+        ),
+    );
     map.insert("fields".into(), Value::Array(fields));
     Ok(Output::with_human(map, human))
 }

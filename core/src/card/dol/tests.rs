@@ -49,4 +49,23 @@ fn rejects_padding_bytes_as_tags() {
         Dol::parse(&[0xFF, 0x01]).unwrap_err(),
         Error::Tlv(TlvError::Dol { offset: 0 })
     );
+    assert_eq!(
+        Dol::parse(&[0x9C, 0x01, 0xFF, 0x5A, 0x08]).unwrap_err(),
+        Error::Tlv(TlvError::Dol { offset: 2 })
+    );
+}
+
+#[test]
+fn ff_tags_of_book_c2_are_entries() {
+    // FF8105 (Data Record, constructed) requested with 2 bytes: rule a, zeros.
+    let dol = Dol::parse(&[0x9C, 0x01, 0xFF, 0x81, 0x05, 0x02]).unwrap();
+    let entries: Vec<_> = dol
+        .entries()
+        .map(|e| (e.tag(), e.length(), e.offset()))
+        .collect();
+    assert_eq!(entries, [(Tag::new(0x9C), 1, 0), (Tag::DATA_RECORD, 2, 2)]);
+    let mut out = [0xAA; 3];
+    dol.build(&mut out, |_| Some(&[0x01, 0x02][..])).unwrap();
+    // 9C is format n: the rightmost byte is kept (rule c).
+    assert_eq!(out, [0x02, 0x00, 0x00]);
 }
