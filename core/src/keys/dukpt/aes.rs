@@ -454,7 +454,7 @@ impl Originator {
         rng: &mut impl CryptoRngCore,
         store: &mut impl StateStore,
     ) -> Result<TransactionKey, Error> {
-        state::require_device_key(device_key, Operation::Encrypt)?;
+        state::require_device_key(device_key, Operation::Encrypt, self.exportability)?;
         let (counter, index) =
             state::current_counter(self.ksn.counter(), self.registers.in_use(), COUNTER_BITS)?;
         let key = self.register_key(index)?;
@@ -498,7 +498,7 @@ impl Originator {
         rng: &mut impl CryptoRngCore,
         store: &mut impl StateStore,
     ) -> Result<(), Error> {
-        state::require_device_key(device_key, Operation::Encrypt)?;
+        state::require_device_key(device_key, Operation::Encrypt, self.exportability)?;
         let algorithm = new_key_type.algorithm();
         if !algorithm.is_aes() {
             return Err(KeyError::WrongAlgorithm.into());
@@ -572,7 +572,7 @@ impl Originator {
     /// [`DukptError::InvalidState`] for a blob of the wrong length, header
     /// or content; [`Error::VerificationFailed`] if it was altered or
     /// sealed under another device key; device key usage errors.
-    pub fn restore(device_key: &Key, blob: &[u8]) -> Result<Self, Error> {
+    pub fn restore(device_key: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error> {
         let bad = || Error::Dukpt(DukptError::InvalidState);
         let mut plain = Zeroizing::new([0u8; state::AES_PLAIN_LEN]);
         let exportability = state::open(device_key, Flavour::Aes, blob, &mut *plain)?;
@@ -587,6 +587,7 @@ impl Originator {
         };
         let registers = Registers::read(regs)?;
         let counter = ksn.counter();
+        state::check_not_rolled_back(counter, min_counter)?;
         if counter != 0 && counter.count_ones() > AES_MAX_ONE_BITS {
             return Err(bad());
         }
@@ -717,7 +718,7 @@ mod tests {
                 Err(e) => {
                     assert_eq!(e, Error::Dukpt(DukptError::CounterExhausted));
                     assert_eq!(expected.next(), None);
-                    let mut again = Originator::restore(&dk, store.0.as_ref().unwrap()).unwrap();
+                    let mut again = Originator::restore(&dk, store.0.as_ref().unwrap(), 0).unwrap();
                     assert!(again.next_transaction(&dk, &mut rng, &mut store).is_err());
                     return (seen, true);
                 }

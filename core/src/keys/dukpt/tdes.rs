@@ -38,7 +38,7 @@
 //!     host.pin_key().unwrap().dangerous_expose_secret().unwrap(),
 //! );
 //! // A restart from the stored blob continues after counter 1.
-//! let mut again = tdes::Originator::restore(&device_key, &store.0).unwrap();
+//! let mut again = tdes::Originator::restore(&device_key, &store.0, 0).unwrap();
 //! assert_eq!(again.ksn().counter(), 2);
 //! ```
 
@@ -471,7 +471,7 @@ impl Originator {
         store: &mut impl StateStore,
     ) -> Result<TransactionKey, Error> {
         // Fail before consuming anything if the device key cannot seal.
-        state::require_device_key(device_key, Operation::Encrypt)?;
+        state::require_device_key(device_key, Operation::Encrypt, self.exportability)?;
         let (counter, index) = state::current_counter(
             self.ksn.counter(),
             self.registers.in_use(),
@@ -525,13 +525,14 @@ impl Originator {
     /// [`DukptError::InvalidState`] for a blob of the wrong length, header
     /// or content; [`Error::VerificationFailed`] if it was altered or
     /// sealed under another device key; device key usage errors.
-    pub fn restore(device_key: &Key, blob: &[u8]) -> Result<Self, Error> {
+    pub fn restore(device_key: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error> {
         let mut plain = Zeroizing::new([0u8; state::TDES_PLAIN_LEN]);
         let exportability = state::open(device_key, Flavour::Tdes, blob, &mut *plain)?;
         let (ksn, regs) = plain.split_at(TdesKsn::LEN);
         let ksn = TdesKsn::from_bytes(ksn)?;
         let registers = Registers::read(regs)?;
         let counter = ksn.counter();
+        state::check_not_rolled_back(counter, min_counter)?;
         if counter != 0 && counter.count_ones() > TDES_MAX_ONE_BITS {
             return Err(DukptError::InvalidState.into());
         }
@@ -639,7 +640,7 @@ mod tests {
                     assert_eq!(e, Error::Dukpt(DukptError::CounterExhausted));
                     assert_eq!(expected.next(), None, "exhausted early");
                     let blob = store.0.unwrap();
-                    let mut again = Originator::restore(&dk, &blob).unwrap();
+                    let mut again = Originator::restore(&dk, &blob, 0).unwrap();
                     assert_eq!(
                         again
                             .next_transaction(&dk, &mut rng, &mut store)
