@@ -82,8 +82,12 @@ use crate::keys::{Algorithm, Exportability, Key, KeyUsage, Operation};
 ///   is past the counter: the counter is skipped, never reused.
 ///
 /// A storage that can be rolled back to an *older* blob after a key was
-/// released defeats any software scheme; protect it (monotonic counter,
-/// tamper-responsive memory) as X9.24 requires of a tamper-resistant device.
+/// released would make the originator reuse counters: an old blob is as
+/// authentic as the newest, so the seal cannot tell. Keep the originator's
+/// next counter (`ksn().counter()`) in monotonic secure storage (a hardware
+/// monotonic counter, tamper-responsive memory) after each successful call
+/// and pass it as `min_counter` to `Originator::restore`, which then refuses
+/// the older blob with [`DukptError::StateRolledBack`].
 pub trait StateStore {
     /// Durably stores `blob`, replacing the previous state.
     ///
@@ -390,6 +394,36 @@ mod tests {
         r.erase(3);
         assert_eq!(r.get(3), None);
         assert!(r.set(21, &[1; 16]).is_err());
+    }
+
+    #[test]
+    fn rollback_check() {
+        assert_eq!(check_not_rolled_back(5, 0), Ok(()));
+        assert_eq!(check_not_rolled_back(5, 5), Ok(()));
+        assert_eq!(
+            check_not_rolled_back(4, 5),
+            Err(Error::Dukpt(DukptError::StateRolledBack))
+        );
+        // Exhausted (counter 0) is past every counter.
+        assert_eq!(check_not_rolled_back(0, u32::MAX), Ok(()));
+    }
+
+    /// The sealing key is neither the device key nor shared across headers.
+    #[test]
+    fn sealing_key_is_a_separate_key_per_header() {
+        use crate::keys::{KeyAttributes, ModeOfUse};
+        let dk = Key::new(
+            Algorithm::Aes256,
+            &[7; 32],
+            KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt),
+        )
+        .unwrap();
+        let a = sealing_key(&dk, &header(Flavour::Aes, Exportability::Exportable)).unwrap();
+        let b = sealing_key(&dk, &header(Flavour::Aes, Exportability::NonExportable)).unwrap();
+        let c = sealing_key(&dk, &header(Flavour::Tdes, Exportability::Exportable)).unwrap();
+        assert_ne!(&a[..], dk.material());
+        assert_ne!(*a, *b);
+        assert_ne!(*a, *c);
     }
 
     #[test]
