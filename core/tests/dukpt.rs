@@ -804,14 +804,16 @@ const EVENTS: [Event; 5] = [
     Event::CrashAfterPersist,
 ];
 
-trait Terminal: Sized {
+trait Terminal: Sized + std::fmt::Debug {
     fn next(
         &mut self,
         dk: &Key,
         rng: &mut StdRng,
         store: &mut Store,
     ) -> Result<(Vec<u8>, Vec<u8>), Error>;
-    fn restore(dk: &Key, blob: &[u8]) -> Result<Self, Error>;
+    fn restore(dk: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error>;
+    /// The counter the next transaction uses.
+    fn next_counter(&self) -> u32;
 }
 
 impl Terminal for tdes::Originator {
@@ -827,8 +829,11 @@ impl Terminal for tdes::Originator {
             tx.dangerous_expose_secret().unwrap().to_vec(),
         ))
     }
-    fn restore(dk: &Key, blob: &[u8]) -> Result<Self, Error> {
-        tdes::Originator::restore(dk, blob, 0)
+    fn restore(dk: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error> {
+        tdes::Originator::restore(dk, blob, min_counter)
+    }
+    fn next_counter(&self) -> u32 {
+        self.ksn().counter()
     }
 }
 
@@ -845,8 +850,11 @@ impl Terminal for aes::Originator {
             tx.dangerous_expose_secret().unwrap().to_vec(),
         ))
     }
-    fn restore(dk: &Key, blob: &[u8]) -> Result<Self, Error> {
-        aes::Originator::restore(dk, blob, 0)
+    fn restore(dk: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error> {
+        aes::Originator::restore(dk, blob, min_counter)
+    }
+    fn next_counter(&self) -> u32 {
+        self.ksn().counter()
     }
 }
 
@@ -860,6 +868,21 @@ fn crash_schedule<T: Terminal>(
     let dk = device_key();
     let mut rng = rng();
     let mut released = HashSet::new();
+    // The terminal's monotonic counter: the next counter, recorded after
+    // every call that released a key. Every restart passes it to restore,
+    // and the first blob (a storage rollback) is refused once it is stale.
+    let first_blob = store.durable.clone().unwrap();
+    let first_counter = t.next_counter();
+    let mut recorded = 0u32;
+    let mut restart = |store: &Store, recorded: u32| {
+        if recorded > first_counter {
+            assert_eq!(
+                T::restore(&dk, &first_blob, recorded).unwrap_err(),
+                Error::Dukpt(DukptError::StateRolledBack)
+            );
+        }
+        T::restore(&dk, store.durable.as_ref().unwrap(), recorded).unwrap()
+    };
     for step in 0..75 {
         let event = EVENTS[(step + step / 5) % 5];
         match event {
@@ -867,6 +890,7 @@ fn crash_schedule<T: Terminal>(
                 let (ksn, key) = t.next(&dk, &mut rng, &mut store).unwrap();
                 assert_eq!(key, host(&ksn));
                 assert!(released.insert(ksn), "KSN reused at step {step}");
+                recorded = t.next_counter();
             }
             Event::PersistFails | Event::PersistFailsThenRestart => {
                 store.fail_before_write = true;
@@ -877,19 +901,21 @@ fn crash_schedule<T: Terminal>(
                 );
                 assert_eq!(store.durable, before);
                 if matches!(event, Event::PersistFailsThenRestart) {
-                    t = T::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
+                    t = restart(&store, recorded);
                 }
             }
             Event::TornWriteThenRestart => {
                 store.fail_after_write = true;
                 assert!(t.next(&dk, &mut rng, &mut store).is_err());
-                t = T::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
+                t = restart(&store, recorded);
             }
             Event::CrashAfterPersist => {
                 let (ksn, _unused_key) = t.next(&dk, &mut rng, &mut store).unwrap();
                 // Released (even if never used): it must never come back.
                 assert!(released.insert(ksn), "KSN reused at step {step}");
-                t = T::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
+                // The crash may come before the counter is recorded.
+                t = restart(&store, recorded);
+                recorded = t.next_counter();
             }
         }
     }
