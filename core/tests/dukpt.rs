@@ -874,7 +874,7 @@ fn crash_schedule<T: Terminal>(
     let first_blob = store.durable.clone().unwrap();
     let first_counter = t.next_counter();
     let mut recorded = 0u32;
-    let mut restart = |store: &Store, recorded: u32| {
+    let restart = |store: &Store, recorded: u32| {
         if recorded > first_counter {
             assert_eq!(
                 T::restore(&dk, &first_blob, recorded).unwrap_err(),
