@@ -75,8 +75,8 @@ fn genuine() -> &'static [Vec<u8>; 2] {
         let dk = device_key();
         let mut rng = Counter(0);
         let mut t = Last(Vec::new());
-        let ksn = TdesKsn::from_bytes(&[0xFF, 0xFF, 0x98, 0x76, 0x54, 0x32, 0x10, 0xE0, 0, 0])
-            .unwrap();
+        let ksn =
+            TdesKsn::from_bytes(&[0xFF, 0xFF, 0x98, 0x76, 0x54, 0x32, 0x10, 0xE0, 0, 0]).unwrap();
         let mut o = tdes::Originator::load_initial_key(
             &initial_key(Algorithm::Tdes2, 16),
             &ksn,
