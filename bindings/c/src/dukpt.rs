@@ -412,8 +412,13 @@ unsafe fn originator_out(
 /// sets the counter to 1 and persists the state through `persist` (see the
 /// module contract) before returning the originator.
 ///
-/// `device_key` seals the state: an AES key of usage `D0` whose
-/// mode permits encryption and decryption (`B`).
+/// `device_key` seals the state (under an HKDF sub-key of it, never
+/// usable through `paycore_aead_*`): an AES key of usage `D0` whose mode
+/// permits encryption and decryption (`B`). If the initial key is
+/// non-exportable (`N`), the device key must be `N` too
+/// (`PAYCORE_RESULT_KEY_USAGE` otherwise, nothing persisted): whoever could
+/// export it could read and re-seal the registers. Give the device key the
+/// same attributes for its whole life.
 ///
 /// # Safety
 /// Key handles live; `initial_ksn` valid for `ksn_len` bytes; `persist` a
