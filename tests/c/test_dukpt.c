@@ -4,7 +4,9 @@
  * (X9.24-3-2017 supplement, only the values listed in "published_fields"),
  * originators that must agree with them and with host derivation, the
  * persist callback contract (a refusal releases nothing), restore/tamper,
- * and every NULL / short-buffer / bad-argument / wrong-usage path. */
+ * every NULL / short-buffer / bad-argument / wrong-usage path, and the
+ * issue 11.1 reproduction (state blob opened and re-sealed through
+ * paycore_aead_open / _seal) plus storage rollback (min_counter). */
 #include "paycore.h"
 #include "test_util.h"
 
