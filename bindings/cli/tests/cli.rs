@@ -646,3 +646,51 @@ fn secrets_from_stdin() {
         .assert()
         .code(2);
 }
+
+/// A non-UTF-8 argument (here a key and a PIN ending in byte 0xFF) is bad
+/// input like any other: exit 2, one line, the value never printed, no panic.
+#[test]
+fn non_utf8_argument_is_a_usage_error() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let mut key = b"0123456789ABCDEFFEDCBA9876543210".to_vec();
+    key.push(0xFF);
+    let mut pin = b"987654".to_vec();
+    pin.push(0xFF);
+    let cases: Vec<Vec<OsString>> = vec![
+        vec!["kcv".into(), "--key".into(), OsString::from_vec(key)],
+        vec![
+            "pinblock".into(),
+            "encode".into(),
+            "--format".into(),
+            "1".into(),
+            "--pin".into(),
+            OsString::from_vec(pin),
+        ],
+    ];
+    for args in cases {
+        for json in [false, true] {
+            let mut cmd = paycore();
+            if json {
+                cmd.arg("--json");
+            }
+            let out = cmd.args(&args).assert().code(2);
+            let output = out.get_output();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            for text in [&stderr, &stdout] {
+                assert!(
+                    !text.contains("0123456789ABCDEF")
+                        && !text.contains("987654")
+                        && !text.contains("panicked"),
+                    "{text}"
+                );
+            }
+            if json {
+                let v: Value = serde_json::from_str(stdout.trim()).unwrap();
+                assert_eq!(v["error"]["kind"], "invalid_argument");
+            }
+        }
+    }
+}
