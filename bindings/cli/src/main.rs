@@ -107,4 +107,3 @@ fn usage_error(err: &clap::Error) -> ExitCode {
 fn json_requested() -> bool {
     std::env::args_os().any(|a| a == "--json")
 }
-

@@ -185,3 +185,25 @@ pub(crate) fn report_internal_error() {
 pub(crate) fn hex_upper(bytes: &[u8]) -> String {
     hex::encode_upper(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_made_visible() {
+        assert_eq!(escape_control("a\u{1b}[2Jb"), "a\\x1B[2Jb");
+        assert_eq!(escape_control("x\ny\u{7f}\u{9b}"), "x\\x0Ay\\x7F\\u{9B}");
+        assert_eq!(escape_control("\u{6700}\u{4f73} ok"), "\u{6700}\u{4f73} ok");
+    }
+
+    /// Decoded secrets are wiped on drop: the buffers are `Zeroizing`.
+    #[test]
+    fn secret_buffers_are_zeroizing() {
+        let bytes: Zeroizing<Vec<u8>> = parse_hex("key", "0a1B").unwrap();
+        assert_eq!(bytes.as_slice(), &[0x0A, 0x1B]);
+        let text: Zeroizing<String> = arg_or_stdin("pin", "1234").unwrap();
+        assert_eq!(text.as_str(), "1234");
+        assert!(parse_hex("key", "0a1").is_err());
+    }
+}

@@ -694,3 +694,124 @@ fn non_utf8_argument_is_a_usage_error() {
         }
     }
 }
+
+/// A reader that goes away early (`paycore ... | head -c0`) is not an
+/// error: the command exits quietly, no panic (status 101) and no message.
+#[test]
+fn closed_pipe_exits_quietly() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("paycore"))
+        .args(["kcv", "--key", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end of stdout before the command can write: it is
+    // still waiting for the key on stdin.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"0123456789ABCDEFFEDCBA9876543210\n")
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A missing subcommand is bad input like any other: one line on stderr,
+/// the JSON error with `--json`, status 2 (not a page of help).
+#[test]
+fn missing_subcommand_is_one_line() {
+    let e = json_err(&["pan"]);
+    assert_eq!(e["error"]["kind"], "invalid_argument");
+    let out = paycore().arg("pinblock").assert().code(2);
+    let output = out.get_output();
+    assert!(output.stdout.is_empty());
+    assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+    // Help asked for is still help: stdout, status 0.
+    paycore().args(["pan", "--help"]).assert().success();
+}
+
+/// Control characters from card or QR data never reach the terminal raw:
+/// ESC (and every other control) is printed as a visible escape.
+#[test]
+fn control_characters_are_escaped_for_humans() {
+    let good = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104\u{6700}\u{4f73}\u{8fd0}\u{8f93}0202\u{5317}\u{4eac}540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
+    let evil = good.replace("BEST TRANSPORT", "BEST\u{1b}[31mPORTS");
+    assert_eq!(evil.len(), good.len());
+    let out = paycore().args(["qr", "decode", &evil]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!text.contains('\u{1b}'), "raw ESC printed: {text:?}");
+    assert!(text.contains("BEST\\x1B[31mPORTS"), "{text}");
+    // JSON carries the exact value (escaped by JSON itself).
+    let v = json_ok(&["qr", "decode", &evil]);
+    assert!(v.to_string().contains("BEST\\u001b[31mPORTS"), "{v}");
+}
+
+/// `-` reads any PAN or secret from standard input: --pan, --block,
+/// --fill, `pan inspect` and track data, one line per `-` in the order of
+/// the command's arguments.
+#[test]
+fn dash_reads_every_pan_and_secret_from_stdin() {
+    let run = |args: &[&str], stdin: &str| -> Value {
+        let out = paycore()
+            .arg("--json")
+            .args(args)
+            .write_stdin(stdin.to_owned())
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    // X9.24-1:2009 Annex A: PIN 1234, PAN 4012345678909 -> 041274EDCBA9876F.
+    let v = run(
+        &[
+            "pinblock", "encode", "--format", "0", "--pin", "-", "--pan", "-",
+        ],
+        "1234\n4012345678909\n",
+    );
+    assert_eq!(v["block"], "041274EDCBA9876F");
+    let v = run(
+        &[
+            "pinblock", "decode", "--format", "0", "--block", "-", "--pan", "-",
+        ],
+        "041274EDCBA9876F\n4012345678909\n",
+    );
+    assert_eq!(v["pin"], "1234");
+    // ISO 9564-1 format 1 with a given fill: the fill comes from stdin too.
+    let direct = json_ok(&[
+        "pinblock",
+        "encode",
+        "--format",
+        "1",
+        "--pin",
+        "1234",
+        "--fill",
+        "A1B2C3D4E5",
+    ]);
+    let v = run(
+        &[
+            "pinblock", "encode", "--format", "1", "--pin", "1234", "--fill", "-",
+        ],
+        "A1B2C3D4E5\n",
+    );
+    assert_eq!(v["block"], direct["block"]);
+    let v = run(&["pan", "inspect", "-"], "4111111111111111\n");
+    assert_eq!(v["pan_masked"], "411111******1111");
+    let v = run(
+        &["track2", "parse", "-"],
+        ";4111111111111111=2512101123456789?\n",
+    );
+    assert_eq!(v["pan"], "411111******1111");
+    let v = run(
+        &["track1", "parse", "-"],
+        "%B4111111111111111^DOE/JOHN^2512101123456789?\n",
+    );
+    assert_eq!(v["pan"], "411111******1111");
+}
