@@ -383,7 +383,18 @@ fn tr31_vectors() {
         } else {
             assert!(out["key"].is_null());
         }
-        if e["kcv_method"] == "legacy" && e["kcv"].as_str().is_some_and(|k| k.len() == 6) {
+        if e.get("kcv_withheld").is_some() {
+            // A verify-only MAC key (ISO 20038 B.3, M3/V): the unwrap
+            // succeeds and says why the check value is not shown.
+            assert!(out["kcv"].is_null(), "{}", v["id"]);
+            assert!(
+                out["kcv_withheld"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("verify-only")),
+                "{}",
+                v["id"]
+            );
+        } else if e["kcv_method"] == "legacy" && e["kcv"].as_str().is_some_and(|k| k.len() == 6) {
             assert_eq!(out["kcv"], e["kcv"], "{}", v["id"]);
         }
         ran += 1;
@@ -814,4 +825,104 @@ fn dash_reads_every_pan_and_secret_from_stdin() {
         "%B4111111111111111^DOE/JOHN^2512101123456789?\n",
     );
     assert_eq!(v["pan"], "411111******1111");
+}
+
+/// `dukpt derive --usage mac-gen` on the host gives the terminal's MAC key
+/// as a verify-only key: the derivation succeeds, the key is printed, and
+/// the check value is withheld with its reason (`kcv: null`,
+/// `kcv_withheld`). X9.24-1:2009 Annex A.4.2 (MAC request key, TDES) and the
+/// X9.24-3-2017 supplement (MAC_GEN working keys, AES-128 BDK).
+#[test]
+fn dukpt_mac_gen_key_withholds_only_the_kcv() {
+    let tdes: Value = serde_json::from_str(include_str!(
+        "../../../tests/vectors/dukpt_tdes_x9_24_1_annex_a4_2.json"
+    ))
+    .unwrap();
+    let bdk = tdes["common"]["bdk"].as_str().unwrap();
+    let mut ran = 0;
+    for v in tdes["vectors"].as_array().unwrap() {
+        let (Some(ksn), Some(mac_key)) = (v["ksn"].as_str(), v["mac_request_key"].as_str()) else {
+            continue;
+        };
+        let out = json_ok(&[
+            "dukpt", "derive", "--bdk", bdk, "--ksn", ksn, "--usage", "mac-gen",
+        ]);
+        assert_eq!(out["key"], mac_key, "{ksn}");
+        assert_eq!(out["mode_of_use"], "V", "{ksn}");
+        assert!(out["kcv"].is_null(), "{ksn}");
+        assert!(
+            out["kcv_withheld"]
+                .as_str()
+                .unwrap()
+                .contains("verify-only")
+        );
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} TDES MAC vectors ran");
+    let aes: Value = serde_json::from_str(include_str!(
+        "../../../tests/vectors/dukpt_aes_x9_24_3_2017_aes128.json"
+    ))
+    .unwrap();
+    let bdk = aes["common"]["bdk_aes128"].as_str().unwrap();
+    let mut ran = 0;
+    for v in aes["vectors"].as_array().unwrap() {
+        if v["kind"] != "transaction" {
+            continue;
+        }
+        let ksn = v["ksn"].as_str().unwrap();
+        for (name, key_type) in [("2TDEA", "tdes2"), ("3TDEA", "tdes3"), ("AES128", "aes128")] {
+            let Some(want) = v["working_keys"][format!("MAC_GEN/{name}")].as_str() else {
+                continue;
+            };
+            let out = json_ok(&[
+                "dukpt",
+                "derive",
+                "--bdk",
+                bdk,
+                "--ksn",
+                ksn,
+                "--usage",
+                "mac-gen",
+                "--key-type",
+                key_type,
+            ]);
+            assert_eq!(out["key"], want, "{ksn} {key_type}");
+            assert!(out["kcv"].is_null(), "{ksn} {key_type}");
+            assert!(out["kcv_withheld"].is_string(), "{ksn} {key_type}");
+            ran += 1;
+        }
+        // The MAC_BOTH key may generate: its check value is printed.
+        let out = json_ok(&[
+            "dukpt",
+            "derive",
+            "--bdk",
+            bdk,
+            "--ksn",
+            ksn,
+            "--usage",
+            "mac-both",
+            "--key-type",
+            "aes128",
+        ]);
+        assert_eq!(out["kcv"].as_str().unwrap().len(), 10, "{ksn}");
+        assert!(out.get("kcv_withheld").is_none(), "{ksn}");
+    }
+    assert!(ran >= 30, "only {ran} AES MAC vectors ran");
+    // The human form names the reason next to the key.
+    let out = paycore()
+        .args([
+            "dukpt",
+            "derive",
+            "--bdk",
+            tdes["common"]["bdk"].as_str().unwrap(),
+            "--ksn",
+            "FFFF9876543210E00001",
+            "--usage",
+            "mac-gen",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("042666B4918430A368DE9628D03984C9"), "{text}");
+    assert!(text.contains("kcv_withheld  verify-only MAC key"), "{text}");
 }
