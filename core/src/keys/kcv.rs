@@ -111,6 +111,7 @@ impl Kcv {
         match algorithm {
             Algorithm::Tdes2 | Algorithm::Tdes3 => Some((KcvMethod::Legacy, 3)),
             Algorithm::Aes128 | Algorithm::Aes192 | Algorithm::Aes256 => Some((KcvMethod::Cmac, 5)),
+            Algorithm::HmacSha256 => None,
         }
     }
 

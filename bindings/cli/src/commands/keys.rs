@@ -70,7 +70,7 @@ pub(crate) fn dukpt(cmd: DukptCommand) -> Result<Output, CliError> {
     let usage = WorkingKeyUsage::from_name(&usage)?;
     let key_type = match key_type {
         Some(name) => WorkingKeyType::from_name(&name)?,
-        None => WorkingKeyType::from_algorithm(bdk.algorithm()),
+        None => WorkingKeyType::from_algorithm(bdk.algorithm())?,
     };
     let key = dukpt::derive(&bdk, &ksn, usage, key_type)?;
     let mut map = Map::new();

@@ -635,6 +635,7 @@ fn derive_keys(kbpk: &Key) -> Result<DerivedKeys, Error> {
         Algorithm::Aes128 => (2, 0x80),
         Algorithm::Aes192 => (3, 0xC0),
         Algorithm::Aes256 => (4, 0x100),
+        Algorithm::HmacSha256 => return Err(KeyError::WrongAlgorithm.into()),
     };
     let keyed = KeyedCmac::new(algorithm, kbpk.material())?;
     let derive = |usage: u8| -> Result<SecretBytes<MAX_KEY_LEN>, Error> {
@@ -702,6 +703,7 @@ impl KeyedCmac {
             Algorithm::Aes128 => Self::Aes128(Mac::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes192 => Self::Aes192(Mac::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes256 => Self::Aes256(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::HmacSha256 => return Err(KeyError::WrongAlgorithm.into()),
         })
     }
 
