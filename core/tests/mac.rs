@@ -181,6 +181,33 @@ fn hmac_key_is_only_an_hmac_key() {
         paycore::keys::kcv::Kcv::side_output(&key).unwrap_err(),
         paycore::keys::kcv::KcvWithheld::NoMethod
     );
+    // TR-31 here imports TDES and AES keys only, so it does not wrap an
+    // HMAC key into a block it would then refuse.
+    let kbpk = Key::new(
+        Algorithm::Aes256,
+        &[7; 32],
+        KeyAttributes::new(KeyUsage::KeyBlockProtection, ModeOfUse::EncryptDecrypt),
+    )
+    .unwrap();
+    let hmac = Key::new(
+        Algorithm::HmacSha256,
+        &[0xAA; 32],
+        KeyAttributes::new(KeyUsage::MacHmac, ModeOfUse::GenerateVerify),
+    )
+    .unwrap();
+    let mut out = [0u8; 512];
+    assert_eq!(
+        paycore::keys::tr31::wrap(
+            &kbpk,
+            &hmac,
+            paycore::keys::tr31::Version::D,
+            &[],
+            &mut rand_core::OsRng,
+            &mut out
+        )
+        .unwrap_err(),
+        Error::Tr31(paycore::error::Tr31Error::UnsupportedAlgorithm)
+    );
 }
 
 // ANSI X9.24-1:2009 Annex A.4.2 X9.19 MACs and psec's retail MAC examples.

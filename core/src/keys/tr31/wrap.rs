@@ -494,6 +494,12 @@ fn check_wrap(kbpk: &Key, key: &Key, version: Version) -> Result<(), Error> {
         return Err(Tr31Error::UnsupportedVersion.into());
     }
     check_kbpk(kbpk, version, Operation::Encrypt)?;
+    // Only TDES and AES keys are unwrapped (header algorithm `T`/`A`):
+    // wrapping an HMAC key (`H`, whose hash an `HM` block would name) would
+    // make a block this crate then refuses to import.
+    if key.algorithm() == Algorithm::HmacSha256 {
+        return Err(Tr31Error::UnsupportedAlgorithm.into());
+    }
     key.attributes().exportability.ensure_exportable()?;
     if key.algorithm().strength_bits() > kbpk.algorithm().strength_bits() {
         return Err(Tr31Error::KbpkTooWeak.into());
