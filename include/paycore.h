@@ -275,6 +275,17 @@
 #define PAYCORE_ALGORITHM_AES256 5
 
 /**
+ * HMAC-SHA256 key of any length from 1 to `PAYCORE_MAX_HMAC_KEY_LEN`
+ * bytes (RFC 2104 §3; usage `M7`).
+ */
+#define PAYCORE_ALGORITHM_HMAC_SHA256 6
+
+/**
+ * Longest HMAC-SHA256 key a `paycore_key` holds, in bytes.
+ */
+#define PAYCORE_MAX_HMAC_KEY_LEN 256
+
+/**
  * KCV: encipher a zero block, leftmost bytes.
  */
 #define PAYCORE_KCV_LEGACY 1

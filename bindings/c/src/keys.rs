@@ -17,6 +17,12 @@ pub const PAYCORE_ALGORITHM_AES128: u32 = 3;
 pub const PAYCORE_ALGORITHM_AES192: u32 = 4;
 /// AES-256.
 pub const PAYCORE_ALGORITHM_AES256: u32 = 5;
+/// HMAC-SHA256 key of any length from 1 to `PAYCORE_MAX_HMAC_KEY_LEN`
+/// bytes (RFC 2104 §3; usage `M7`).
+pub const PAYCORE_ALGORITHM_HMAC_SHA256: u32 = 6;
+/// Longest HMAC-SHA256 key a `paycore_key` holds, in bytes.
+pub const PAYCORE_MAX_HMAC_KEY_LEN: usize = 256;
+const _: () = assert!(PAYCORE_MAX_HMAC_KEY_LEN == paycore::keys::MAX_HMAC_KEY_LEN);
 
 /// KCV: encipher a zero block, leftmost bytes.
 pub const PAYCORE_KCV_LEGACY: u32 = 1;
@@ -42,6 +48,7 @@ pub(crate) fn algorithm_from_code(code: u32) -> Result<Algorithm, paycore_result
         PAYCORE_ALGORITHM_AES128 => Algorithm::Aes128,
         PAYCORE_ALGORITHM_AES192 => Algorithm::Aes192,
         PAYCORE_ALGORITHM_AES256 => Algorithm::Aes256,
+        PAYCORE_ALGORITHM_HMAC_SHA256 => Algorithm::HmacSha256,
         _ => return Err(paycore_result::InvalidArgument),
     })
 }
@@ -192,6 +199,7 @@ pub(crate) const fn algorithm_code(algorithm: Algorithm) -> u32 {
         Algorithm::Aes128 => PAYCORE_ALGORITHM_AES128,
         Algorithm::Aes192 => PAYCORE_ALGORITHM_AES192,
         Algorithm::Aes256 => PAYCORE_ALGORITHM_AES256,
+        Algorithm::HmacSha256 => PAYCORE_ALGORITHM_HMAC_SHA256,
         // Algorithm is non-exhaustive: a future algorithm has no C code yet.
         _ => 0,
     }

@@ -5,8 +5,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// paycore: payment cryptography calculator (EMV, PIN blocks, keys, DUKPT,
 /// TR-31, MACs, signatures) and an end-to-end demo.
 ///
-/// Any key, PIN or other hex argument may be given as `-` to read it from
-/// one line of standard input (keeps secrets out of `ps` and shell history).
+/// Any key, PIN, PAN, PIN block, fill, track or other hex argument may be
+/// given as `-` to read it from one line of standard input (keeps secrets
+/// out of `ps` and shell history). Several `-` read successive lines, in the
+/// order the command's arguments are listed.
 #[derive(Debug, Parser)]
 #[command(name = "paycore", version, about, propagate_version = true)]
 pub(crate) struct Cli {
@@ -59,7 +61,7 @@ pub(crate) enum Command {
 pub(crate) enum PanCommand {
     /// Luhn check, brand and masked form of a PAN.
     Inspect {
-        /// The PAN (digits only).
+        /// The PAN (digits only), or `-` to read it from standard input.
         pan: String,
     },
 }

@@ -36,9 +36,10 @@ pub(crate) fn mac(args: &MacArgs) -> Result<Output, CliError> {
             Algorithm::from_len(args.cipher != Some(KcvAlgorithm::Tdes), material.len())?,
             KeyUsage::MacCmac,
         ),
+        // Any key length (RFC 2104 §3); RFC 4231 tests 4 to 131 bytes.
         MacArg::HmacSha256 => (
             MacAlgorithm::HmacSha256,
-            Algorithm::from_len(true, material.len())?,
+            Algorithm::HmacSha256,
             KeyUsage::MacHmac,
         ),
     };

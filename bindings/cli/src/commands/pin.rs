@@ -73,10 +73,10 @@ pub(crate) fn pin_format(format: PinFormat) -> PinBlockFormat {
     }
 }
 
+/// The optional `--pan` (`-` reads it from standard input).
 fn parse_pan(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
-    pan.map(|p| Pan::parse_lenient(p.trim()))
+    pan.map(|p| Ok(Pan::parse_lenient(arg_or_stdin("pan", p)?.trim())?))
         .transpose()
-        .map_err(CliError::from)
 }
 
 fn encode(
@@ -86,7 +86,10 @@ fn encode(
     fill: Option<&str>,
 ) -> Result<ClearPinBlock, CliError> {
     Ok(match fill {
-        Some(fill) => ClearPinBlock::encode_with_fill(format, pin, pan, &Fill::from_hex(fill)?)?,
+        Some(fill) => {
+            let fill = Fill::from_hex(&arg_or_stdin("fill", fill)?)?;
+            ClearPinBlock::encode_with_fill(format, pin, pan, &fill)?
+        }
         None => ClearPinBlock::encode(format, pin, pan, &mut OsRng)?,
     })
 }
