@@ -1,8 +1,9 @@
 //! `paycore pinblock encode|decode|encipher|decipher`.
 
-use paycore::card::pan::Pan;
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
-use paycore::pin::{self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat};
+use paycore::pin::{
+    self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, PinBlockPan,
+};
 use rand::rngs::OsRng;
 use serde_json::{Map, json};
 
@@ -73,8 +74,9 @@ pub(crate) fn pin_format(format: PinFormat) -> PinBlockFormat {
     }
 }
 
-fn parse_pan(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
-    pan.map(|p| Pan::parse_lenient(p.trim()))
+/// The PAN of a PIN block: 1-19 digits (ISO 9564-1), no Luhn check.
+fn parse_pan(pan: Option<&str>) -> Result<Option<PinBlockPan>, CliError> {
+    pan.map(|p| PinBlockPan::parse(p.trim()))
         .transpose()
         .map_err(CliError::from)
 }
@@ -82,7 +84,7 @@ fn parse_pan(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
 fn encode(
     format: PinBlockFormat,
     pin: &Pin,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
     fill: Option<&str>,
 ) -> Result<ClearPinBlock, CliError> {
     Ok(match fill {
