@@ -87,8 +87,8 @@
 mod block;
 mod cipher;
 
-pub use block::{ClearPinBlock, Fill, MAX_PIN_LEN, MIN_PIN_LEN, Pin};
 pub use crate::card::pan::PinBlockPan;
+pub use block::{ClearPinBlock, Fill, MAX_PIN_LEN, MIN_PIN_LEN, Pin};
 pub use cipher::{
     EncipheredPinBlock, decipher, decipher_pin, encipher, encipher_pin, translate,
     translation_permitted,

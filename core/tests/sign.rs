@@ -66,7 +66,9 @@ fn rfc6979_a_2_5() {
         assert_eq!(ours.to_raw(), rfc_sig.normalize_s().to_raw(), "{}", v["id"]);
         assert!(ours.is_low_s());
         public.verify_raw(msg, &ours, SPolicy::RejectHighS).unwrap();
-        public.verify_raw(msg, &rfc_sig, SPolicy::AcceptHighS).unwrap();
+        public
+            .verify_raw(msg, &rfc_sig, SPolicy::AcceptHighS)
+            .unwrap();
         if rfc_sig.is_low_s() {
             assert_eq!(ours.to_raw().to_vec(), rfc_raw);
         } else {
@@ -104,8 +106,7 @@ fn wycheproof_ecdsa_subset() {
         let result = v["expected"]["result"].as_str().unwrap();
         let high_s = v["expected"]["high_s"].as_bool().unwrap();
         // Wycheproof signs the bare message: the raw primitive.
-        let raw_der =
-            |p| Signature::from_der(&der).and_then(|sig| key.verify_raw(&msg, &sig, p));
+        let raw_der = |p| Signature::from_der(&der).and_then(|sig| key.verify_raw(&msg, &sig, p));
         let accept = raw_der(SPolicy::AcceptHighS);
         let strict = raw_der(SPolicy::RejectHighS);
         match result {
@@ -231,7 +232,11 @@ fn signature_domain_vectors() {
             "generic" => {
                 let msg = h(&i["message"]);
                 let sig = key.sign(&msg).unwrap();
-                assert_eq!(sig.to_raw().to_vec(), h(&v["expected"]["signature"]), "{id}");
+                assert_eq!(
+                    sig.to_raw().to_vec(),
+                    h(&v["expected"]["signature"]),
+                    "{id}"
+                );
                 public.verify(&msg, &sig, SPolicy::RejectHighS).unwrap();
                 assert!(public.verify_raw(&msg, &sig, SPolicy::AcceptHighS).is_err());
             }
@@ -241,7 +246,11 @@ fn signature_domain_vectors() {
                 let mut buf = [0u8; MAX_ENCODED_LEN];
                 let (sig, n) = key.sign_record(&record, &mut buf).unwrap();
                 assert_eq!(&buf[..n], &msg[..], "{id}");
-                assert_eq!(sig.to_raw().to_vec(), h(&v["expected"]["signature"]), "{id}");
+                assert_eq!(
+                    sig.to_raw().to_vec(),
+                    h(&v["expected"]["signature"]),
+                    "{id}"
+                );
                 public
                     .verify_record(&msg, &sig, SPolicy::RejectHighS)
                     .unwrap();
@@ -355,7 +364,10 @@ fn generic_signature_is_never_a_journal_signature() {
     let entry = &entry[..n];
     let signed = &entry[..n - 64];
     let journal_sig = Signature::from_raw(&entry[n - 64..]).unwrap();
-    JournalEntry::decode(entry).unwrap().verify(&verifier).unwrap();
+    JournalEntry::decode(entry)
+        .unwrap()
+        .verify(&verifier)
+        .unwrap();
     let mut labelled = Domain::JournalEntry.label().to_vec();
     labelled.extend_from_slice(signed);
     let mut forged_sigs = vec![
@@ -377,8 +389,16 @@ fn generic_signature_is_never_a_journal_signature() {
     }
     assert!(key.sign_raw(&labelled).is_err());
     // The journal signature verifies as nothing else.
-    assert!(public.verify(signed, &journal_sig, SPolicy::AcceptHighS).is_err());
-    assert!(public.verify_raw(signed, &journal_sig, SPolicy::AcceptHighS).is_err());
+    assert!(
+        public
+            .verify(signed, &journal_sig, SPolicy::AcceptHighS)
+            .is_err()
+    );
+    assert!(
+        public
+            .verify_raw(signed, &journal_sig, SPolicy::AcceptHighS)
+            .is_err()
+    );
 }
 
 /// Version 1 records and journal entries (signed without a label) are refused.

@@ -108,7 +108,10 @@ fn check_algorithm(format: PinBlockFormat, algorithm: Algorithm) -> Result<(), E
 }
 
 /// The PAN a format 4 encipherment binds.
-fn iso4_pan(format: PinBlockFormat, pan: Option<&PinBlockPan>) -> Result<Option<&PinBlockPan>, Error> {
+fn iso4_pan(
+    format: PinBlockFormat,
+    pan: Option<&PinBlockPan>,
+) -> Result<Option<&PinBlockPan>, Error> {
     match (format, pan) {
         (PinBlockFormat::Iso4, None) => Err(PinBlockError::PanRequired.into()),
         (PinBlockFormat::Iso4, Some(pan)) => Ok(Some(pan)),

@@ -129,7 +129,9 @@ impl Domain {
 /// Refuses a raw message in the reserved namespace.
 fn check_raw(message: &[u8]) -> Result<(), Error> {
     if message.starts_with(RESERVED_PREFIX) {
-        return Err(Error::invalid_argument("message (reserved prefix paycore/)"));
+        return Err(Error::invalid_argument(
+            "message (reserved prefix paycore/)",
+        ));
     }
     Ok(())
 }

@@ -339,7 +339,12 @@ impl<'a> JournalEntry<'a> {
             (EntryVerifier::Ecdsa(key), KIND_ECDSA) => {
                 let sig = Signature::from_raw(self.authenticator)
                     .map_err(|_| Error::VerificationFailed)?;
-                key.verify_in(Domain::JournalEntry, self.signed, &sig, SPolicy::RejectHighS)
+                key.verify_in(
+                    Domain::JournalEntry,
+                    self.signed,
+                    &sig,
+                    SPolicy::RejectHighS,
+                )
             }
             _ => Err(Error::VerificationFailed),
         }
