@@ -698,10 +698,15 @@ mod tests {
             ("432198765432109870", "64321987654321098700000000000000"),
             // knovichikhin/psec tests/test_pinblock.py test_encode_pan_field_iso_4.
             ("112233445566778899", "61122334455667788990000000000000"),
+            // Shorter than 12 digits: M = 0, right-justified, zero-padded
+            // (§9.3.6); knovichikhin/psec@90ccbf3ae0ef psec/pinblock.py
+            // encode_pan_field_iso_4, run on the PANs of its short-PAN test.
+            ("1", "00000000000010000000000000000000"),
+            ("123456789", "00001234567890000000000000000000"),
         ];
         for (pan, field) in cases {
             let pan = PinBlockPan::parse(pan).unwrap();
-            assert_eq!(hex::encode_upper(iso4_pan_field(&pan)), field, "{pan}");
+            assert_eq!(hex::encode_upper(iso4_pan_field(&pan)), field, "{pan:?}");
         }
     }
 
