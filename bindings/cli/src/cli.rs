@@ -132,7 +132,7 @@ pub(crate) enum PinblockCommand {
         /// The PIN (4-12 digits).
         #[arg(long)]
         pin: String,
-        /// The PAN (formats 0, 3, 4).
+        /// The PAN (formats 0, 3, 4): 1-19 digits (ISO 9564-1; shorter than 12 is zero-padded).
         #[arg(long)]
         pan: Option<String>,
         /// Fill/random bytes in hex, only to reproduce published vectors.
@@ -147,7 +147,7 @@ pub(crate) enum PinblockCommand {
         /// The clear PIN block (hex).
         #[arg(long)]
         block: String,
-        /// The PAN (formats 0, 3, 4).
+        /// The PAN (formats 0, 3, 4): 1-19 digits (ISO 9564-1; shorter than 12 is zero-padded).
         #[arg(long)]
         pan: Option<String>,
     },
@@ -162,7 +162,7 @@ pub(crate) enum PinblockCommand {
         /// The PIN (4-12 digits).
         #[arg(long)]
         pin: String,
-        /// The PAN (formats 0, 3, 4).
+        /// The PAN (formats 0, 3, 4): 1-19 digits (ISO 9564-1; shorter than 12 is zero-padded).
         #[arg(long)]
         pan: Option<String>,
         /// Fill/random bytes in hex, only to reproduce published vectors.
@@ -180,7 +180,7 @@ pub(crate) enum PinblockCommand {
         /// The enciphered PIN block (hex).
         #[arg(long)]
         block: String,
-        /// The PAN (formats 0, 3, 4).
+        /// The PAN (formats 0, 3, 4): 1-19 digits (ISO 9564-1; shorter than 12 is zero-padded).
         #[arg(long)]
         pan: Option<String>,
     },

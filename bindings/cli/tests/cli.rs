@@ -146,6 +146,26 @@ fn pinblock_vectors() {
     assert!(ran >= 40, "only {ran} vectors ran");
 }
 
+/// ISO 9564-1 PIN block PANs have 1-19 digits: the short-PAN vectors of
+/// pin.json run above; here a 1-digit PAN, and the refusals (empty,
+/// non-digit, 20 digits) that never echo the PAN.
+#[test]
+fn pinblock_short_pans() {
+    let v = json_ok(&[
+        "pinblock", "encode", "--format", "0", "--pin", "1234", "--pan", "7",
+    ]);
+    assert_eq!(v["block"], "041234FFFFFFFFFF");
+    for bad in ["", "12a45", "12345678901234567890"] {
+        let e = json_err(&[
+            "pinblock", "encode", "--format", "0", "--pin", "1234", "--pan", bad,
+        ]);
+        assert_eq!(e["error"]["kind"], "invalid_pan", "{bad:?}");
+        if !bad.is_empty() {
+            assert!(!e["error"]["message"].as_str().unwrap().contains(bad));
+        }
+    }
+}
+
 #[test]
 fn pinblock_errors() {
     // Wrong key length for format 4, missing PAN, bad PIN, bad format.
