@@ -431,7 +431,7 @@
 #define PAYCORE_RECORD_HASH_LEN 32
 
 /**
- * Transaction type: purchase (v1 code `0x01`).
+ * Transaction type: purchase (code `0x01`).
  */
 #define PAYCORE_TRANSACTION_TYPE_SALE 1
 
@@ -461,7 +461,7 @@
 #define PAYCORE_TRANSACTION_TYPE_REVERSAL 6
 
 /**
- * Entry mode: contact chip (v1 code `0x01`).
+ * Entry mode: contact chip (code `0x01`).
  */
 #define PAYCORE_ENTRY_MODE_CHIP 1
 
@@ -2439,7 +2439,7 @@ paycore_result paycore_qr_build(const paycore_qr_item *items,
                                 size_t *out_len);
 
 /**
- * Encodes a record into its canonical version-1 bytes (at most
+ * Encodes a record into its canonical version-2 bytes (at most
  * `PAYCORE_RECORD_MAX_ENCODED_LEN`).
  *
  * # Errors
@@ -2457,8 +2457,8 @@ paycore_result paycore_record_encode(const paycore_record *record,
                                      size_t *out_len);
 
 /**
- * Decodes a canonical version-1 record strictly. On success `*out` holds
- * the fields, its text pointers pointing into `encoded` (zero copy: keep
+ * Decodes a canonical version-2 record strictly (version 1 is
+ * `MALFORMED`). On success `*out` holds the fields, its text pointers pointing into `encoded` (zero copy: keep
  * `encoded` alive while using `*out`). `*out` is written only on success.
  *
  * # Errors
@@ -2701,8 +2701,11 @@ paycore_result paycore_signing_key_dangerous_export_scalar(const paycore_signing
                                                            size_t *out_len);
 
 /**
- * Signs `message` (SHA-256, RFC 6979 deterministic nonce, low-S) and
- * writes the raw `r || s` signature (`PAYCORE_ECDSA_P256_SIG_LEN` bytes).
+ * Signs `message` in the generic domain (ECDSA over
+ * `SHA-256("paycore/generic/v1\0" || message)`, RFC 6979 deterministic
+ * nonce, low-S) and writes the raw `r || s` signature
+ * (`PAYCORE_ECDSA_P256_SIG_LEN` bytes). The signature never verifies as a
+ * record or journal signature, nor under [`paycore_verify_raw`].
  *
  * # Errors
  * `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 64).
@@ -2736,9 +2739,10 @@ paycore_result paycore_sign_der(const paycore_signing_key *key,
                                 size_t *out_len);
 
 /**
- * Verifies `signature` (format `PAYCORE_SIGNATURE_RAW` or `_DER`) over
- * `message` under `public_key` (SEC1 or SPKI DER, see the module docs)
- * with `policy` (`PAYCORE_S_POLICY_*`).
+ * Verifies a generic-domain `signature` (format `PAYCORE_SIGNATURE_RAW` or
+ * `_DER`, as made by [`paycore_sign`]) over `message` under `public_key`
+ * (SEC1 or SPKI DER, see the module docs) with `policy`
+ * (`PAYCORE_S_POLICY_*`). Record, journal and raw signatures fail.
  *
  * # Errors
  * `VERIFICATION_FAILED` (wrong signature, or high-S under
@@ -2759,7 +2763,55 @@ paycore_result paycore_verify(const uint8_t *public_key,
                               uint32_t policy);
 
 /**
- * Encodes `record` canonically and signs the encoding with `key`. Writes
+ * Plain ECDSA-SHA256 over `message` itself, with no domain label (FIPS
+ * 186-5; RFC 6979 nonce; low-S), for verifiers outside paycore. Writes the
+ * signature in `signature_format` (`PAYCORE_SIGNATURE_RAW`: 64 bytes;
+ * `PAYCORE_SIGNATURE_DER`: at most `PAYCORE_ECDSA_P256_DER_SIG_MAX_LEN`).
+ * A message starting with `paycore/` (the namespace of the domain labels)
+ * is refused, so a raw signature is never a record, journal or generic one.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (format, or a message starting with
+ * `paycore/`); `BUFFER_TOO_SMALL` (`*out_len` = the signature length).
+ *
+ * # Safety
+ * As [`paycore_sign`].
+ */
+paycore_result paycore_sign_raw(const paycore_signing_key *key,
+                                const uint8_t *message,
+                                size_t message_len,
+                                uint32_t signature_format,
+                                uint8_t *out,
+                                size_t out_cap,
+                                size_t *out_len);
+
+/**
+ * Verifies a plain ECDSA-SHA256 `signature` over `message` itself (no
+ * domain label), as made by [`paycore_sign_raw`] or a signer outside
+ * paycore; arguments as [`paycore_verify`]. A message starting with
+ * `paycore/` is refused, so a record, journal or generic signature never
+ * passes as a raw one.
+ *
+ * # Errors
+ * As [`paycore_verify`]; `INVALID_ARGUMENT` for a message starting with
+ * `paycore/`.
+ *
+ * # Safety
+ * As [`paycore_verify`].
+ */
+paycore_result paycore_verify_raw(const uint8_t *public_key,
+                                  size_t public_key_len,
+                                  const uint8_t *message,
+                                  size_t message_len,
+                                  const uint8_t *signature,
+                                  size_t signature_len,
+                                  uint32_t signature_format,
+                                  uint32_t policy);
+
+/**
+ * Encodes `record` canonically (version 2) and signs the encoding with
+ * `key` in the record domain (ECDSA over
+ * `SHA-256("paycore/record/v2\0" || encoding)`). Writes
  * the encoded record (at most `PAYCORE_RECORD_MAX_ENCODED_LEN` bytes) to
  * `encoded` and the raw signature (`PAYCORE_ECDSA_P256_SIG_LEN` bytes) to
  * `signature`: send both to the host. Both outputs are written only if
@@ -2783,13 +2835,17 @@ paycore_result paycore_sign_record(const paycore_signing_key *key,
                                    size_t *signature_len);
 
 /**
- * Verifies `signature` (format `PAYCORE_SIGNATURE_*`) over the encoded
- * record under `public_key`, then decodes it into `*out` (text pointers
- * into `encoded`, zero copy). `*out` is written only if the signature
- * verifies and the record decodes.
+ * Verifies the record-domain `signature` (format `PAYCORE_SIGNATURE_*`)
+ * over the encoded record under `public_key`, then decodes it into `*out`
+ * (text pointers into `encoded`, zero copy). `*out` is written only if the
+ * signature verifies and the record decodes. A generic or raw signature
+ * over the same bytes fails.
  *
  * # Errors
- * As [`paycore_verify`], then as [`paycore_record_decode`](crate::paycore_record_decode).
+ * `MALFORMED` for a record encoding version other than 2 (version 1
+ * records, signed without a domain label, are refused before any
+ * signature check); as [`paycore_verify`], then as
+ * [`paycore_record_decode`](crate::paycore_record_decode).
  *
  * # Safety
  * Every `(pointer, length)` pair valid for reads; `out` valid for a write.

@@ -1,5 +1,8 @@
 //! The tamper-evident offline journal (hash chain of authenticated
-//! entries; entry layout in core `paycore::sign::journal`).
+//! entries; entry layout, version 2, in core `paycore::sign::journal`).
+//! Authenticators cover the journal domain label `paycore/journal/v2\0`
+//! before the entry bytes, so no generic or record signature passes as one;
+//! version 1 entries are `MALFORMED`.
 //!
 //! Terminal side: the writer state is a plain [`paycore_journal_writer`]
 //! struct the firmware persists (not secret; all zeros = a new journal).

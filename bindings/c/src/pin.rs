@@ -1,11 +1,13 @@
 //! ISO 9564-1 PIN blocks: encipher, decipher, translate.
 //!
 //! Formats are `PAYCORE_PIN_FORMAT_ISO0`..`ISO4`. PINs are ASCII digits
-//! `(const uint8_t *, size_t)`; PANs are ASCII digits, `(NULL, 0)` where the
-//! format takes none. Random fill comes from the operating system.
+//! `(const uint8_t *, size_t)`; PANs are 1-19 ASCII digits (ISO 9564-1: a
+//! PAN shorter than 12 digits is right-justified and zero-padded in the PAN
+//! field), `(NULL, 0)` where the format takes none. Random fill comes from the operating system.
 
-use paycore::card::pan::Pan;
-use paycore::pin::{self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat};
+use paycore::pin::{
+    self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, PinBlockPan,
+};
 use rand_core::OsRng;
 
 use crate::io::{Out, input, input_str};
@@ -35,11 +37,11 @@ fn format_from_code(code: u32) -> Result<PinBlockFormat, paycore_result> {
         .ok_or(paycore_result::InvalidArgument)
 }
 
-fn pan_from(bytes: &[u8]) -> Result<Option<Pan>, paycore_result> {
+fn pan_from(bytes: &[u8]) -> Result<Option<PinBlockPan>, paycore_result> {
     if bytes.is_empty() {
         return Ok(None);
     }
-    Pan::from_ascii(bytes)
+    PinBlockPan::from_ascii(bytes)
         .map(Some)
         .map_err(paycore_result::from)
 }
@@ -49,7 +51,7 @@ fn pan_from(bytes: &[u8]) -> Result<Option<Pan>, paycore_result> {
 fn clear_block(
     format: PinBlockFormat,
     pin: &Pin,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
     fill: &str,
 ) -> Result<ClearPinBlock, paycore_result> {
     let result = if fill.is_empty() {

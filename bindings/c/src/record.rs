@@ -28,7 +28,7 @@ const _: () = assert!(PAYCORE_PAN_TOKEN_LEN == PAN_TOKEN_LEN);
 /// Signature image hash (SHA-256) length, in bytes.
 pub const PAYCORE_RECORD_HASH_LEN: usize = 32;
 
-/// Transaction type: purchase (v1 code `0x01`).
+/// Transaction type: purchase (code `0x01`).
 pub const PAYCORE_TRANSACTION_TYPE_SALE: u32 = 1;
 /// Transaction type: refund (`0x02`).
 pub const PAYCORE_TRANSACTION_TYPE_REFUND: u32 = 2;
@@ -41,7 +41,7 @@ pub const PAYCORE_TRANSACTION_TYPE_COMPLETION: u32 = 5;
 /// Transaction type: reversal (`0x06`).
 pub const PAYCORE_TRANSACTION_TYPE_REVERSAL: u32 = 6;
 
-/// Entry mode: contact chip (v1 code `0x01`).
+/// Entry mode: contact chip (code `0x01`).
 pub const PAYCORE_ENTRY_MODE_CHIP: u32 = 1;
 /// Entry mode: contactless (`0x02`).
 pub const PAYCORE_ENTRY_MODE_CONTACTLESS: u32 = 2;
@@ -202,7 +202,7 @@ pub(crate) fn record_to_c(r: &TransactionRecord<'_>) -> paycore_record {
     }
 }
 
-/// Encodes a record into its canonical version-1 bytes (at most
+/// Encodes a record into its canonical version-2 bytes (at most
 /// `PAYCORE_RECORD_MAX_ENCODED_LEN`).
 ///
 /// # Errors
@@ -231,8 +231,8 @@ pub unsafe extern "C" fn paycore_record_encode(
     })
 }
 
-/// Decodes a canonical version-1 record strictly. On success `*out` holds
-/// the fields, its text pointers pointing into `encoded` (zero copy: keep
+/// Decodes a canonical version-2 record strictly (version 1 is
+/// `MALFORMED`). On success `*out` holds the fields, its text pointers pointing into `encoded` (zero copy: keep
 /// `encoded` alive while using `*out`). `*out` is written only on success.
 ///
 /// # Errors

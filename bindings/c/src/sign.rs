@@ -5,6 +5,17 @@
 //! Public keys are plain bytes: a SEC1 point (33-byte compressed or 65-byte
 //! uncompressed, SEC 1 v2 §2.3.3) or a DER SubjectPublicKeyInfo (RFC 5480),
 //! told apart by the first byte (`0x02`/`0x03`/`0x04` SEC1, `0x30` DER).
+//!
+//! Every signature belongs to one domain (core `paycore::sign::ecdsa`,
+//! "Signature domains"): ECDSA over `SHA-256(label || message)`.
+//! [`paycore_sign`] / [`paycore_sign_der`] / [`paycore_verify`] use the
+//! generic label `paycore/generic/v1\0`; [`paycore_sign_record`] /
+//! [`paycore_verify_record`] the record label `paycore/record/v2\0`; the
+//! ECDSA journal functions the journal label `paycore/journal/v2\0`. A
+//! signature of one domain fails in every other. [`paycore_sign_raw`] /
+//! [`paycore_verify_raw`] are plain ECDSA-SHA256 over the message itself,
+//! for verifiers outside paycore; they refuse a message starting with
+//! `paycore/` (`INVALID_ARGUMENT`), so they never reach a domain either.
 
 use paycore::sign::ecdsa::{
     DeviceSigningKey, MAX_DER_SIGNATURE_LEN, SEC1_COMPRESSED_LEN, SEC1_UNCOMPRESSED_LEN,
@@ -248,8 +259,11 @@ pub unsafe extern "C" fn paycore_signing_key_dangerous_export_scalar(
     })
 }
 
-/// Signs `message` (SHA-256, RFC 6979 deterministic nonce, low-S) and
-/// writes the raw `r || s` signature (`PAYCORE_ECDSA_P256_SIG_LEN` bytes).
+/// Signs `message` in the generic domain (ECDSA over
+/// `SHA-256("paycore/generic/v1\0" || message)`, RFC 6979 deterministic
+/// nonce, low-S) and writes the raw `r || s` signature
+/// (`PAYCORE_ECDSA_P256_SIG_LEN` bytes). The signature never verifies as a
+/// record or journal signature, nor under [`paycore_verify_raw`].
 ///
 /// # Errors
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 64).
@@ -312,9 +326,10 @@ pub unsafe extern "C" fn paycore_sign_der(
     })
 }
 
-/// Verifies `signature` (format `PAYCORE_SIGNATURE_RAW` or `_DER`) over
-/// `message` under `public_key` (SEC1 or SPKI DER, see the module docs)
-/// with `policy` (`PAYCORE_S_POLICY_*`).
+/// Verifies a generic-domain `signature` (format `PAYCORE_SIGNATURE_RAW` or
+/// `_DER`, as made by [`paycore_sign`]) over `message` under `public_key`
+/// (SEC1 or SPKI DER, see the module docs) with `policy`
+/// (`PAYCORE_S_POLICY_*`). Record, journal and raw signatures fail.
 ///
 /// # Errors
 /// `VERIFICATION_FAILED` (wrong signature, or high-S under
@@ -359,7 +374,99 @@ pub unsafe extern "C" fn paycore_verify(
     })
 }
 
-/// Encodes `record` canonically and signs the encoding with `key`. Writes
+/// Plain ECDSA-SHA256 over `message` itself, with no domain label (FIPS
+/// 186-5; RFC 6979 nonce; low-S), for verifiers outside paycore. Writes the
+/// signature in `signature_format` (`PAYCORE_SIGNATURE_RAW`: 64 bytes;
+/// `PAYCORE_SIGNATURE_DER`: at most `PAYCORE_ECDSA_P256_DER_SIG_MAX_LEN`).
+/// A message starting with `paycore/` (the namespace of the domain labels)
+/// is refused, so a raw signature is never a record, journal or generic one.
+///
+/// # Errors
+/// `NULL_PARAMETER`; `INVALID_ARGUMENT` (format, or a message starting with
+/// `paycore/`); `BUFFER_TOO_SMALL` (`*out_len` = the signature length).
+///
+/// # Safety
+/// As [`paycore_sign`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_sign_raw(
+    key: *const paycore_signing_key,
+    message: *const u8,
+    message_len: usize,
+    signature_format: u32,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { signing_key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let message = try_ffi!(unsafe { input(message, message_len) });
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        if !matches!(
+            signature_format,
+            PAYCORE_SIGNATURE_RAW | PAYCORE_SIGNATURE_DER
+        ) {
+            return paycore_result::InvalidArgument;
+        }
+        let sig = try_ffi!(key.sign_raw(message).map_err(paycore_result::from));
+        match signature_format {
+            PAYCORE_SIGNATURE_RAW => out.write(&sig.to_raw()),
+            PAYCORE_SIGNATURE_DER => {
+                let mut der = [0u8; MAX_DER_SIGNATURE_LEN];
+                let n = try_ffi!(sig.encode_der(&mut der).map_err(paycore_result::from));
+                out.write(der.get(..n).unwrap_or(&[]))
+            }
+            _ => paycore_result::InvalidArgument,
+        }
+    })
+}
+
+/// Verifies a plain ECDSA-SHA256 `signature` over `message` itself (no
+/// domain label), as made by [`paycore_sign_raw`] or a signer outside
+/// paycore; arguments as [`paycore_verify`]. A message starting with
+/// `paycore/` is refused, so a record, journal or generic signature never
+/// passes as a raw one.
+///
+/// # Errors
+/// As [`paycore_verify`]; `INVALID_ARGUMENT` for a message starting with
+/// `paycore/`.
+///
+/// # Safety
+/// As [`paycore_verify`].
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn paycore_verify_raw(
+    public_key: *const u8,
+    public_key_len: usize,
+    message: *const u8,
+    message_len: usize,
+    signature: *const u8,
+    signature_len: usize,
+    signature_format: u32,
+    policy: u32,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let public_key = try_ffi!(unsafe { input(public_key, public_key_len) });
+        // SAFETY: forwarded caller contract.
+        let message = try_ffi!(unsafe { input(message, message_len) });
+        // SAFETY: forwarded caller contract.
+        let signature = try_ffi!(unsafe { input(signature, signature_len) });
+        let policy = try_ffi!(policy_from_code(policy));
+        let public = try_ffi!(verifying_key_from(public_key));
+        let signature = try_ffi!(signature_from(signature, signature_format));
+        match public.verify_raw(message, &signature, policy) {
+            Ok(()) => paycore_result::Ok,
+            Err(e) => e.into(),
+        }
+    })
+}
+
+/// Encodes `record` canonically (version 2) and signs the encoding with
+/// `key` in the record domain (ECDSA over
+/// `SHA-256("paycore/record/v2\0" || encoding)`). Writes
 /// the encoded record (at most `PAYCORE_RECORD_MAX_ENCODED_LEN` bytes) to
 /// `encoded` and the raw signature (`PAYCORE_ECDSA_P256_SIG_LEN` bytes) to
 /// `signature`: send both to the host. Both outputs are written only if
@@ -420,13 +527,17 @@ pub unsafe extern "C" fn paycore_sign_record(
     })
 }
 
-/// Verifies `signature` (format `PAYCORE_SIGNATURE_*`) over the encoded
-/// record under `public_key`, then decodes it into `*out` (text pointers
-/// into `encoded`, zero copy). `*out` is written only if the signature
-/// verifies and the record decodes.
+/// Verifies the record-domain `signature` (format `PAYCORE_SIGNATURE_*`)
+/// over the encoded record under `public_key`, then decodes it into `*out`
+/// (text pointers into `encoded`, zero copy). `*out` is written only if the
+/// signature verifies and the record decodes. A generic or raw signature
+/// over the same bytes fails.
 ///
 /// # Errors
-/// As [`paycore_verify`], then as [`paycore_record_decode`](crate::paycore_record_decode).
+/// `MALFORMED` for a record encoding version other than 2 (version 1
+/// records, signed without a domain label, are refused before any
+/// signature check); as [`paycore_verify`], then as
+/// [`paycore_record_decode`](crate::paycore_record_decode).
 ///
 /// # Safety
 /// Every `(pointer, length)` pair valid for reads; `out` valid for a write.

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn paycore() -> Command {
     Command::cargo_bin("paycore").expect("binary built")
@@ -144,6 +144,26 @@ fn pinblock_vectors() {
         ran += 1;
     }
     assert!(ran >= 40, "only {ran} vectors ran");
+}
+
+/// ISO 9564-1 PIN block PANs have 1-19 digits: the short-PAN vectors of
+/// pin.json run above; here a 1-digit PAN, and the refusals (empty,
+/// non-digit, 20 digits) that never echo the PAN.
+#[test]
+fn pinblock_short_pans() {
+    let v = json_ok(&[
+        "pinblock", "encode", "--format", "0", "--pin", "1234", "--pan", "7",
+    ]);
+    assert_eq!(v["block"], "041234FFFFFFFFFF");
+    for bad in ["", "12a45", "12345678901234567890"] {
+        let e = json_err(&[
+            "pinblock", "encode", "--format", "0", "--pin", "1234", "--pan", bad,
+        ]);
+        assert_eq!(e["error"]["kind"], "invalid_pan", "{bad:?}");
+        if !bad.is_empty() {
+            assert!(!e["error"]["message"].as_str().unwrap().contains(bad));
+        }
+    }
 }
 
 #[test]
@@ -565,75 +585,170 @@ fn mac_vectors() {
     assert_eq!(e["error"]["kind"], "invalid_key");
 }
 
-/// keygen -> sign -> verify, tamper rejected; RFC 6979 A.2.5 public key.
+fn sign_json(name: &str) -> Vec<Value> {
+    let text = match name {
+        "domains" => include_str!("../../../tests/vectors/sign_domains.json"),
+        _ => include_str!("../../../tests/vectors/sign_rfc6979.json"),
+    };
+    let file: Value = serde_json::from_str(text).unwrap();
+    file["vectors"].as_array().unwrap().clone()
+}
+
+fn verify(public: &str, what: &str, msg: &str, sig: &str, raw: bool) -> Value {
+    let mut args = vec![
+        "sign",
+        "verify",
+        "--public-key",
+        public,
+        what,
+        msg,
+        "--signature",
+        sig,
+    ];
+    if raw {
+        args.push("--raw");
+    }
+    let out = paycore().arg("--json").args(&args).output().unwrap();
+    serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap()
+}
+
+/// keygen -> sign -> verify a record, tamper rejected.
 #[test]
 fn sign_round_trip() {
     let keys = json_ok(&["sign", "keygen"]);
     let private = keys["private_key"].as_str().unwrap();
     let public = keys["public_key"].as_str().unwrap();
     assert_eq!(public.len(), 130);
-    let record = "0102030405";
+    let domains = sign_json("domains");
+    let record = domains[1]["inputs"]["message"].as_str().unwrap();
     let sig = json_ok(&["sign", "sign", "--key", private, "--record", record]);
+    assert_eq!(sig["domain"], "record");
     let raw = sig["signature"].as_str().unwrap();
     let der = sig["signature_der"].as_str().unwrap();
-    assert_eq!(
-        json_ok(&[
-            "sign",
-            "verify",
-            "--public-key",
-            public,
-            "--record",
-            record,
-            "--signature",
-            raw
-        ])["valid"],
-        true
-    );
-    assert_eq!(
-        json_ok(&[
-            "sign",
-            "verify",
-            "--public-key",
-            public,
-            "--record",
-            record,
-            "--signature",
-            der
-        ])["valid"],
-        true
-    );
-    let e = json_err(&[
-        "sign",
-        "verify",
-        "--public-key",
-        public,
-        "--record",
-        "0102030406",
-        "--signature",
-        raw,
-    ]);
+    for s in [raw, der] {
+        let v = verify(public, "--record", record, s, false);
+        assert_eq!(
+            (v["valid"].clone(), v["domain"].clone()),
+            (json!(true), json!("record"))
+        );
+    }
+    // Flip the last byte of the record (inside a text field).
+    let mut tampered = record.to_string();
+    tampered.replace_range(record.len() - 1.., "1");
+    let e = verify(public, "--record", &tampered, raw, false);
     assert_eq!(e["error"]["kind"], "verification_failed");
-    // RFC 6979 A.2.5: private key C9AFA9D8... has public Ux = 60FED4BA...
-    let rfc = json_ok(&[
-        "sign",
-        "sign",
-        "--key",
-        "C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721",
-        "--record",
-        "73616D706C65",
+    // Not a record: refused before signing.
+    let e = json_err(&["sign", "sign", "--key", private, "--record", "0102030405"]);
+    assert_eq!(e["error"]["kind"], "malformed");
+    // --record and --data exclude each other; --raw needs --data.
+    paycore()
+        .args([
+            "sign", "sign", "--key", private, "--record", record, "--data", "00",
+        ])
+        .assert()
+        .code(2);
+    paycore()
+        .args([
+            "sign", "sign", "--key", private, "--record", record, "--raw",
+        ])
+        .assert()
+        .code(2);
+}
+
+/// Issue 11.3: a generic (or raw) signature over a record's bytes is never
+/// accepted as the record's signature, nor the reverse.
+#[test]
+fn sign_domains_are_separate() {
+    let domains = sign_json("domains");
+    let private = domains[1]["inputs"]["private_key"].as_str().unwrap();
+    let record = domains[1]["inputs"]["message"].as_str().unwrap();
+    let public = json_ok(&["sign", "sign", "--key", private, "--data", "00"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let generic = json_ok(&["sign", "sign", "--key", private, "--data", record]);
+    assert_eq!(generic["domain"], "generic");
+    let generic = generic["signature"].as_str().unwrap();
+    let raw = json_ok(&["sign", "sign", "--key", private, "--data", record, "--raw"]);
+    assert_eq!(raw["domain"], "raw");
+    let raw = raw["signature"].as_str().unwrap();
+    let rec = json_ok(&["sign", "sign", "--key", private, "--record", record]);
+    let rec = rec["signature"].as_str().unwrap();
+    for forged in [generic, raw] {
+        let e = verify(&public, "--record", record, forged, false);
+        assert_eq!(e["error"]["kind"], "verification_failed");
+    }
+    assert_eq!(
+        verify(&public, "--data", record, generic, false)["valid"],
+        true
+    );
+    assert_eq!(verify(&public, "--data", record, raw, true)["valid"], true);
+    for as_raw in [false, true] {
+        let e = verify(&public, "--data", record, rec, as_raw);
+        assert_eq!(e["error"]["kind"], "verification_failed");
+    }
+    // Raw signing in the paycore/ namespace is refused ("paycore/record/v2\0" || record).
+    let labelled = format!("706179636F72652F7265636F72642F763200{record}");
+    let e = json_err(&[
+        "sign", "sign", "--key", private, "--data", &labelled, "--raw",
     ]);
-    assert!(
-        rfc["public_key"]
-            .as_str()
-            .unwrap()
-            .starts_with("0460FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB6")
-    );
-    assert!(
-        rfc["signature"]
-            .as_str()
-            .unwrap()
-            .starts_with("EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716")
-    );
+    assert_eq!(e["error"]["kind"], "invalid_argument");
+    // A version 1 record (signed without a label) is refused.
+    let v1 = format!("01{}", &record[2..]);
+    let e = verify(&public, "--record", &v1, rec, false);
+    assert_eq!(e["error"]["kind"], "malformed");
+}
+
+/// tests/vectors/sign_domains.json (generic and record vectors) and RFC 6979
+/// A.2.5 through --data --raw.
+#[test]
+fn sign_vectors() {
+    for v in sign_json("domains") {
+        let i = &v["inputs"];
+        let key = i["private_key"].as_str().unwrap();
+        let want = v["expected"]["signature"].as_str();
+        let flag = match v["kind"].as_str().unwrap() {
+            "generic" => "--data",
+            "record" => "--record",
+            _ => continue,
+        };
+        let msg = i["message"].as_str().unwrap();
+        let got = json_ok(&["sign", "sign", "--key", key, flag, msg]);
+        assert_eq!(got["signature"].as_str(), want, "{}", v["id"]);
+    }
+    for v in sign_json("rfc6979") {
+        let i = &v["inputs"];
+        let e = &v["expected"];
+        let msg = hex::encode_upper(i["message_ascii"].as_str().unwrap());
+        let got = json_ok(&[
+            "sign",
+            "sign",
+            "--key",
+            i["private_key"].as_str().unwrap(),
+            "--data",
+            &msg,
+            "--raw",
+        ]);
+        let public = got["public_key"].as_str().unwrap();
+        let x = e["r"].as_str().unwrap();
+        assert!(public.starts_with(&format!("04{}", i["public_key_x"].as_str().unwrap())));
+        assert!(
+            got["signature"].as_str().unwrap().starts_with(x),
+            "{}",
+            v["id"]
+        );
+        // The RFC's own (r, s) verifies as raw if low-S (the CLI rejects high S).
+        let rfc = format!("{x}{}", e["s"].as_str().unwrap());
+        let ours = got["signature"].as_str().unwrap();
+        assert_eq!(verify(public, "--data", &msg, ours, true)["valid"], true);
+        if rfc == ours {
+            assert_eq!(verify(public, "--data", &msg, &rfc, true)["valid"], true);
+        }
+        assert_eq!(
+            verify(public, "--data", &msg, ours, false)["error"]["kind"],
+            "verification_failed"
+        );
+    }
 }
 
 /// The demo runs with no arguments and no files, and every check in it holds.

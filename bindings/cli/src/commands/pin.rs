@@ -1,8 +1,9 @@
 //! `paycore pinblock encode|decode|encipher|decipher`.
 
-use paycore::card::pan::Pan;
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
-use paycore::pin::{self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat};
+use paycore::pin::{
+    self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, PinBlockPan,
+};
 use rand::rngs::OsRng;
 use serde_json::{Map, json};
 
@@ -73,16 +74,17 @@ pub(crate) fn pin_format(format: PinFormat) -> PinBlockFormat {
     }
 }
 
-/// The optional `--pan` (`-` reads it from standard input).
-fn parse_pan(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
-    pan.map(|p| Ok(Pan::parse_lenient(arg_or_stdin("pan", p)?.trim())?))
+/// The PAN of a PIN block: 1-19 digits (ISO 9564-1), no Luhn check
+/// (`-` reads it from standard input).
+fn parse_pan(pan: Option<&str>) -> Result<Option<PinBlockPan>, CliError> {
+    pan.map(|p| Ok(PinBlockPan::parse(arg_or_stdin("pan", p)?.trim())?))
         .transpose()
 }
 
 fn encode(
     format: PinBlockFormat,
     pin: &Pin,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
     fill: Option<&str>,
 ) -> Result<ClearPinBlock, CliError> {
     Ok(match fill {
