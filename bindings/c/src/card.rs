@@ -295,18 +295,8 @@ pub(crate) unsafe fn out_in_place<'a>(
     cap: usize,
     out_len: *mut usize,
 ) -> Result<(&'a mut [u8], &'a mut usize), paycore_result> {
-    if out_len.is_null() || (out.is_null() && cap > 0) {
-        return Err(paycore_result::NullParameter);
-    }
-    let buf: &mut [u8] = if out.is_null() {
-        &mut []
-    } else {
-        // SAFETY: non-NULL and the caller guarantees `cap` writable bytes.
-        unsafe { std::slice::from_raw_parts_mut(out, cap) }
-    };
-    // SAFETY: non-NULL and the caller guarantees it is writable.
-    let len = unsafe { &mut *out_len };
-    Ok((buf, len))
+    // SAFETY: forwarded caller contract.
+    unsafe { crate::io::out_parts(out, cap, out_len) }
 }
 
 /// A fixed-capacity text sink for `core::fmt` (masked PANs without heap).

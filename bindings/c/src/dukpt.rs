@@ -21,7 +21,7 @@ use paycore::keys::dukpt::{
 };
 use rand_core::OsRng;
 
-use crate::io::{Out, box_handle, free_handle, input, put};
+use crate::io::{Out, box_handle, free_handle, handle_mut, handle_ref, input, put};
 use crate::keys::{key_out, key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -545,7 +545,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_flavour(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle per the caller's contract.
-        let o = unsafe { &(*originator).inner };
+        let o = &try_ffi!(unsafe { handle_ref(originator) }).inner;
         let code = match o {
             Flavour::Tdes(_) => PAYCORE_DUKPT_FLAVOUR_TDES,
             Flavour::Aes(_) => PAYCORE_DUKPT_FLAVOUR_AES,
@@ -576,7 +576,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_ksn(
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         // SAFETY: non-NULL live handle per the caller's contract.
-        match unsafe { &(*originator).inner } {
+        match &try_ffi!(unsafe { handle_ref(originator) }).inner {
             Flavour::Tdes(o) => out.write(o.ksn().as_bytes()),
             Flavour::Aes(o) => out.write(o.ksn().as_bytes()),
         }
@@ -619,7 +619,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_next(
         let device_key = try_ffi!(unsafe { key_ref(device_key) });
         let mut store = try_ffi!(CallbackStore::new(persist, ctx));
         // SAFETY: non-NULL live handle, exclusively borrowed for the call.
-        let o = unsafe { &mut (*originator).inner };
+        let o = &mut try_ffi!(unsafe { handle_mut(originator) }).inner;
         let need = match o {
             Flavour::Tdes(_) => PAYCORE_DUKPT_TDES_KSN_LEN,
             Flavour::Aes(_) => PAYCORE_DUKPT_AES_KSN_LEN,
@@ -647,10 +647,8 @@ pub unsafe extern "C" fn paycore_dukpt_originator_next(
         if rc != paycore_result::Ok {
             return rc;
         }
-        let handle = Box::into_raw(Box::new(paycore_dukpt_tx { inner: tx }));
         // SAFETY: `tx_out` checked non-NULL above.
-        unsafe { tx_out.write(handle) };
-        paycore_result::Ok
+        unsafe { box_handle(paycore_dukpt_tx { inner: tx }, tx_out) }
     })
 }
 
@@ -690,7 +688,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_update_initial_key(
         let key_type = try_ffi!(key_type_from_code(new_key_type));
         let mut store = try_ffi!(CallbackStore::new(persist, ctx));
         // SAFETY: non-NULL live handle, exclusively borrowed for the call.
-        let Flavour::Aes(o) = (unsafe { &mut (*originator).inner }) else {
+        let Flavour::Aes(o) = &mut try_ffi!(unsafe { handle_mut(originator) }).inner else {
             return paycore_result::Unsupported;
         };
         match o.update_initial_key(encrypted, key_type, id, device_key, &mut OsRng, &mut store) {
@@ -721,7 +719,7 @@ pub unsafe extern "C" fn paycore_dukpt_tx_working_key(
         let usage = try_ffi!(usage_from_code(usage));
         let key_type = try_ffi!(key_type_from_code(key_type));
         // SAFETY: non-NULL live handle per the caller's contract.
-        let key: Result<Key, Error> = match unsafe { &(*tx).inner } {
+        let key: Result<Key, Error> = match &try_ffi!(unsafe { handle_ref(tx) }).inner {
             TxKey::Tdes(t) => {
                 if key_type == WorkingKeyType::Tdes2 {
                     t.working_key(usage)
@@ -768,10 +766,8 @@ pub unsafe extern "C" fn paycore_dukpt_host_transaction(
             Ok(_) => Err(Error::invalid_argument("ksn")),
             Err(e) => Err(e),
         }));
-        let handle = Box::into_raw(Box::new(paycore_dukpt_tx { inner: tx }));
         // SAFETY: `out` checked non-NULL above.
-        unsafe { out.write(handle) };
-        paycore_result::Ok
+        unsafe { box_handle(paycore_dukpt_tx { inner: tx }, out) }
     })
 }
 
@@ -794,7 +790,7 @@ pub unsafe extern "C" fn paycore_dukpt_tx_ksn(
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         // SAFETY: non-NULL live handle per the caller's contract.
-        match unsafe { &(*tx).inner } {
+        match &try_ffi!(unsafe { handle_ref(tx) }).inner {
             TxKey::Tdes(t) => out.write(t.ksn().as_bytes()),
             TxKey::Aes(t) => out.write(t.ksn().as_bytes()),
         }

@@ -20,7 +20,7 @@ use paycore::sign::journal::{
     MAX_ENTRY_LEN, MAX_RECORD_LEN, Problem,
 };
 
-use crate::io::{Out, input, put};
+use crate::io::{Out, input, input_array, output_array, put, read_in};
 use crate::keys::{key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::sign::{paycore_signing_key, signing_key_ref, verifying_key_from};
@@ -195,7 +195,7 @@ unsafe fn append(
     let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
     // SAFETY: non-NULL and readable per the contract; read by value so
     // `next_state` may alias it.
-    let current = unsafe { state.read() };
+    let current = try_ffi!(unsafe { read_in(state) });
     let mut writer = JournalWriter::resume(current.next_sequence, current.previous_hash);
     let mut buf = vec![0u8; MAX_ENTRY_LEN];
     let n = try_ffi!(
@@ -332,7 +332,7 @@ unsafe fn verify(
         &[]
     } else {
         // SAFETY: non-NULL; the caller guarantees `entries_count` readable pairs.
-        unsafe { std::slice::from_raw_parts(entries, entries_count) }
+        try_ffi!(unsafe { input_array(entries, entries_count) })
     };
     let mut slices: Vec<&[u8]> = Vec::with_capacity(pairs.len());
     for pair in pairs {
@@ -343,10 +343,10 @@ unsafe fn verify(
         &mut []
     } else {
         // SAFETY: non-NULL; the caller guarantees `problems_cap` writable elements.
-        unsafe { std::slice::from_raw_parts_mut(problems, problems_cap) }
+        try_ffi!(unsafe { output_array(problems, problems_cap) })
     };
     // SAFETY: checked non-NULL; readable per the contract.
-    let start = unsafe { start.read() };
+    let start = try_ffi!(unsafe { read_in(start) });
     let start = ChainStart {
         first_sequence: start.next_sequence,
         previous_hash: start.previous_hash,

@@ -3,7 +3,7 @@
 use paycore::keys::kcv::{Kcv, KcvMethod};
 use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
 
-use crate::io::{Out, box_handle, free_handle, input, put};
+use crate::io::{Out, box_handle, free_handle, handle_ref, input, put};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -46,16 +46,14 @@ pub(crate) fn algorithm_from_code(code: u32) -> Result<Algorithm, paycore_result
     })
 }
 
-/// Borrows the key behind a handle.
+/// Borrows the key behind a handle (`INVALID_ARGUMENT` for a handle of
+/// another type).
 ///
 /// # Safety
-/// `key` must be NULL or a live handle from `paycore_key_new`.
+/// `key` must be NULL or a live paycore handle (of any type).
 pub(crate) unsafe fn key_ref<'a>(key: *const paycore_key) -> Result<&'a Key, paycore_result> {
-    if key.is_null() {
-        return Err(paycore_result::NullParameter);
-    }
-    // SAFETY: non-NULL live handle per the caller's contract.
-    Ok(unsafe { &(*key).key })
+    // SAFETY: forwarded caller contract.
+    unsafe { handle_ref(key) }.map(|handle| &handle.key)
 }
 
 /// Boxes a key into a new handle written to `out`.
@@ -314,15 +312,9 @@ pub unsafe extern "C" fn paycore_key_export(
     out_len: *mut usize,
 ) -> paycore_result {
     ffi_boundary!({
-        if out_len.is_null() && !out.is_null() {
-            // A secret output is zeroed on every failure, this one included.
-            // SAFETY: non-NULL and valid for `out_cap` writable bytes per
-            // the caller's contract.
-            unsafe { std::ptr::write_bytes(out, 0, out_cap) };
-            return paycore_result::NullParameter;
-        }
+        // Made first: a secret output is zeroed on every failure.
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
         let key = match unsafe { key_ref(key) } {
             Ok(key) => key,

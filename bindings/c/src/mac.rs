@@ -17,7 +17,7 @@
 use paycore::keys::{Algorithm, Key};
 use paycore::mac::{self, MacAlgorithm, MacGenerator, MacVerifier, Padding};
 
-use crate::io::{Out, free_handle, input};
+use crate::io::{Out, box_handle, free_handle, handle_mut, input};
 use crate::keys::{key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -214,13 +214,12 @@ pub unsafe extern "C" fn paycore_mac_new(
         }
         let algorithm = try_ffi!(algorithm_from_codes(algorithm, padding));
         let state = try_ffi!(MacGenerator::new(key, algorithm).map_err(paycore_result::from));
-        let handle = Box::into_raw(Box::new(paycore_mac {
+        let handle = paycore_mac {
             state: Some(state),
             full_len: full_len(algorithm, key.algorithm()),
-        }));
+        };
         // SAFETY: `out` checked non-NULL; caller guarantees it is writable.
-        unsafe { out.write(handle) };
-        paycore_result::Ok
+        unsafe { box_handle(handle, out) }
     })
 }
 
@@ -243,7 +242,7 @@ pub unsafe extern "C" fn paycore_mac_update(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle, exclusively used per the contract.
-        let handle = unsafe { &mut *mac };
+        let handle = try_ffi!(unsafe { handle_mut(mac) });
         // SAFETY: forwarded caller contract.
         let data = try_ffi!(unsafe { input(data, data_len) });
         let Some(state) = handle.state.as_mut() else {
@@ -280,7 +279,7 @@ pub unsafe extern "C" fn paycore_mac_finalize(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle, exclusively used per the contract.
-        let handle = unsafe { &mut *mac };
+        let handle = try_ffi!(unsafe { handle_mut(mac) });
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         if handle.state.is_none() {
@@ -338,10 +337,9 @@ pub unsafe extern "C" fn paycore_mac_verifier_new(
         }
         let algorithm = try_ffi!(algorithm_from_codes(algorithm, padding));
         let state = try_ffi!(MacVerifier::new(key, algorithm).map_err(paycore_result::from));
-        let handle = Box::into_raw(Box::new(paycore_mac_verifier { state: Some(state) }));
+        let handle = paycore_mac_verifier { state: Some(state) };
         // SAFETY: `out` checked non-NULL; caller guarantees it is writable.
-        unsafe { out.write(handle) };
-        paycore_result::Ok
+        unsafe { box_handle(handle, out) }
     })
 }
 
@@ -364,7 +362,7 @@ pub unsafe extern "C" fn paycore_mac_verifier_update(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle, exclusively used per the contract.
-        let handle = unsafe { &mut *verifier };
+        let handle = try_ffi!(unsafe { handle_mut(verifier) });
         // SAFETY: forwarded caller contract.
         let data = try_ffi!(unsafe { input(data, data_len) });
         let Some(state) = handle.state.as_mut() else {
@@ -397,7 +395,7 @@ pub unsafe extern "C" fn paycore_mac_verifier_verify(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle, exclusively used per the contract.
-        let handle = unsafe { &mut *verifier };
+        let handle = try_ffi!(unsafe { handle_mut(verifier) });
         // SAFETY: forwarded caller contract.
         let expected = try_ffi!(unsafe { input(expected, expected_len) });
         let Some(state) = handle.state.take() else {

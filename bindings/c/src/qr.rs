@@ -17,7 +17,7 @@
 
 use paycore::card::qr::{Builder, DataObject, MAX_PAYLOAD_LEN, Payload, crc16_ccitt_false};
 
-use crate::io::{Out, input, put};
+use crate::io::{Out, input, input_array, put, read_in};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -218,7 +218,7 @@ pub unsafe extern "C" fn paycore_qr_next(
             (decoded.fields(), text.len())
         } else {
             // SAFETY: non-NULL and readable per the caller's contract.
-            let want = unsafe { parent.read() };
+            let want = try_ffi!(unsafe { read_in(parent) });
             let Some(template) = locate(text, decoded.fields(), &want) else {
                 return paycore_result::InvalidArgument;
             };
@@ -271,7 +271,7 @@ pub unsafe extern "C" fn paycore_qr_find(
             decoded.fields().find(|o| u32::from(o.id()) == id)
         } else {
             // SAFETY: non-NULL and readable per the caller's contract.
-            let want = unsafe { parent.read() };
+            let want = try_ffi!(unsafe { read_in(parent) });
             let Some(template) = locate(text, decoded.fields(), &want) else {
                 return paycore_result::InvalidArgument;
             };
@@ -347,7 +347,7 @@ pub unsafe extern "C" fn paycore_qr_build(
             &[]
         } else {
             // SAFETY: non-NULL and the caller guarantees `count` items.
-            unsafe { std::slice::from_raw_parts(items, count) }
+            try_ffi!(unsafe { input_array(items, count) })
         };
         let mut scratch = [0u8; PAYCORE_QR_MAX_PAYLOAD_BYTES];
         let mut builder = Builder::new(&mut scratch);

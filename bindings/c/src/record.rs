@@ -14,7 +14,7 @@ use paycore::sign::record::{
     TransactionType,
 };
 
-use crate::io::{Out, input, input_str, put};
+use crate::io::{Out, input, input_str, put, read_in};
 use crate::keys::{key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -126,7 +126,7 @@ pub(crate) unsafe fn record_from_c<'a>(
     }
     // SAFETY: non-NULL and readable per the caller's contract (plain data:
     // pointers, integers and byte arrays have no invalid bit patterns).
-    let r = unsafe { record.read() };
+    let r = unsafe { read_in(record) }?;
     let transaction_type = u8::try_from(r.transaction_type)
         .ok()
         .and_then(|c| TransactionType::from_code(c).ok())

@@ -8,7 +8,7 @@
 use paycore::sign::seal::{self, OVERHEAD, RecipientPublicKey, RecipientSecretKey};
 use rand_core::OsRng;
 
-use crate::io::{Out, box_handle, free_handle, input};
+use crate::io::{Out, box_handle, free_handle, handle_ref, input};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -32,9 +32,12 @@ impl core::fmt::Debug for paycore_recipient_key {
 
 /// # Safety
 /// `out` must be non-NULL and valid for a pointer write.
-unsafe fn recipient_key_out(key: RecipientSecretKey, out: *mut *mut paycore_recipient_key) {
+unsafe fn recipient_key_out(
+    key: RecipientSecretKey,
+    out: *mut *mut paycore_recipient_key,
+) -> paycore_result {
     // SAFETY: forwarded caller contract (non-NULL, checked by the callers).
-    let _ = unsafe { box_handle(paycore_recipient_key { key }, out) };
+    unsafe { box_handle(paycore_recipient_key { key }, out) }
 }
 
 /// # Safety
@@ -42,11 +45,8 @@ unsafe fn recipient_key_out(key: RecipientSecretKey, out: *mut *mut paycore_reci
 unsafe fn recipient_key_ref<'a>(
     key: *const paycore_recipient_key,
 ) -> Result<&'a RecipientSecretKey, paycore_result> {
-    if key.is_null() {
-        return Err(paycore_result::NullParameter);
-    }
-    // SAFETY: non-NULL live handle per the caller's contract.
-    Ok(unsafe { &(*key).key })
+    // SAFETY: forwarded caller contract.
+    unsafe { handle_ref(key) }.map(|handle| &handle.key)
 }
 
 /// Generates a recipient (host) key pair from the operating system's RNG.
@@ -67,8 +67,7 @@ pub unsafe extern "C" fn paycore_recipient_key_generate(
         }
         let key = RecipientSecretKey::generate(&mut OsRng);
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { recipient_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { recipient_key_out(key, out) }
     })
 }
 
@@ -96,8 +95,7 @@ pub unsafe extern "C" fn paycore_recipient_key_from_scalar(
         let key =
             try_ffi!(RecipientSecretKey::from_secret_scalar(scalar).map_err(paycore_result::from));
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { recipient_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { recipient_key_out(key, out) }
     })
 }
 

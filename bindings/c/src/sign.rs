@@ -13,7 +13,7 @@ use paycore::sign::ecdsa::{
 use paycore::sign::record::MAX_ENCODED_LEN;
 use rand_core::OsRng;
 
-use crate::io::{Out, box_handle, free_handle, input, put};
+use crate::io::{Out, box_handle, free_handle, handle_ref, input, put};
 use crate::record::{paycore_record, record_from_c, record_to_c};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -75,11 +75,8 @@ impl core::fmt::Debug for paycore_signing_key {
 pub(crate) unsafe fn signing_key_ref<'a>(
     key: *const paycore_signing_key,
 ) -> Result<&'a DeviceSigningKey, paycore_result> {
-    if key.is_null() {
-        return Err(paycore_result::NullParameter);
-    }
-    // SAFETY: non-NULL live handle per the caller's contract.
-    Ok(unsafe { &(*key).key })
+    // SAFETY: forwarded caller contract.
+    unsafe { handle_ref(key) }.map(|handle| &handle.key)
 }
 
 /// Parses a public key given as SEC1 or SPKI DER bytes.
@@ -111,9 +108,12 @@ fn signature_from(bytes: &[u8], format: u32) -> Result<Signature, paycore_result
 ///
 /// # Safety
 /// `out` must be non-NULL and valid for a pointer write.
-unsafe fn signing_key_out(key: DeviceSigningKey, out: *mut *mut paycore_signing_key) {
+unsafe fn signing_key_out(
+    key: DeviceSigningKey,
+    out: *mut *mut paycore_signing_key,
+) -> paycore_result {
     // SAFETY: forwarded caller contract (non-NULL, checked by the callers).
-    let _ = unsafe { box_handle(paycore_signing_key { key }, out) };
+    unsafe { box_handle(paycore_signing_key { key }, out) }
 }
 
 /// Generates a fresh device signing key from the operating system's RNG.
@@ -134,8 +134,7 @@ pub unsafe extern "C" fn paycore_signing_key_generate(
         }
         let key = DeviceSigningKey::generate(&mut OsRng);
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { signing_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { signing_key_out(key, out) }
     })
 }
 
@@ -163,8 +162,7 @@ pub unsafe extern "C" fn paycore_signing_key_from_scalar(
         let key =
             try_ffi!(DeviceSigningKey::from_secret_scalar(scalar).map_err(paycore_result::from));
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { signing_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { signing_key_out(key, out) }
     })
 }
 

@@ -6,7 +6,7 @@ use paycore::keys::tr31::{
 };
 use rand_core::OsRng;
 
-use crate::io::{Out, input_str, put};
+use crate::io::{Out, put};
 use crate::keys::{key_out, key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -39,16 +39,11 @@ pub struct paycore_tr31_header {
 /// are `MALFORMED` (a key block is printable ASCII).
 ///
 /// # Safety
-/// As [`input_str`].
+/// As `io::input`.
 pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize) -> Result<&'a str, paycore_result> {
     // SAFETY: forwarded caller contract.
-    unsafe { input_str(ptr, len) }.map_err(|e| {
-        if e == paycore_result::InvalidArgument {
-            paycore_result::Malformed
-        } else {
-            e
-        }
-    })
+    let bytes = unsafe { crate::io::input(ptr, len) }?;
+    std::str::from_utf8(bytes).map_err(|_| paycore_result::Malformed)
 }
 
 fn header_info(h: &KeyBlockHeader<'_>) -> paycore_tr31_header {
@@ -98,7 +93,7 @@ pub unsafe extern "C" fn paycore_tr31_unwrap(
         let info = header_info(unwrapped.header());
         if !header.is_null() {
             // SAFETY: non-NULL and writable per the caller's contract.
-            unsafe { header.write(info) };
+            try_ffi!(unsafe { put(header, info) });
         }
         // SAFETY: `out` checked non-NULL above.
         unsafe { key_out(unwrapped.into_key(), out) }
@@ -164,10 +159,7 @@ pub unsafe extern "C" fn paycore_tr31_optional_block(
         if rc == paycore_result::Ok {
             let [a, b] = ob.id().code();
             // SAFETY: `id_out` non-NULL, valid for 2 bytes per the contract.
-            unsafe {
-                id_out.write(a);
-                id_out.add(1).write(b);
-            }
+            try_ffi!(unsafe { put(id_out.cast::<[u8; 2]>(), [a, b]) });
         }
         rc
     })

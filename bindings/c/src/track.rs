@@ -22,7 +22,7 @@ use paycore::card::track::{
 use paycore::secret::SecretBytes;
 
 use crate::card::{PAYCORE_PAN_MAX_LEN, masked_pan, pan_brand};
-use crate::io::{Out, input, put};
+use crate::io::{Out, input, put, read_in};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -515,7 +515,7 @@ pub unsafe extern "C" fn paycore_track_build(
                 return Err(paycore_result::NullParameter);
             }
             // SAFETY: non-NULL and readable per the caller's contract.
-            let fields = unsafe { fields.read() };
+            let fields = unsafe { read_in(fields) }?;
             let pan = Pan::from_ascii(pan).map_err(paycore_result::from)?;
             let expiry = if fields.expiry_present {
                 Some(
