@@ -7,7 +7,7 @@
 //! caller's `persist` callback. The callback must return 0 only once the
 //! blob is durably stored, replacing the previous blob atomically. Any
 //! non-zero return withholds the transaction key (the call fails with
-//! `PAYCORE_RESULT_UNSUPPORTED`); the in-memory originator has still moved
+//! `PAYCORE_RESULT_STATE_NOT_PERSISTED`); the in-memory originator has still moved
 //! past that counter, so no counter whose key was released is ever reused,
 //! neither after a retry nor after a restart from the last stored blob.
 
@@ -85,7 +85,7 @@ const _: () = assert!(PAYCORE_DUKPT_AES_STATE_LEN == AES_STATE_LEN);
 /// *after* the counter it is about to use was consumed and its key erased,
 /// and releases the transaction key only if it returned 0. Hence:
 /// - callback fails (non-zero): no key is released, the call returns
-///   `PAYCORE_RESULT_UNSUPPORTED`; the in-memory originator has still moved
+///   `PAYCORE_RESULT_STATE_NOT_PERSISTED`; the in-memory originator has still moved
 ///   past that counter and the old stored blob never released it, so neither
 ///   a retry nor a restart reuses a released counter;
 /// - crash after the callback, before the key is used: restart from the new
@@ -180,6 +180,7 @@ impl StateStore for CallbackStore {
 /// key decrypts, the MAC-generate key verifies, ...).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk` must be a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
 /// pointer write. Free the result with `paycore_key_free`.
 #[unsafe(no_mangle)]
@@ -211,6 +212,7 @@ pub unsafe extern "C" fn paycore_dukpt_derive(
 /// working key for `ksn`, as [`paycore_dukpt_derive`].
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_dukpt_derive`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_dukpt_derive_from_initial_key(
@@ -254,6 +256,7 @@ pub unsafe extern "C" fn paycore_dukpt_derive_from_initial_key(
 /// BDK (X9.24-1:2009 §A.6 "Derive Initial Key").
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk` must be a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
 /// pointer write.
 #[unsafe(no_mangle)]
@@ -282,6 +285,7 @@ pub unsafe extern "C" fn paycore_dukpt_derive_ipek(
 /// device with the 8-byte `initial_key_id` (X9.24-3-2017 §6.3.3).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk` must be a live handle; `initial_key_id` valid for `id_len` bytes;
 /// `out` for a pointer write.
 #[unsafe(no_mangle)]
@@ -312,6 +316,7 @@ pub unsafe extern "C" fn paycore_dukpt_derive_initial_key(
 /// not secret). This transport is unauthenticated; prefer TR-31.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk`, `new_initial_key` live handles; `ksn` valid for `ksn_len` bytes;
 /// `out` for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -407,6 +412,7 @@ unsafe fn originator_out(
 /// mode permits encryption and decryption (`B`).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Key handles live; `initial_ksn` valid for `ksn_len` bytes; `persist` a
 /// valid callback (or NULL → error) called with `ctx`; `out` valid for a
 /// pointer write.
@@ -449,6 +455,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_load_tdes(
 /// [`paycore_dukpt_originator_load_tdes`] for `device_key` and `persist`).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_dukpt_originator_load_tdes`]; `initial_key_id` valid for
 /// `id_len` bytes.
 #[unsafe(no_mangle)]
@@ -490,6 +497,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_load_aes(
 /// under another device key; `PAYCORE_RESULT_MALFORMED` for a bad blob.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `device_key` a live handle; `blob` valid for `blob_len` bytes; `out`
 /// for a pointer write.
 #[unsafe(no_mangle)]
@@ -534,6 +542,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_free(originator: *mut paycore_
 /// Writes the originator's flavour (`PAYCORE_DUKPT_FLAVOUR_*`) to `*out`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `originator` a live handle; `out` valid for a `uint32_t` write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_dukpt_originator_flavour(
@@ -560,6 +569,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_flavour(
 /// 10 bytes (TDES) or 12 (AES).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `originator` a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -590,11 +600,12 @@ pub unsafe extern "C" fn paycore_dukpt_originator_ksn(
 ///
 /// The KSN buffer is checked (size 10 TDES / 12 AES) before any counter is
 /// consumed. If `persist` refuses, the result is
-/// `PAYCORE_RESULT_UNSUPPORTED`, nothing is released and that counter is
+/// `PAYCORE_RESULT_STATE_NOT_PERSISTED`, nothing is released and that counter is
 /// skipped for good (call again for the next one).
 /// `PAYCORE_RESULT_COUNTER_EXHAUSTED` when no counter is left.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `originator`, `device_key` live handles; `persist` a valid callback
 /// called with `ctx`; `ksn_out` valid for `ksn_cap` writable bytes;
 /// `ksn_len`, `tx_out` valid for writes.
@@ -657,9 +668,11 @@ pub unsafe extern "C" fn paycore_dukpt_originator_next(
 /// under the KEK of the current counter, loads it as the new initial key
 /// (type `new_key_type`, an AES `PAYCORE_DUKPT_KEY_TYPE_*`) with the 8-byte
 /// `new_initial_key_id`, and persists the new state. `PAYCORE_RESULT_UNSUPPORTED`
-/// for a TDES originator or a refused persist.
+/// for a TDES originator; `PAYCORE_RESULT_STATE_NOT_PERSISTED` for a refused
+/// persist.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Handles live; `encrypted` valid for `encrypted_len` bytes,
 /// `new_initial_key_id` for `id_len`; `persist` a valid callback.
 #[unsafe(no_mangle)]
@@ -704,6 +717,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_update_initial_key(
 /// `PAYCORE_DUKPT_KEY_TYPE_TDES2` and no KEK / key-derivation usages.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `tx` a live handle; `out` valid for a pointer write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_dukpt_tx_working_key(
@@ -741,6 +755,7 @@ pub unsafe extern "C" fn paycore_dukpt_tx_working_key(
 /// attributes). Counter zero is refused (`PAYCORE_RESULT_MALFORMED`).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk` a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
 /// pointer write. Free the result with [`paycore_dukpt_tx_free`].
 #[unsafe(no_mangle)]
@@ -774,6 +789,7 @@ pub unsafe extern "C" fn paycore_dukpt_host_transaction(
 /// Writes the transaction's KSN (10 or 12 bytes).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `tx` a live handle; `out` valid for `out_cap` writable bytes; `out_len`
 /// for a write.
 #[unsafe(no_mangle)]

@@ -79,6 +79,8 @@ struct Borrows {
     outputs_base: usize,
     /// Open scopes; 0 outside any C call (nothing is recorded then).
     depth: usize,
+    /// The innermost call refused an overlapping range.
+    refused: bool,
 }
 
 impl Borrows {
@@ -89,6 +91,7 @@ impl Borrows {
             inputs_base: 0,
             outputs_base: 0,
             depth: 0,
+            refused: false,
         }
     }
 
@@ -123,14 +126,15 @@ fn with_borrows<R>(f: impl FnOnce(&mut Borrows) -> R) -> Option<R> {
 /// body runs and closed (forgetting the call's ranges) when dropped.
 #[derive(Debug)]
 pub(crate) struct Scope {
-    saved: Option<(usize, usize)>,
+    saved: Option<(usize, usize, bool)>,
 }
 
 impl Scope {
     /// Opens a scope for one C call.
     pub(crate) fn enter() -> Self {
         let saved = with_borrows(|b| {
-            let saved = (b.inputs_base, b.outputs_base);
+            let saved = (b.inputs_base, b.outputs_base, b.refused);
+            b.refused = false;
             b.inputs_base = b.inputs.len();
             b.outputs_base = b.outputs.len();
             b.depth += 1;
@@ -142,12 +146,13 @@ impl Scope {
 
 impl Drop for Scope {
     fn drop(&mut self) {
-        if let Some((inputs_base, outputs_base)) = self.saved {
+        if let Some((inputs_base, outputs_base, refused)) = self.saved {
             let _ = with_borrows(|b| {
                 b.inputs.truncate(b.inputs_base);
                 b.outputs.truncate(b.outputs_base);
                 b.inputs_base = inputs_base;
                 b.outputs_base = outputs_base;
+                b.refused = refused;
                 b.depth = b.depth.saturating_sub(1);
             });
         }
@@ -176,6 +181,7 @@ fn claim(span: Span, access: Access) -> Result<(), paycore_result> {
         }
         let exclusive = matches!(access, Access::BorrowMut | Access::Write);
         if b.conflicts(span, exclusive) {
+            b.refused = true;
             return false;
         }
         match access {
@@ -207,7 +213,19 @@ fn release(span: Span) {
 
 /// Checks `span` against the call's live ranges without recording it.
 fn is_free(span: Span, access: Access) -> bool {
-    with_borrows(|b| b.depth == 0 || !b.conflicts(span, access == Access::Write)).unwrap_or(true)
+    with_borrows(|b| {
+        let free = b.depth == 0 || !b.conflicts(span, access == Access::Write);
+        b.refused |= !free;
+        free
+    })
+    .unwrap_or(true)
+}
+
+/// True once the current call has refused an overlapping range: its
+/// secret outputs are then left as they are, because zeroing them would
+/// destroy the caller's input (no secret was written to them yet).
+fn aliasing_refused() -> bool {
+    with_borrows(|b| b.refused).unwrap_or(false)
 }
 
 // ---------------------------------------------------------------------------
@@ -361,7 +379,8 @@ pub(crate) unsafe fn out_parts<'a>(
 ///
 /// A secret output (made by [`Out::new_secret`]) is zeroed when it is
 /// dropped without a successful [`Out::write`]: every error return after
-/// its creation, a too-small buffer, or a caught panic.
+/// its creation, a too-small buffer, or a caught panic. The one exception
+/// is a call refused for aliasing, which leaves every buffer untouched.
 pub(crate) struct Out<'a> {
     buf: &'a mut [u8],
     len: &'a mut usize,
@@ -411,7 +430,7 @@ impl Out<'_> {
     /// As [`Out::new`], for a secret output. Create it before checking any
     /// other argument: if the triple itself is refused, `out[..cap]` is
     /// still zeroed whenever that is sound (non-NULL, a valid length, and
-    /// not overlapping what the call already borrowed).
+    /// not refused for aliasing).
     ///
     /// # Safety
     /// As [`Out::new`].
@@ -461,7 +480,7 @@ impl Out<'_> {
 
 impl Drop for Out<'_> {
     fn drop(&mut self) {
-        if self.secret && !self.written {
+        if self.secret && !self.written && !aliasing_refused() {
             self.buf.fill(0);
         }
         for span in out_spans(self) {
@@ -482,7 +501,7 @@ pub(crate) unsafe fn wipe_raw(out: *mut u8, cap: usize) {
         return;
     }
     if let Ok(span) = Span::of(out, cap) {
-        if is_free(span, Access::Write) {
+        if !aliasing_refused() && is_free(span, Access::Write) {
             // SAFETY: writable per the caller's contract; no reference to
             // these bytes is live in this call.
             unsafe { std::ptr::write_bytes(out, 0, cap) };
@@ -574,6 +593,10 @@ unsafe fn tagged<T: Handle>(handle: *const T) -> Result<*mut Tagged<T>, paycore_
     }
     let tagged = handle.cast::<Tagged<T>>().cast_mut();
     if !tagged.is_aligned() {
+        return Err(paycore_result::InvalidArgument);
+    }
+    // Even the tag must not be read while the call holds it as an output.
+    if !is_free(Span::of(handle.cast::<u64>(), 1)?, Access::Read) {
         return Err(paycore_result::InvalidArgument);
     }
     // SAFETY: aligned and readable for the tag word per the caller's

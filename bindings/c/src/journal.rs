@@ -226,6 +226,7 @@ unsafe fn append(
 /// sequence overflow); `BUFFER_TOO_SMALL` (`*out_len` = entry length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `state` valid for a read, `next_state` for a write; `key` a live handle;
 /// `record` valid for `record_len` bytes; `out` for `out_cap` writable
 /// bytes; `out_len` for a write.
@@ -267,6 +268,7 @@ pub unsafe extern "C" fn paycore_journal_append_hmac(
 /// `NULL_PARAMETER`; `INVALID_ARGUMENT`; `BUFFER_TOO_SMALL`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_journal_append_hmac`], with `key` a live signing key handle.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -396,6 +398,7 @@ unsafe fn verify(
 /// forbids verification), checked before any entry is read.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `entries` valid for `entries_count` pairs, each valid for reads; `key` a
 /// live handle; `start` valid for a read; `problems` for `problems_cap`
 /// writes; `problems_len` and `summary` for writes.
@@ -446,6 +449,7 @@ pub unsafe extern "C" fn paycore_journal_verify_hmac(
 /// As [`paycore_journal_verify_hmac`]; `MALFORMED` for a bad public key.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_journal_verify_hmac`], `public_key` valid for
 /// `public_key_len` bytes.
 #[unsafe(no_mangle)]
@@ -493,6 +497,7 @@ pub unsafe extern "C" fn paycore_journal_verify_ecdsa(
 /// `NULL_PARAMETER`; `MALFORMED`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `entry` valid for `entry_len` bytes; `out` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_journal_entry_decode(

@@ -73,6 +73,7 @@ pub(crate) unsafe fn key_out(key: Key, out: *mut *mut paycore_key) -> paycore_re
 /// - `exportability`: `'E'`, `'N'` or `'S'`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `material` must be valid for `material_len` bytes, `usage` for 2 bytes,
 /// `out` for a pointer write. Free the handle with [`paycore_key_free`].
 #[unsafe(no_mangle)]
@@ -127,6 +128,7 @@ pub unsafe extern "C" fn paycore_key_free(key: *mut paycore_key) {
 /// `len` bytes: up to the block length for legacy, up to 5 for CMAC).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -157,6 +159,7 @@ pub unsafe extern "C" fn paycore_key_kcv(
 /// Returns `PAYCORE_RESULT_VERIFICATION_FAILED` on mismatch.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `expected` valid for `expected_len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_key_kcv_verify(
@@ -198,6 +201,7 @@ pub(crate) const fn algorithm_code(algorithm: Algorithm) -> u32 {
 /// Writes the key's algorithm (`PAYCORE_ALGORITHM_*`) to `*out`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for a `uint32_t` write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_key_algorithm(
@@ -217,6 +221,7 @@ pub unsafe extern "C" fn paycore_key_algorithm(
 /// `out` (2 bytes; `*out_len` = 2).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -238,6 +243,7 @@ pub unsafe extern "C" fn paycore_key_usage(
 /// Writes the key's TR-31 mode of use character (e.g. `'E'`) to `*out`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for a one-byte write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_key_mode_of_use(
@@ -257,6 +263,7 @@ pub unsafe extern "C" fn paycore_key_mode_of_use(
 /// unused, no NUL) to `out` (2 bytes; `*out_len` = 2).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -279,6 +286,7 @@ pub unsafe extern "C" fn paycore_key_version(
 /// to `*out`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for a one-byte write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_key_exportability(
@@ -302,6 +310,7 @@ pub unsafe extern "C" fn paycore_key_exportability(
 /// Prefer [`paycore_tr31_wrap`](crate::paycore_tr31_wrap) to move keys.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]

@@ -27,6 +27,8 @@
 #![allow(clippy::std_instead_of_core)]
 
 mod aead;
+#[cfg(test)]
+mod boundary_tests;
 mod card;
 mod dukpt;
 mod io;

@@ -94,6 +94,7 @@ fn check_len(len: usize, full: usize) -> Result<(), paycore_result> {
 /// `mac_len`).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `data` valid for `data_len` bytes; `out`
 /// valid for `out_cap` writable bytes; `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -133,6 +134,7 @@ pub unsafe extern "C" fn paycore_mac_generate(
 /// `KEY_USAGE` (usage/mode forbid verification); `INVALID_KEY`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `data` and `expected` valid for their lengths.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_mac_verify(
@@ -197,6 +199,7 @@ impl core::fmt::Debug for paycore_mac_verifier {
 /// is left untouched on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle (it may be freed after this call: the state
 /// holds its own key schedule); `out` valid for a pointer write.
 #[unsafe(no_mangle)]
@@ -229,6 +232,7 @@ pub unsafe extern "C" fn paycore_mac_new(
 /// `NULL_PARAMETER`; `INVALID_ARGUMENT` if the handle is spent.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `mac` must be a live handle not used concurrently; `data` valid for
 /// `data_len` bytes.
 #[unsafe(no_mangle)]
@@ -264,6 +268,7 @@ pub unsafe extern "C" fn paycore_mac_update(
 /// As above; `INVALID_ARGUMENT` if the handle is already spent.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `mac` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -321,6 +326,7 @@ pub unsafe extern "C" fn paycore_mac_free(mac: *mut paycore_mac) {
 /// is left untouched on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for a pointer write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_mac_verifier_new(
@@ -349,6 +355,7 @@ pub unsafe extern "C" fn paycore_mac_verifier_new(
 /// `NULL_PARAMETER`; `INVALID_ARGUMENT` if the handle is spent.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `verifier` must be a live handle not used concurrently; `data` valid
 /// for `data_len` bytes.
 #[unsafe(no_mangle)]
@@ -383,6 +390,7 @@ pub unsafe extern "C" fn paycore_mac_verifier_update(
 /// (spent handle, `expected_len` out of range).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `verifier` must be a live handle; `expected` valid for `expected_len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_mac_verifier_verify(

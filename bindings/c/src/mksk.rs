@@ -110,6 +110,7 @@ unsafe fn delivery<'a>(
 /// with `*keys_len = count`, before any work.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `tmk` a live handle; `deliveries` valid for `count` structs whose
 /// pointers are valid for their lengths; `keys_out` for `keys_cap` pointer
 /// writes; `keys_len` for a write. Free each returned handle with

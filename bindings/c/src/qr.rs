@@ -127,6 +127,7 @@ fn locate<'a>(
 /// structural error, text that is not UTF-8 or more than 512 characters.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `payload` must be valid for `len` bytes; `crc_valid` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_qr_decode(
@@ -158,6 +159,7 @@ pub unsafe extern "C" fn paycore_qr_decode(
 /// rule broken, including a CRC mismatch.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `payload` must be valid for `len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_qr_parse(payload: *const u8, len: usize) -> paycore_result {
@@ -196,6 +198,7 @@ pub unsafe extern "C" fn paycore_qr_parse(payload: *const u8, len: usize) -> pay
 /// of that level (nor its end).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `payload` must be valid for `len` bytes; `parent` NULL or valid for a
 /// read; `found` and `out` valid for writes.
 #[unsafe(no_mangle)]
@@ -250,6 +253,7 @@ pub unsafe extern "C" fn paycore_qr_next(
 /// As [`paycore_qr_next`].
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_qr_next`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_qr_find(
@@ -294,6 +298,7 @@ pub unsafe extern "C" fn paycore_qr_find(
 /// `PAYCORE_RESULT_NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `crc` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_qr_crc16(
@@ -326,6 +331,7 @@ pub unsafe extern "C" fn paycore_qr_crc16(
 /// size needed).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `items` must be valid for `count` reads (NULL allowed when `count` is
 /// 0), each item's `value` for its `value_len` bytes; `out` for `out_cap`
 /// writable bytes; `out_len` valid for a write.

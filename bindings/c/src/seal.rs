@@ -55,6 +55,7 @@ unsafe fn recipient_key_ref<'a>(
 /// `NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `out` must be valid for a pointer write. Free with
 /// [`paycore_recipient_key_free`].
 #[unsafe(no_mangle)]
@@ -79,6 +80,7 @@ pub unsafe extern "C" fn paycore_recipient_key_generate(
 /// on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `scalar` valid for `scalar_len` bytes; `out` valid for a pointer write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_recipient_key_from_scalar(
@@ -121,6 +123,7 @@ pub unsafe extern "C" fn paycore_recipient_key_free(key: *mut paycore_recipient_
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -149,6 +152,7 @@ pub unsafe extern "C" fn paycore_recipient_key_public_key(
 /// (`*out_len` = envelope length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Every `(pointer, length)` pair valid for reads; `out` valid for
 /// `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -198,6 +202,7 @@ pub unsafe extern "C" fn paycore_seal(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = plaintext length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `recipient` must be a live handle; every `(pointer, length)` pair valid
 /// for reads; `out` valid for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -214,7 +219,7 @@ pub unsafe extern "C" fn paycore_open(
 ) -> paycore_result {
     ffi_boundary!({
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         let inputs = (|| {
             // SAFETY: forwarded caller contract.
             let recipient = unsafe { recipient_key_ref(recipient) }?;

@@ -122,6 +122,7 @@ unsafe fn signing_key_out(
 /// `NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `out` must be valid for a pointer write. Free the handle with
 /// [`paycore_signing_key_free`].
 #[unsafe(no_mangle)]
@@ -146,6 +147,7 @@ pub unsafe extern "C" fn paycore_signing_key_generate(
 /// left untouched on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `scalar` valid for `scalar_len` bytes; `out` valid for a pointer write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_signing_key_from_scalar(
@@ -188,6 +190,7 @@ pub unsafe extern "C" fn paycore_signing_key_free(key: *mut paycore_signing_key)
 /// `NULL_PARAMETER`; `INVALID_ARGUMENT` (format); `BUFFER_TOO_SMALL`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -220,6 +223,7 @@ pub unsafe extern "C" fn paycore_signing_key_public_key(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 32).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -231,7 +235,7 @@ pub unsafe extern "C" fn paycore_signing_key_dangerous_export_scalar(
 ) -> paycore_result {
     ffi_boundary!({
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
         let key = match unsafe { signing_key_ref(key) } {
             Ok(key) => key,
@@ -253,6 +257,7 @@ pub unsafe extern "C" fn paycore_signing_key_dangerous_export_scalar(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 64).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `message` valid for `message_len` bytes;
 /// `out` valid for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -286,6 +291,7 @@ pub unsafe extern "C" fn paycore_sign(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = the DER length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_sign`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_sign_der(
@@ -321,6 +327,7 @@ pub unsafe extern "C" fn paycore_sign_der(
 /// `INVALID_ARGUMENT` (format or policy code).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Every `(pointer, length)` pair must be valid for reads.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -368,6 +375,7 @@ pub unsafe extern "C" fn paycore_verify(
 /// As [`paycore_record_encode`](crate::paycore_record_encode); `NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `record` as in `paycore_record_encode`;
 /// each output valid for its capacity; the length pointers for writes.
 #[unsafe(no_mangle)]
@@ -427,6 +435,7 @@ pub unsafe extern "C" fn paycore_sign_record(
 /// As [`paycore_verify`], then as [`paycore_record_decode`](crate::paycore_record_decode).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Every `(pointer, length)` pair valid for reads; `out` valid for a write.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]

@@ -141,6 +141,7 @@ fn checked_tag(raw: u32) -> Result<Tag, paycore_result> {
 /// is written on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `found` and `out` valid for writes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tlv_next(
@@ -186,6 +187,7 @@ pub unsafe extern "C" fn paycore_tlv_next(
 /// for malformed data met before the match. Nothing is written on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `found` and `out` valid for writes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tlv_find(
@@ -225,6 +227,7 @@ pub unsafe extern "C" fn paycore_tlv_find(
 /// tree. `*count` is written only on success.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `count` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tlv_validate(
@@ -257,6 +260,7 @@ pub unsafe extern "C" fn paycore_tlv_validate(
 /// size needed, nothing written).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `value` must be valid for `value_len` bytes; `out` for `out_cap`
 /// writable bytes (it must not overlap `value`); `out_len` valid for a
 /// write.
@@ -402,6 +406,7 @@ pub extern "C" fn paycore_tag_is_sensitive(tag: u32) -> bool {
 /// `PAYCORE_RESULT_NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `found` and `out` must be valid for writes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tag_lookup(
@@ -438,6 +443,7 @@ pub extern "C" fn paycore_tag_count() -> usize {
 /// an index out of range.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `out` must be valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tag_at(
@@ -486,6 +492,7 @@ pub struct paycore_dol_entry {
 /// `00`/`FF`. Nothing is written on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `dol` must be valid for `dol_len` bytes; `count` and `total_len` valid
 /// for writes.
 #[unsafe(no_mangle)]
@@ -520,6 +527,7 @@ pub unsafe extern "C" fn paycore_dol_parse(
 /// not the start of an entry or the end.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `dol` must be valid for `dol_len` bytes; `found` and `out` valid for
 /// writes.
 #[unsafe(no_mangle)]
@@ -573,6 +581,7 @@ pub unsafe extern "C" fn paycore_dol_next(
 /// `*out_len` = total length, nothing written).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `dol` and `values` must be valid for their lengths; `out` for `out_cap`
 /// writable bytes not overlapping the inputs; `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -624,6 +633,7 @@ pub unsafe extern "C" fn paycore_dol_build(
 /// length` (with `*out_len` = `length`, nothing written).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `value` must be valid for `value_len` bytes; `out` for `out_cap`
 /// writable bytes not overlapping `value`; `out_len` valid for a write.
 #[unsafe(no_mangle)]

@@ -70,6 +70,7 @@ fn header_info(h: &KeyBlockHeader<'_>) -> paycore_tr31_header {
 /// may be NULL) receives the header fields.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `kbpk` a live handle; `block` valid for `block_len` bytes (ASCII, no
 /// NUL needed); `out` valid for a pointer write; `header` NULL or valid for
 /// a struct write.
@@ -104,6 +105,7 @@ pub unsafe extern "C" fn paycore_tr31_unwrap(
 /// any key: nothing is authenticated, so use it only to route the block.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `block` valid for `block_len` bytes; `header` for a struct write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tr31_header_parse(
@@ -131,6 +133,7 @@ pub unsafe extern "C" fn paycore_tr31_header_parse(
 /// unwrapped successfully.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `block` valid for `block_len` bytes; `id_out` for 2 writable bytes;
 /// `out` for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -266,6 +269,7 @@ unsafe fn wrap_impl(
 /// keys stronger than the KBPK and versions A/C (`PAYCORE_RESULT_UNSUPPORTED`).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Handles live; `optional_blocks` valid for `optional_blocks_len` bytes;
 /// `out` for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -302,6 +306,7 @@ pub unsafe extern "C" fn paycore_tr31_wrap(
 /// the cipher block length. Never use fixed padding in production.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_tr31_wrap`]; `padding` valid for `padding_len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tr31_wrap_with_padding(
