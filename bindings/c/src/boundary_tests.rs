@@ -365,7 +365,6 @@ fn secret_outputs_are_zeroed_on_null_arguments() {
     let pan = b"4111111111111111";
     let mut n = 0usize;
     let zero = [0u8; 16];
-    // SAFETY (all closures): valid buffers, NULL where the test wants it.
     let cases: [(&str, [u8; 16]); 7] = [
         (
             "decipher NULL key",
