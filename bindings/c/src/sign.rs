@@ -511,13 +511,19 @@ mod tests {
                 paycore_signing_key_from_scalar(scalar.as_ptr(), 32, &mut key),
                 paycore_result::Ok
             );
-            assert_eq!(format!("{:?}", &*key), "DeviceSigningKey { .. }");
+            assert_eq!(
+                format!("{:?}", handle_ref(key).unwrap()),
+                "DeviceSigningKey { .. }"
+            );
             let scalar = [0x22u8; 32];
             assert_eq!(
                 paycore_recipient_key_from_scalar(scalar.as_ptr(), 32, &mut host),
                 paycore_result::Ok
             );
-            assert_eq!(format!("{:?}", &*host), "RecipientSecretKey { .. }");
+            assert_eq!(
+                format!("{:?}", handle_ref(host).unwrap()),
+                "RecipientSecretKey { .. }"
+            );
             let material = [0x33u8; 32];
             let usage = *b"M7";
             assert_eq!(
@@ -540,8 +546,14 @@ mod tests {
                 paycore_mac_verifier_new(mac_key, alg, pad, &mut verifier),
                 paycore_result::Ok
             );
-            assert_eq!(format!("{:?}", &*mac), "paycore_mac { .. }");
-            assert_eq!(format!("{:?}", &*verifier), "paycore_mac_verifier { .. }");
+            assert_eq!(
+                format!("{:?}", handle_ref(mac).unwrap()),
+                "paycore_mac { .. }"
+            );
+            assert_eq!(
+                format!("{:?}", handle_ref(verifier).unwrap()),
+                "paycore_mac_verifier { .. }"
+            );
             paycore_mac_free(mac);
             paycore_mac_verifier_free(verifier);
             paycore_key_free(mac_key);
