@@ -10,8 +10,9 @@
  *   overlap an input or another output of the same call; such a call is
  *   refused with PAYCORE_RESULT_INVALID_ARGUMENT before any result is
  *   written (a secret output is then not zeroed: that would destroy the
- *   input). Inputs may overlap each other. In-place operation is not
- *   supported: use a separate output buffer.
+ *   input). Inputs may overlap each other, and a struct that is only read
+ *   by value (a journal state) may also be the output. In-place operation
+ *   is not supported: use a separate output buffer.
  * - Handles: every handle carries a per-type tag checked on entry; a handle
  *   of the wrong type is refused with PAYCORE_RESULT_INVALID_ARGUMENT (and a
  *   *_free of the wrong type does nothing). A freed handle is detected only
