@@ -124,6 +124,24 @@ static void test_secret_outputs_zeroed(void) {
     PREFILLED_CALL(paycore_aead_open(aead_key, nonce, NULL, 0, block, 16, out, sizeof out, NULL));
     PREFILLED_CALL(paycore_key_export(NULL, out, sizeof out, &n));
     PREFILLED_CALL(paycore_key_export(aead_key, out, sizeof out, NULL));
+    /* The other secret outputs (audit): a NULL out_len or input. */
+    PREFILLED_CALL(paycore_pan_bcd_expose(block, 8, out, sizeof out, NULL));
+    PREFILLED_CALL(paycore_open(NULL, NULL, 0, block, 16, out, sizeof out, &n));
+    PREFILLED_CALL(paycore_open(NULL, NULL, 0, block, 16, out, sizeof out, NULL));
+    PREFILLED_CALL(paycore_signing_key_dangerous_export_scalar(NULL, out, sizeof out, &n));
+    PREFILLED_CALL(paycore_signing_key_dangerous_export_scalar(NULL, out, sizeof out, NULL));
+    PREFILLED_CALL(paycore_track_expose_pan(PAYCORE_TRACK_KIND_TRACK2, NULL, 16, out, sizeof out,
+                                            &n));
+    PREFILLED_CALL(paycore_track_expose_pan(PAYCORE_TRACK_KIND_TRACK2, block, 16, out, sizeof out,
+                                            NULL));
+    PREFILLED_CALL(paycore_track_expose_discretionary(PAYCORE_TRACK_KIND_TRACK2, block, 16, out,
+                                                      sizeof out, NULL));
+    PREFILLED_CALL(paycore_track_expose_name(PAYCORE_TRACK_KIND_TRACK1, block, 16, out,
+                                             sizeof out, NULL));
+    PREFILLED_CALL(paycore_track_encode(PAYCORE_TRACK_KIND_TRACK2, block, 16,
+                                        PAYCORE_TRACK_KIND_TRACK2, 0, out, sizeof out, NULL));
+    PREFILLED_CALL(paycore_track_build(PAYCORE_TRACK_KIND_TRACK2, pan, 16, NULL, 0, NULL, NULL, 0,
+                                       0, out, sizeof out, &n));
 #undef PREFILLED_CALL
 
     /* Control: a non-secret output is not touched by a NULL argument. */
