@@ -24,7 +24,7 @@ use paycore::sign::ecdsa::{
 use paycore::sign::record::MAX_ENCODED_LEN;
 use rand_core::OsRng;
 
-use crate::io::{Out, box_handle, free_handle, input, put};
+use crate::io::{Out, box_handle, free_handle, handle_ref, input, put};
 use crate::record::{paycore_record, record_from_c, record_to_c};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -86,11 +86,8 @@ impl core::fmt::Debug for paycore_signing_key {
 pub(crate) unsafe fn signing_key_ref<'a>(
     key: *const paycore_signing_key,
 ) -> Result<&'a DeviceSigningKey, paycore_result> {
-    if key.is_null() {
-        return Err(paycore_result::NullParameter);
-    }
-    // SAFETY: non-NULL live handle per the caller's contract.
-    Ok(unsafe { &(*key).key })
+    // SAFETY: forwarded caller contract.
+    unsafe { handle_ref(key) }.map(|handle| &handle.key)
 }
 
 /// Parses a public key given as SEC1 or SPKI DER bytes.
@@ -122,9 +119,12 @@ fn signature_from(bytes: &[u8], format: u32) -> Result<Signature, paycore_result
 ///
 /// # Safety
 /// `out` must be non-NULL and valid for a pointer write.
-unsafe fn signing_key_out(key: DeviceSigningKey, out: *mut *mut paycore_signing_key) {
+unsafe fn signing_key_out(
+    key: DeviceSigningKey,
+    out: *mut *mut paycore_signing_key,
+) -> paycore_result {
     // SAFETY: forwarded caller contract (non-NULL, checked by the callers).
-    let _ = unsafe { box_handle(paycore_signing_key { key }, out) };
+    unsafe { box_handle(paycore_signing_key { key }, out) }
 }
 
 /// Generates a fresh device signing key from the operating system's RNG.
@@ -133,6 +133,7 @@ unsafe fn signing_key_out(key: DeviceSigningKey, out: *mut *mut paycore_signing_
 /// `NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `out` must be valid for a pointer write. Free the handle with
 /// [`paycore_signing_key_free`].
 #[unsafe(no_mangle)]
@@ -145,8 +146,7 @@ pub unsafe extern "C" fn paycore_signing_key_generate(
         }
         let key = DeviceSigningKey::generate(&mut OsRng);
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { signing_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { signing_key_out(key, out) }
     })
 }
 
@@ -158,6 +158,7 @@ pub unsafe extern "C" fn paycore_signing_key_generate(
 /// left untouched on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `scalar` valid for `scalar_len` bytes; `out` valid for a pointer write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_signing_key_from_scalar(
@@ -174,8 +175,7 @@ pub unsafe extern "C" fn paycore_signing_key_from_scalar(
         let key =
             try_ffi!(DeviceSigningKey::from_secret_scalar(scalar).map_err(paycore_result::from));
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { signing_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { signing_key_out(key, out) }
     })
 }
 
@@ -201,6 +201,7 @@ pub unsafe extern "C" fn paycore_signing_key_free(key: *mut paycore_signing_key)
 /// `NULL_PARAMETER`; `INVALID_ARGUMENT` (format); `BUFFER_TOO_SMALL`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -233,6 +234,7 @@ pub unsafe extern "C" fn paycore_signing_key_public_key(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 32).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -244,7 +246,7 @@ pub unsafe extern "C" fn paycore_signing_key_dangerous_export_scalar(
 ) -> paycore_result {
     ffi_boundary!({
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
         let key = match unsafe { signing_key_ref(key) } {
             Ok(key) => key,
@@ -269,6 +271,7 @@ pub unsafe extern "C" fn paycore_signing_key_dangerous_export_scalar(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 64).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `message` valid for `message_len` bytes;
 /// `out` valid for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -302,6 +305,7 @@ pub unsafe extern "C" fn paycore_sign(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = the DER length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_sign`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_sign_der(
@@ -338,6 +342,7 @@ pub unsafe extern "C" fn paycore_sign_der(
 /// `INVALID_ARGUMENT` (format or policy code).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Every `(pointer, length)` pair must be valid for reads.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -477,6 +482,7 @@ pub unsafe extern "C" fn paycore_verify_raw(
 /// As [`paycore_record_encode`](crate::paycore_record_encode); `NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `record` as in `paycore_record_encode`;
 /// each output valid for its capacity; the length pointers for writes.
 #[unsafe(no_mangle)]
@@ -540,6 +546,7 @@ pub unsafe extern "C" fn paycore_sign_record(
 /// [`paycore_record_decode`](crate::paycore_record_decode).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Every `(pointer, length)` pair valid for reads; `out` valid for a write.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -615,13 +622,19 @@ mod tests {
                 paycore_signing_key_from_scalar(scalar.as_ptr(), 32, &mut key),
                 paycore_result::Ok
             );
-            assert_eq!(format!("{:?}", &*key), "DeviceSigningKey { .. }");
+            assert_eq!(
+                format!("{:?}", handle_ref(key).unwrap()),
+                "DeviceSigningKey { .. }"
+            );
             let scalar = [0x22u8; 32];
             assert_eq!(
                 paycore_recipient_key_from_scalar(scalar.as_ptr(), 32, &mut host),
                 paycore_result::Ok
             );
-            assert_eq!(format!("{:?}", &*host), "RecipientSecretKey { .. }");
+            assert_eq!(
+                format!("{:?}", handle_ref(host).unwrap()),
+                "RecipientSecretKey { .. }"
+            );
             let material = [0x33u8; 32];
             let usage = *b"M7";
             assert_eq!(
@@ -644,8 +657,14 @@ mod tests {
                 paycore_mac_verifier_new(mac_key, alg, pad, &mut verifier),
                 paycore_result::Ok
             );
-            assert_eq!(format!("{:?}", &*mac), "paycore_mac { .. }");
-            assert_eq!(format!("{:?}", &*verifier), "paycore_mac_verifier { .. }");
+            assert_eq!(
+                format!("{:?}", handle_ref(mac).unwrap()),
+                "paycore_mac { .. }"
+            );
+            assert_eq!(
+                format!("{:?}", handle_ref(verifier).unwrap()),
+                "paycore_mac_verifier { .. }"
+            );
             paycore_mac_free(mac);
             paycore_mac_verifier_free(verifier);
             paycore_key_free(mac_key);
