@@ -3007,12 +3007,16 @@ paycore_result paycore_dol_fit_value(uint32_t format,
 
 /**
  * Unwraps a key block under `kbpk` (usage `K1` or `K0`, mode `B`, `D` or
- * `N`; TDES for A/B/C, AES for D). The authenticator is checked in
+ * `N`; TDES for B, AES for D). The authenticator is checked in
  * constant time before any key byte is used; any change to the block gives
  * `PAYCORE_RESULT_VERIFICATION_FAILED` or `PAYCORE_RESULT_MALFORMED` and no
  * key. On success `*out` is a new key handle carrying the header's usage,
  * mode of use, key version and exportability, and `*header` (optional,
  * may be NULL) receives the header fields.
+ *
+ * Legacy key-block policy: versions `A` and `C` (4-byte CBC-MAC) are
+ * refused with `PAYCORE_RESULT_UNSUPPORTED` before the KBPK is used;
+ * [`paycore_tr31_unwrap_legacy`] is the explicit opt-in.
  *
  * # Safety
  * `kbpk` a live handle; `block` valid for `block_len` bytes (ASCII, no
@@ -3024,6 +3028,20 @@ paycore_result paycore_tr31_unwrap(const paycore_key *kbpk,
                                    size_t block_len,
                                    paycore_key **out,
                                    paycore_tr31_header *header);
+
+/**
+ * [`paycore_tr31_unwrap`] that also accepts the legacy variant-binding
+ * versions `A` and `C` (TDES, 4-byte CBC-MAC: a forged block is accepted
+ * with probability 2^-32 per try). For import from legacy systems only.
+ *
+ * # Safety
+ * As [`paycore_tr31_unwrap`].
+ */
+paycore_result paycore_tr31_unwrap_legacy(const paycore_key *kbpk,
+                                          const uint8_t *block,
+                                          size_t block_len,
+                                          paycore_key **out,
+                                          paycore_tr31_header *header);
 
 /**
  * Parses the clear header of a key block (or a header alone) without

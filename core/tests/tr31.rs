@@ -13,7 +13,9 @@
 use std::collections::BTreeMap;
 
 use paycore::keys::kcv::{Kcv, KcvMethod};
-use paycore::keys::tr31::{self, KeyBlockHeader, OptionalBlock, OptionalBlockId, Version};
+use paycore::keys::tr31::{
+    self, KeyBlockHeader, OptionalBlock, OptionalBlockId, UnwrapPolicy, Version,
+};
 use paycore::keys::{
     Algorithm, Exportability, Key, KeyAttributes, KeyUsage, KeyVersion, ModeOfUse, Operation,
 };
@@ -45,6 +47,12 @@ fn kbpk_for(material_hex: &str, block: &str) -> Key {
     kbpk(&hex(material_hex), block.starts_with('D'))
 }
 
+/// Unwrap with the legacy opt-in, for vectors of every version (A and C
+/// are refused by the default policy, see `legacy_versions_refused_by_default`).
+fn unwrap_legacy<'a>(k: &Key, block: &'a str) -> Result<tr31::Unwrapped<'a>, Error> {
+    tr31::unwrap_with(k, block, UnwrapPolicy::ALLOW_LEGACY)
+}
+
 fn s(v: &Value) -> &str {
     v.as_str().unwrap()
 }
@@ -63,7 +71,7 @@ fn published_unwrap_vectors() {
         let block = s(&t["inputs"]["block"]);
         let e = &t["expected"];
         let k = kbpk_for(s(&t["inputs"]["kbpk"]), block);
-        let out = tr31::unwrap(&k, block).unwrap_or_else(|err| panic!("#{i} {id}: {err}"));
+        let out = unwrap_legacy(&k, block).unwrap_or_else(|err| panic!("#{i} {id}: {err}"));
         let h = out.header();
         let key = out.key();
         assert_eq!(
@@ -133,6 +141,60 @@ fn published_unwrap_vectors() {
     }
 }
 
+/// Issue 11.5: versions A and C (4-byte CBC-MAC) are refused by the
+/// default policy before the KBPK is used, with a typed error; the opt-in
+/// accepts them (checked on every A/C vector of the file).
+#[test]
+fn legacy_versions_refused_by_default() {
+    use paycore::error::Tr31Error as T;
+    let v = vectors();
+    let mut refused = 0;
+    for t in v["unwrap"].as_array().unwrap() {
+        let id = s(&t["id"]);
+        let block = s(&t["inputs"]["block"]);
+        let k = kbpk_for(s(&t["inputs"]["kbpk"]), block);
+        let legacy = block.starts_with('A') || block.starts_with('C');
+        assert_eq!(
+            Version::from_code(block.as_bytes()[0]).unwrap().is_legacy(),
+            legacy
+        );
+        if legacy {
+            assert_eq!(
+                tr31::unwrap(&k, block).unwrap_err(),
+                Error::Tr31(T::LegacyVersionRefused),
+                "{id}"
+            );
+            assert_eq!(
+                tr31::unwrap_with(&k, block, UnwrapPolicy::STRICT).unwrap_err(),
+                Error::Tr31(T::LegacyVersionRefused),
+                "{id}"
+            );
+            // Refused before the KBPK is looked at: a wrong KBPK (even one
+            // of the wrong family) gives the same answer.
+            assert_eq!(
+                tr31::unwrap(&kbpk(&[0x11; 32], true), block).unwrap_err(),
+                Error::Tr31(T::LegacyVersionRefused),
+                "{id}"
+            );
+            assert!(unwrap_legacy(&k, block).is_ok(), "{id}");
+            refused += 1;
+        } else {
+            assert!(tr31::unwrap(&k, block).is_ok(), "{id}");
+        }
+    }
+    assert!(refused >= 9, "{refused}");
+    assert_eq!(UnwrapPolicy::default(), UnwrapPolicy::STRICT);
+    assert!(!UnwrapPolicy::default().allows_legacy());
+    assert!(UnwrapPolicy::STRICT.allows(Version::B) && UnwrapPolicy::STRICT.allows(Version::D));
+    assert!(!UnwrapPolicy::STRICT.allows(Version::A) && !UnwrapPolicy::STRICT.allows(Version::C));
+    let err = Error::from(T::LegacyVersionRefused);
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert_eq!(
+        err.to_string(),
+        "TR-31: legacy key block version (A or C) refused: importing it needs the legacy opt-in"
+    );
+}
+
 #[test]
 fn published_rejection_vectors() {
     let v = vectors();
@@ -140,7 +202,7 @@ fn published_rejection_vectors() {
         let id = s(&t["id"]);
         let block = s(&t["inputs"]["block"]);
         let k = kbpk_for(s(&t["inputs"]["kbpk"]), block);
-        let err = tr31::unwrap(&k, block).expect_err(id);
+        let err = unwrap_legacy(&k, block).expect_err(id);
         assert_eq!(
             err.kind().as_str(),
             s(&t["expected"]["error_kind"]),
@@ -269,7 +331,7 @@ fn tamper_every_position_fails_without_key_bytes() {
                 let mut b = block.as_bytes().to_vec();
                 b[pos] = replacement;
                 let b = String::from_utf8(b).unwrap();
-                let Err(err) = tr31::unwrap(&k, &b) else {
+                let Err(err) = unwrap_legacy(&k, &b) else {
                     panic!("{id}: tampered at {pos} accepted")
                 };
                 // Messages carry no block or key material.
@@ -281,13 +343,13 @@ fn tamper_every_position_fails_without_key_bytes() {
         // Truncations and extensions fail too.
         for len in 0..block.len() {
             assert!(
-                tr31::unwrap(&k, &block[..len]).is_err(),
+                unwrap_legacy(&k, &block[..len]).is_err(),
                 "{id}: truncated to {len}"
             );
         }
-        assert!(tr31::unwrap(&k, &format!("{block}0")).is_err());
+        assert!(unwrap_legacy(&k, &format!("{block}0")).is_err());
         // Lower-case hex is another encoding: refused.
-        assert!(tr31::unwrap(&k, &block.to_lowercase()).is_err());
+        assert!(unwrap_legacy(&k, &block.to_lowercase()).is_err());
     }
 }
 
@@ -308,7 +370,7 @@ fn wrong_kbpk_is_verification_failure() {
         Error::VerificationFailed
     );
     assert_eq!(
-        tr31::unwrap(&wrong, a).unwrap_err(),
+        unwrap_legacy(&wrong, a).unwrap_err(),
         Error::VerificationFailed
     );
 }
@@ -917,10 +979,10 @@ fn import_refuses_key_stronger_than_kbpk() {
     let two = hex("0123456789ABCDEFFEDCBA9876543210");
     let mut three = two.clone();
     three.extend_from_slice(&two[..8]);
-    let back = tr31::unwrap(&kbpk(&three, false), block).unwrap();
+    let back = unwrap_legacy(&kbpk(&three, false), block).unwrap();
     assert_eq!(back.key().dangerous_expose_secret().unwrap(), &[0x6D; 24]);
     assert_eq!(
-        tr31::unwrap(&kbpk(&two, false), block).unwrap_err(),
+        unwrap_legacy(&kbpk(&two, false), block).unwrap_err(),
         Error::from(T::KbpkTooWeak)
     );
     assert_eq!(Error::from(T::KbpkTooWeak).kind(), ErrorKind::Unsupported);

@@ -65,6 +65,18 @@ static int key_matches(const paycore_key *key, const char *hex) {
 
 /* ----------------------------------------------------------- TR-31 unwrap */
 
+/* Versions A and C need the legacy opt-in (the default refuses them). */
+static int is_legacy(const char *block, size_t len) {
+    return len > 0 && (block[0] == 'A' || block[0] == 'C');
+}
+
+static paycore_result unwrap_any(const paycore_key *kbpk, const char *block, size_t len,
+                                 paycore_key **out, paycore_tr31_header *h) {
+    return is_legacy(block, len)
+               ? paycore_tr31_unwrap_legacy(kbpk, (const uint8_t *)block, len, out, h)
+               : paycore_tr31_unwrap(kbpk, (const uint8_t *)block, len, out, h);
+}
+
 static void check_header(const char *s, const char *e, const paycore_tr31_header *h) {
     char v[32];
     CHECK(field(s, e, "version", v, sizeof v) && h->version == (uint8_t)v[0]);
@@ -93,8 +105,18 @@ static void test_unwrap_vectors(const char *json) {
         blen = strlen(block);
         kbpk = key_from_hex(block[0] == 'D', kbpk_hex, "K1", 'B', 'N');
         memset(&h, 0, sizeof h);
-        CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen, &k, &h),
-                 PAYCORE_RESULT_OK);
+        /* Legacy key-block policy: A and C refused by default, no key out. */
+        if (is_legacy(block, blen)) {
+            CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen, &k, &h),
+                     PAYCORE_RESULT_UNSUPPORTED);
+            CHECK(k == NULL);
+        } else {
+            CHECK_RC(paycore_tr31_unwrap_legacy(kbpk, (const uint8_t *)block, blen, &k, &h),
+                     PAYCORE_RESULT_OK);
+            paycore_key_free(k);
+            k = NULL;
+        }
+        CHECK_RC(unwrap_any(kbpk, block, blen, &k, &h), PAYCORE_RESULT_OK);
         CHECK(key_matches(k, key_hex));
         check_header(s, e, &h);
         CHECK(h.block_len == blen);
@@ -153,7 +175,7 @@ static void test_unwrap_vectors(const char *json) {
             char saved = block[i];
             block[i] = saved == '0' ? '1' : '0';
             k = NULL;
-            rc = paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen, &k, NULL);
+            rc = unwrap_any(kbpk, block, blen, &k, NULL);
             CHECK(rc != PAYCORE_RESULT_OK);
             CHECK(rc == PAYCORE_RESULT_VERIFICATION_FAILED || rc == PAYCORE_RESULT_MALFORMED ||
                   rc == PAYCORE_RESULT_UNSUPPORTED || rc == PAYCORE_RESULT_INVALID_KEY ||
@@ -162,10 +184,10 @@ static void test_unwrap_vectors(const char *json) {
             block[i] = saved;
         }
         /* Truncated and extended blocks. */
-        CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen - 1, &k, NULL),
+        CHECK_RC(unwrap_any(kbpk, block, blen - 1, &k, NULL),
                  PAYCORE_RESULT_MALFORMED);
         block[blen] = '0';
-        CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen + 1, &k, NULL),
+        CHECK_RC(unwrap_any(kbpk, block, blen + 1, &k, NULL),
                  PAYCORE_RESULT_MALFORMED);
         block[blen] = '\0';
         CHECK(k == NULL);
@@ -173,9 +195,9 @@ static void test_unwrap_vectors(const char *json) {
         {
             paycore_key *pin = key_from_hex(block[0] == 'D', kbpk_hex, "P0", 'B', 'N');
             paycore_key *enc_only = key_from_hex(block[0] == 'D', kbpk_hex, "K1", 'E', 'N');
-            CHECK_RC(paycore_tr31_unwrap(pin, (const uint8_t *)block, blen, &k, NULL),
+            CHECK_RC(unwrap_any(pin, block, blen, &k, NULL),
                      PAYCORE_RESULT_KEY_USAGE);
-            CHECK_RC(paycore_tr31_unwrap(enc_only, (const uint8_t *)block, blen, &k, NULL),
+            CHECK_RC(unwrap_any(enc_only, block, blen, &k, NULL),
                      PAYCORE_RESULT_KEY_USAGE);
             paycore_key_free(pin);
             paycore_key_free(enc_only);
@@ -186,6 +208,10 @@ static void test_unwrap_vectors(const char *json) {
         CHECK_RC(paycore_tr31_unwrap(kbpk, NULL, blen, &k, NULL),
                  PAYCORE_RESULT_NULL_PARAMETER);
         CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen, NULL, NULL),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_tr31_unwrap_legacy(kbpk, (const uint8_t *)block, blen, NULL, NULL),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_tr31_unwrap_legacy(NULL, (const uint8_t *)block, blen, &k, NULL),
                  PAYCORE_RESULT_NULL_PARAMETER);
         CHECK(k == NULL);
         paycore_key_free(kbpk);
@@ -210,8 +236,7 @@ static void test_reject_vectors(const char *json) {
                                                             : PAYCORE_RESULT_MALFORMED;
         CHECK(strcmp(kind, "verification_failed") == 0 || strcmp(kind, "malformed") == 0);
         kbpk = key_from_hex(block[0] == 'D', kbpk_hex, "K1", 'B', 'N');
-        CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, strlen(block), &k, NULL),
-                 expected);
+        CHECK_RC(unwrap_any(kbpk, block, strlen(block), &k, NULL), expected);
         CHECK(k == NULL);
         paycore_key_free(kbpk);
         vectors++;

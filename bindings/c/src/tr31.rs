@@ -2,7 +2,7 @@
 //! header and optional block inspection.
 
 use paycore::keys::tr31::{
-    self, HEADER_LEN, KeyBlockHeader, MAX_BLOCK_LEN, OptionalBlock, Version,
+    self, HEADER_LEN, KeyBlockHeader, MAX_BLOCK_LEN, OptionalBlock, UnwrapPolicy, Version,
 };
 use rand_core::OsRng;
 
@@ -66,13 +66,46 @@ fn header_info(h: &KeyBlockHeader<'_>) -> paycore_tr31_header {
     }
 }
 
+/// Shared body of the two unwrap functions.
+///
+/// # Safety
+/// As [`paycore_tr31_unwrap`].
+unsafe fn unwrap_impl(
+    kbpk: *const paycore_key,
+    block: *const u8,
+    block_len: usize,
+    out: *mut *mut paycore_key,
+    header: *mut paycore_tr31_header,
+    policy: UnwrapPolicy,
+) -> paycore_result {
+    if out.is_null() {
+        return paycore_result::NullParameter;
+    }
+    // SAFETY: forwarded caller contract.
+    let kbpk = try_ffi!(unsafe { key_ref(kbpk) });
+    // SAFETY: forwarded caller contract.
+    let block = try_ffi!(unsafe { text(block, block_len) });
+    let unwrapped = try_ffi!(tr31::unwrap_with(kbpk, block, policy).map_err(paycore_result::from));
+    let info = header_info(unwrapped.header());
+    if !header.is_null() {
+        // SAFETY: non-NULL and writable per the caller's contract.
+        unsafe { header.write(info) };
+    }
+    // SAFETY: `out` checked non-NULL above.
+    unsafe { key_out(unwrapped.into_key(), out) }
+}
+
 /// Unwraps a key block under `kbpk` (usage `K1` or `K0`, mode `B`, `D` or
-/// `N`; TDES for A/B/C, AES for D). The authenticator is checked in
+/// `N`; TDES for B, AES for D). The authenticator is checked in
 /// constant time before any key byte is used; any change to the block gives
 /// `PAYCORE_RESULT_VERIFICATION_FAILED` or `PAYCORE_RESULT_MALFORMED` and no
 /// key. On success `*out` is a new key handle carrying the header's usage,
 /// mode of use, key version and exportability, and `*header` (optional,
 /// may be NULL) receives the header fields.
+///
+/// Legacy key-block policy: versions `A` and `C` (4-byte CBC-MAC) are
+/// refused with `PAYCORE_RESULT_UNSUPPORTED` before the KBPK is used;
+/// [`paycore_tr31_unwrap_legacy`] is the explicit opt-in.
 ///
 /// # Safety
 /// `kbpk` a live handle; `block` valid for `block_len` bytes (ASCII, no
@@ -87,21 +120,37 @@ pub unsafe extern "C" fn paycore_tr31_unwrap(
     header: *mut paycore_tr31_header,
 ) -> paycore_result {
     ffi_boundary!({
-        if out.is_null() {
-            return paycore_result::NullParameter;
-        }
         // SAFETY: forwarded caller contract.
-        let kbpk = try_ffi!(unsafe { key_ref(kbpk) });
+        unsafe { unwrap_impl(kbpk, block, block_len, out, header, UnwrapPolicy::STRICT) }
+    })
+}
+
+/// [`paycore_tr31_unwrap`] that also accepts the legacy variant-binding
+/// versions `A` and `C` (TDES, 4-byte CBC-MAC: a forged block is accepted
+/// with probability 2^-32 per try). For import from legacy systems only.
+///
+/// # Safety
+/// As [`paycore_tr31_unwrap`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_tr31_unwrap_legacy(
+    kbpk: *const paycore_key,
+    block: *const u8,
+    block_len: usize,
+    out: *mut *mut paycore_key,
+    header: *mut paycore_tr31_header,
+) -> paycore_result {
+    ffi_boundary!({
         // SAFETY: forwarded caller contract.
-        let block = try_ffi!(unsafe { text(block, block_len) });
-        let unwrapped = try_ffi!(tr31::unwrap(kbpk, block).map_err(paycore_result::from));
-        let info = header_info(unwrapped.header());
-        if !header.is_null() {
-            // SAFETY: non-NULL and writable per the caller's contract.
-            unsafe { header.write(info) };
+        unsafe {
+            unwrap_impl(
+                kbpk,
+                block,
+                block_len,
+                out,
+                header,
+                UnwrapPolicy::ALLOW_LEGACY,
+            )
         }
-        // SAFETY: `out` checked non-NULL above.
-        unsafe { key_out(unwrapped.into_key(), out) }
     })
 }
 

@@ -240,6 +240,9 @@ pub(crate) enum Tr31Command {
         /// The key block.
         #[arg(long)]
         block: String,
+        /// Also accept the legacy versions A and C (4-byte CBC-MAC; refused by default).
+        #[arg(long)]
+        allow_legacy: bool,
     },
     /// Wrap a key into a key block (version B or D).
     Wrap {

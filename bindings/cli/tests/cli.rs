@@ -360,14 +360,21 @@ fn tr31_vectors() {
     let mut ran = 0;
     for v in vectors(file, "unwrap") {
         let (i, e) = (&v["inputs"], &v["expected"]);
-        let out = json_ok(&[
+        let mut args = vec![
             "tr31",
             "unwrap",
             "--kbpk",
             i["kbpk"].as_str().unwrap(),
             "--block",
             i["block"].as_str().unwrap(),
-        ]);
+        ];
+        // Legacy key-block policy: A and C are refused unless --allow-legacy.
+        if e["version"] == "A" || e["version"] == "C" {
+            let refused = json_err(&args);
+            assert_eq!(refused["error"]["kind"], "unsupported", "{}", v["id"]);
+            args.push("--allow-legacy");
+        }
+        let out = json_ok(&args);
         for field in [
             "version",
             "key_usage",
@@ -418,14 +425,20 @@ fn tr31_vectors() {
     }
     for v in vectors(file, "reject") {
         let i = &v["inputs"];
-        json_err(&[
+        let e = json_err(&[
             "tr31",
             "unwrap",
             "--kbpk",
             i["kbpk"].as_str().unwrap(),
             "--block",
             i["block"].as_str().unwrap(),
+            "--allow-legacy",
         ]);
+        assert_eq!(
+            e["error"]["kind"], v["expected"]["error_kind"],
+            "{}",
+            v["id"]
+        );
     }
 }
 

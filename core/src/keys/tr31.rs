@@ -30,7 +30,11 @@
 //!   (ANSI X9.24-1 §7.2); a header *template* marked `N`
 //!   (`wrap_template`, with `alloc`) is allowed: it restricts the receiver of the block,
 //!   not the sender who holds the clear key;
-//! - errors name a field and a character offset, never block bytes or MACs.
+//! - errors name a field and a character offset, never block bytes or MACs;
+//! - the legacy versions `A` and `C` (4-byte CBC-MAC: a chosen-header
+//!   forgery is a 2^-32 guess per try) are refused by [`unwrap`] with
+//!   [`Tr31Error::LegacyVersionRefused`](crate::error::Tr31Error::LegacyVersionRefused);
+//!   importing them takes [`unwrap_with`] and [`UnwrapPolicy::ALLOW_LEGACY`].
 //!
 //! # Example
 //! ```
@@ -79,7 +83,8 @@ pub use header::{
     OptionalBlockId, OptionalBlocks, Version,
 };
 pub use wrap::{
-    MAX_KEY_DATA_LEN, Unwrapped, unwrap, wrap, wrap_with_header, wrap_with_padding, wrapped_len,
+    MAX_KEY_DATA_LEN, UnwrapPolicy, Unwrapped, unwrap, unwrap_with, wrap, wrap_with_header,
+    wrap_with_padding, wrapped_len,
 };
 #[cfg(feature = "alloc")]
 pub use wrap::{wrap_template, wrap_to_string};

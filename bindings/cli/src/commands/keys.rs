@@ -2,7 +2,7 @@
 
 use paycore::keys::dukpt::{self, WorkingKeyType, WorkingKeyUsage};
 use paycore::keys::kcv::{Kcv, KcvMethod};
-use paycore::keys::tr31;
+use paycore::keys::tr31::{self, UnwrapPolicy};
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use rand::rngs::OsRng;
 use serde_json::{Map, Value, json};
@@ -106,9 +106,18 @@ pub(crate) fn dukpt(cmd: DukptCommand) -> Result<Output, CliError> {
 pub(crate) fn tr31(cmd: Tr31Command) -> Result<Output, CliError> {
     let mut map = Map::new();
     match cmd {
-        Tr31Command::Unwrap { kbpk, block } => {
+        Tr31Command::Unwrap {
+            kbpk,
+            block,
+            allow_legacy,
+        } => {
             let kbpk = kbpk_key(&kbpk, &block)?;
-            let unwrapped = tr31::unwrap(&kbpk, block.trim())?;
+            let policy = if allow_legacy {
+                UnwrapPolicy::ALLOW_LEGACY
+            } else {
+                UnwrapPolicy::STRICT
+            };
+            let unwrapped = tr31::unwrap_with(&kbpk, block.trim(), policy)?;
             let header = unwrapped.header();
             let key = unwrapped.key();
             map.insert(

@@ -82,6 +82,14 @@ impl Version {
         }
     }
 
+    /// True for the legacy variant-binding versions `A` and `C`, which
+    /// [`super::unwrap`] refuses unless the policy opts in
+    /// ([`super::UnwrapPolicy::ALLOW_LEGACY`]).
+    #[must_use]
+    pub const fn is_legacy(self) -> bool {
+        matches!(self, Self::A | Self::C)
+    }
+
     /// True for the AES versions (the KBPK must then be AES).
     #[must_use]
     pub const fn is_aes(self) -> bool {

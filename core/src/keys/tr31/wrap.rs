@@ -79,7 +79,67 @@ impl fmt::Debug for Unwrapped<'_> {
     }
 }
 
-/// Verifies and decrypts a key block (versions A, B, C, D).
+/// Which key block versions an unwrap accepts (the legacy key-block
+/// policy; see [`crate::manual`]).
+///
+/// Versions `A` and `C` bind the key with the variant method and
+/// authenticate it with a 4-byte TDES CBC-MAC (TR-31:2018 §5.3.2.2): a
+/// forged block with a chosen header is accepted with probability 2^-32 per
+/// try, and nothing limits the tries. X9.143-2022 keeps them for import
+/// from legacy systems only. The default ([`UnwrapPolicy::STRICT`]) accepts
+/// `B` and `D` (key derivation binding, 8- and 16-byte CMAC) and refuses
+/// `A`/`C` with [`Tr31Error::LegacyVersionRefused`];
+/// [`UnwrapPolicy::ALLOW_LEGACY`] is the explicit opt-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct UnwrapPolicy {
+    allow_legacy: bool,
+}
+
+impl UnwrapPolicy {
+    /// The default: key derivation binding versions only (`B`, `D`).
+    pub const STRICT: Self = Self {
+        allow_legacy: false,
+    };
+    /// Also accept the legacy variant-binding versions `A` and `C`.
+    pub const ALLOW_LEGACY: Self = Self { allow_legacy: true };
+
+    /// True if this policy accepts key blocks of `version`.
+    #[must_use]
+    pub const fn allows(self, version: Version) -> bool {
+        self.allow_legacy || !version.is_legacy()
+    }
+
+    /// True if this policy accepts the legacy versions `A` and `C`.
+    #[must_use]
+    pub const fn allows_legacy(self) -> bool {
+        self.allow_legacy
+    }
+
+    /// [`Tr31Error::LegacyVersionRefused`] unless `version` is allowed.
+    ///
+    /// # Errors
+    /// [`Tr31Error::LegacyVersionRefused`].
+    pub const fn check(self, version: Version) -> Result<(), Error> {
+        if self.allows(version) {
+            Ok(())
+        } else {
+            Err(Error::Tr31(Tr31Error::LegacyVersionRefused))
+        }
+    }
+}
+
+/// Verifies and decrypts a key block under the default
+/// [`UnwrapPolicy::STRICT`] (versions `B` and `D`; `A` and `C` are refused
+/// with [`Tr31Error::LegacyVersionRefused`]). See [`unwrap_with`].
+///
+/// # Errors
+/// As [`unwrap_with`].
+pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
+    unwrap_with(kbpk, block, UnwrapPolicy::STRICT)
+}
+
+/// Verifies and decrypts a key block whose version `policy` allows
+/// (`B`, `D`; with [`UnwrapPolicy::ALLOW_LEGACY`] also `A`, `C`).
 ///
 /// The authenticator is checked in constant time before anything decrypted
 /// is used; on any failure the decrypted buffer is zeroized.
@@ -91,6 +151,8 @@ impl fmt::Debug for Unwrapped<'_> {
 /// - [`Tr31Error::TooLong`] above [`MAX_BLOCK_LEN`] characters or
 ///   [`MAX_KEY_DATA_LEN`] bytes of key data;
 /// - header errors from [`KeyBlockHeader::parse`];
+/// - [`Tr31Error::LegacyVersionRefused`] for `A`/`C` unless the policy
+///   allows them (checked before the KBPK is used);
 /// - [`Tr31Error::LengthMismatch`] if the length field disagrees with the
 ///   block or the block cannot hold key data and an authenticator;
 /// - [`Tr31Error::HeaderNotAligned`], [`Tr31Error::InvalidHex`];
@@ -101,7 +163,11 @@ impl fmt::Debug for Unwrapped<'_> {
 ///   paycore cannot represent;
 /// - [`Tr31Error::KbpkTooWeak`] for an authentic block carrying a key
 ///   stronger than the KBPK (X9.24-1 §7.2, enforced on import too).
-pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
+pub fn unwrap_with<'a>(
+    kbpk: &Key,
+    block: &'a str,
+    policy: UnwrapPolicy,
+) -> Result<Unwrapped<'a>, Error> {
     if block.len() > MAX_BLOCK_LEN {
         return Err(Tr31Error::TooLong.into());
     }
@@ -110,6 +176,7 @@ pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
         return Err(Tr31Error::LengthMismatch.into());
     }
     let version = header.version();
+    policy.check(version)?;
     check_kbpk(kbpk, version, Operation::Decrypt)?;
     let n = version.cipher_block_len();
     let header_len = header.len();
