@@ -75,11 +75,18 @@
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+#[cfg(feature = "alloc")]
+mod asymmetric;
 mod header;
 mod wrap;
 
+#[cfg(feature = "alloc")]
+pub use asymmetric::{
+    MAX_PRIVATE_KEY_LEN, UnwrappedPrivateKey, unwrap_private_key, unwrap_private_key_with,
+    wrap_private_key, wrap_private_key_with_padding,
+};
 pub use header::{
-    HEADER_LEN, HeaderAlgorithm, KeyBlockHeader, MAX_BLOCK_LEN, MAX_OPTIONAL_BLOCKS, OptionalBlock,
+    HEADER_LEN, count_optional_blocks, HeaderAlgorithm, KeyBlockHeader, MAX_BLOCK_LEN, MAX_OPTIONAL_BLOCKS, OptionalBlock,
     OptionalBlockId, OptionalBlocks, Version,
 };
 pub use wrap::{
