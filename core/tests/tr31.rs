@@ -602,10 +602,16 @@ fn optional_block_parsing_psec_cases() {
     let long = format!("D0000P0AE00N0200KS0004010A{}PB0600", "P".repeat(256));
     let h = KeyBlockHeader::parse(&long).unwrap();
     assert_eq!(h.len(), 288);
-    assert_eq!(h.optional_block(OptionalBlockId::KS).unwrap(), "P".repeat(256));
+    assert_eq!(
+        h.optional_block(OptionalBlockId::KS).unwrap(),
+        "P".repeat(256)
+    );
     let three = format!("D0000P0AE00N0200KS0003109{}PB07000", "P".repeat(256));
     let h = KeyBlockHeader::parse(&three).unwrap();
-    assert_eq!(h.optional_block(OptionalBlockId::KS).unwrap(), "P".repeat(256));
+    assert_eq!(
+        h.optional_block(OptionalBlockId::KS).unwrap(),
+        "P".repeat(256)
+    );
     assert_eq!(tr31::count_optional_blocks(&long[16..]).unwrap(), 2);
     // TR-31:2018 / psec form: 02 counts bytes (4 characters).
     let long = format!("B0000P0TE00N0200KS0002010A{}PB0600", "P".repeat(256));
@@ -1048,9 +1054,18 @@ fn published_private_key_vectors() {
         let h = out.header();
         assert_eq!(char::from(h.version().code()).to_string(), s(&e["version"]));
         assert_eq!(code2(h.key_usage().code()), s(&e["key_usage"]));
-        assert_eq!(char::from(h.algorithm().code()).to_string(), s(&e["algorithm"]));
-        assert_eq!(char::from(h.mode_of_use().code()).to_string(), s(&e["mode_of_use"]));
-        assert_eq!(char::from(h.exportability().code()).to_string(), s(&e["exportability"]));
+        assert_eq!(
+            char::from(h.algorithm().code()).to_string(),
+            s(&e["algorithm"])
+        );
+        assert_eq!(
+            char::from(h.mode_of_use().code()).to_string(),
+            s(&e["mode_of_use"])
+        );
+        assert_eq!(
+            char::from(h.exportability().code()).to_string(),
+            s(&e["exportability"])
+        );
         let ids: Vec<String> = h.optional_blocks().map(|b| b.id().to_string()).collect();
         let want: Vec<String> = e["optional_block_ids"]
             .as_array()
@@ -1064,7 +1079,12 @@ fn published_private_key_vectors() {
             assert_eq!(h.optional_block(bid), Some(s(data)), "{id}");
         }
         // The certificate block is long (extended length form).
-        assert!(h.optional_block(OptionalBlockId::new(*b"CT").unwrap()).unwrap().len() > 255);
+        assert!(
+            h.optional_block(OptionalBlockId::new(*b"CT").unwrap())
+                .unwrap()
+                .len()
+                > 255
+        );
         let der = hex(s(&e["der"]));
         assert_eq!(out.der_len(), der.len(), "{id}");
         // Marked N: the DER is not handed out.
@@ -1093,10 +1113,14 @@ fn published_private_key_vectors() {
         let back = tr31::unwrap_private_key(&k, &again).unwrap();
         assert_eq!(back.dangerous_expose_der().unwrap(), der.as_slice(), "{id}");
         assert_eq!(
-            back.header().optional_block(OptionalBlockId::new(*b"CT").unwrap()),
+            back.header()
+                .optional_block(OptionalBlockId::new(*b"CT").unwrap()),
             h.optional_block(OptionalBlockId::new(*b"CT").unwrap())
         );
-        assert!(again.contains("CT0004"), "{id}: X9.143 extended form written");
+        assert!(
+            again.contains("CT0004"),
+            "{id}: X9.143 extended form written"
+        );
         // Tamper with the key data and the MAC: refused.
         for pos in [h.len() + 3, block.len() - 1] {
             let mut b = block.as_bytes().to_vec();
@@ -1117,7 +1141,11 @@ fn published_private_key_vectors() {
                 let sig = signing.sign(b"transaction").unwrap();
                 signing
                     .verifying_key()
-                    .verify(b"transaction", &sig, paycore::sign::ecdsa::SPolicy::RejectHighS)
+                    .verify(
+                        b"transaction",
+                        &sig,
+                        paycore::sign::ecdsa::SPolicy::RejectHighS,
+                    )
                     .unwrap();
             }
             _ => assert_eq!(
@@ -1137,7 +1165,11 @@ fn private_key_rules() {
     let mut der = hex("30250201010420");
     der.extend_from_slice(&[0x11; 32]);
     for header in ["D0000S0ES00E0000", "E0000S0ES00E0000", "B0000S0ES00E0000"] {
-        let kb = if header.starts_with('B') { kbpk(&[0x21; 24], false) } else { kbpk(&[0x21; 32], true) };
+        let kb = if header.starts_with('B') {
+            kbpk(&[0x21; 24], false)
+        } else {
+            kbpk(&[0x21; 32], true)
+        };
         let block = tr31::wrap_private_key(&kb, &der, header, &mut rng).unwrap();
         let back = tr31::unwrap_private_key(&kb, &block).unwrap();
         assert_eq!(back.dangerous_expose_der().unwrap(), der.as_slice());
@@ -1146,12 +1178,18 @@ fn private_key_rules() {
     // Usage / mode / algorithm rules.
     let block = tr31::wrap_private_key(&k, &der, "D0000S0EV00E0000", &mut rng).unwrap();
     assert_eq!(
-        tr31::unwrap_private_key(&k, &block).unwrap().to_ecdsa_p256().unwrap_err(),
+        tr31::unwrap_private_key(&k, &block)
+            .unwrap()
+            .to_ecdsa_p256()
+            .unwrap_err(),
         Error::Key(KeyError::ModeNotPermitted)
     );
     let block = tr31::wrap_private_key(&k, &der, "D0000S1ES00E0000", &mut rng).unwrap();
     assert_eq!(
-        tr31::unwrap_private_key(&k, &block).unwrap().to_ecdsa_p256().unwrap_err(),
+        tr31::unwrap_private_key(&k, &block)
+            .unwrap()
+            .to_ecdsa_p256()
+            .unwrap_err(),
         Error::Key(KeyError::UsageNotPermitted)
     );
     assert_eq!(
@@ -1167,7 +1205,11 @@ fn private_key_rules() {
         Error::Tr31(T::UnsupportedVersion)
     );
     // Not one DER SEQUENCE: refused on wrap.
-    for bad in [&der[..20], &[0x04, 0x01, 0x00][..], &[der.as_slice(), &[0]].concat()] {
+    for bad in [
+        &der[..20],
+        &[0x04, 0x01, 0x00][..],
+        &[der.as_slice(), &[0]].concat(),
+    ] {
         assert_eq!(
             tr31::wrap_private_key(&k, bad, "D0000S0ES00E0000", &mut rng).unwrap_err(),
             Error::Tr31(T::InvalidKeyLength)
@@ -1179,7 +1221,10 @@ fn private_key_rules() {
     other.extend_from_slice(&hex("A00A06082A8648CE3D030108"));
     let block = tr31::wrap_private_key(&k, &other, "D0000S0ES00E0000", &mut rng).unwrap();
     assert_eq!(
-        tr31::unwrap_private_key(&k, &block).unwrap().to_ecdsa_p256().unwrap_err(),
+        tr31::unwrap_private_key(&k, &block)
+            .unwrap()
+            .to_ecdsa_p256()
+            .unwrap_err(),
         Error::Sign(SignError::MalformedKey)
     );
     // The asymmetric unwrap refuses a symmetric block before decrypting.
@@ -1190,7 +1235,11 @@ fn private_key_rules() {
     );
     // Legacy versions follow the default policy here too.
     assert_eq!(
-        tr31::unwrap_private_key(&kbpk(&[1; 16], false), "A0072P0TE00E0000F5161ED902807AF26F1D62263644BD24192FDB3193C730301CEE8701").unwrap_err(),
+        tr31::unwrap_private_key(
+            &kbpk(&[1; 16], false),
+            "A0072P0TE00E0000F5161ED902807AF26F1D62263644BD24192FDB3193C730301CEE8701"
+        )
+        .unwrap_err(),
         Error::Tr31(T::LegacyVersionRefused)
     );
 }
@@ -1209,6 +1258,9 @@ fn extended_length_only_when_needed() {
         let block = tr31::wrap_to_string(&k, &key, Version::E, &[ks], &mut rng).unwrap();
         assert_eq!(&block[16..16 + prefix.len()], prefix, "{len}");
         let back = tr31::unwrap(&k, &block).unwrap();
-        assert_eq!(back.header().optional_block(OptionalBlockId::KS), Some(data.as_str()));
+        assert_eq!(
+            back.header().optional_block(OptionalBlockId::KS),
+            Some(data.as_str())
+        );
     }
 }

@@ -244,7 +244,7 @@ pub(crate) enum Tr31Command {
         #[arg(long)]
         allow_legacy: bool,
     },
-    /// Wrap a key into a key block (version B or D).
+    /// Wrap a key into a key block (version B, D or E; a DER private key for S0-S2 headers).
     Wrap {
         /// Key block protection key (hex).
         #[arg(long)]

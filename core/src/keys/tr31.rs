@@ -86,8 +86,8 @@ pub use asymmetric::{
     wrap_private_key, wrap_private_key_with_padding,
 };
 pub use header::{
-    HEADER_LEN, count_optional_blocks, HeaderAlgorithm, KeyBlockHeader, MAX_BLOCK_LEN, MAX_OPTIONAL_BLOCKS, OptionalBlock,
-    OptionalBlockId, OptionalBlocks, Version,
+    HEADER_LEN, HeaderAlgorithm, KeyBlockHeader, MAX_BLOCK_LEN, MAX_OPTIONAL_BLOCKS, OptionalBlock,
+    OptionalBlockId, OptionalBlocks, Version, count_optional_blocks,
 };
 pub use wrap::{
     MAX_KEY_DATA_LEN, UnwrapPolicy, Unwrapped, unwrap, unwrap_with, wrap, wrap_with_header,

@@ -15,8 +15,7 @@ use zeroize::Zeroize;
 
 use super::header::{HeaderAlgorithm, KeyBlockHeader, OptionalBlock, OptionalBlockId};
 use super::wrap::{
-    Sealed, UnwrapPolicy, block_len, canonical_header_len, check_kbpk, split_key_data,
-    write_block,
+    Sealed, UnwrapPolicy, block_len, canonical_header_len, check_kbpk, split_key_data, write_block,
 };
 use crate::error::{Error, KeyError, SignError, Tr31Error};
 use crate::keys::{Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse, Operation};
@@ -361,8 +360,7 @@ fn parse_ec_private_key(der: &[u8]) -> Result<EcPrivateKey<'_>, Error> {
                 }
             }
             (0xA1, bits) => match der_tlv(bits) {
-                Some((0x03, contents, len)) if len == bits.len() => match contents.split_first()
-                {
+                Some((0x03, contents, len)) if len == bits.len() => match contents.split_first() {
                     Some((0, point)) if point.len() == 65 => public_key = Some(point),
                     _ => return Err(bad()),
                 },

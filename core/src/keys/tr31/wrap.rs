@@ -216,11 +216,7 @@ pub(super) struct Sealed<'a> {
 impl<'a> Sealed<'a> {
     /// Parses `block` and checks the policy and the KBPK, before any
     /// cryptography.
-    pub(super) fn parse(
-        kbpk: &Key,
-        block: &'a str,
-        policy: UnwrapPolicy,
-    ) -> Result<Self, Error> {
+    pub(super) fn parse(kbpk: &Key, block: &'a str, policy: UnwrapPolicy) -> Result<Self, Error> {
         if block.len() > MAX_BLOCK_LEN {
             return Err(Tr31Error::TooLong.into());
         }
@@ -285,10 +281,7 @@ impl<'a> Sealed<'a> {
         decode_hex(self.enc_hex, data, self.enc_offset, "key data")?;
         let version = self.header.version();
         let mac_len = version.mac_len();
-        let mac = self
-            .mac
-            .get(..mac_len)
-            .ok_or(Tr31Error::LengthMismatch)?;
+        let mac = self.mac.get(..mac_len).ok_or(Tr31Error::LengthMismatch)?;
         let header_bytes = self.header.as_str().as_bytes();
         let ok = match version {
             Version::A | Version::C => {
@@ -690,7 +683,11 @@ fn data_len(key: &Key, padding: usize) -> usize {
     2 + key.material().len() + padding
 }
 
-pub(super) fn block_len(version: Version, header_len: usize, data_len: usize) -> Result<usize, Error> {
+pub(super) fn block_len(
+    version: Version,
+    header_len: usize,
+    data_len: usize,
+) -> Result<usize, Error> {
     let unit = if version.pads_to_block() {
         version.cipher_block_len()
     } else {
@@ -770,7 +767,15 @@ fn seal(
     let len = 2 + material.len() + padding.len();
     if len <= MAX_KEY_DATA_LEN {
         let mut data = SecretBytes::<MAX_KEY_DATA_LEN>::zeroed(len)?;
-        seal_in(kbpk, material, version, padding, header, data.expose_secret_mut(), body)
+        seal_in(
+            kbpk,
+            material,
+            version,
+            padding,
+            header,
+            data.expose_secret_mut(),
+            body,
+        )
     } else {
         seal_large(kbpk, material, version, padding, header, len, body)
     }
@@ -787,7 +792,15 @@ fn seal_large(
     body: &mut [u8],
 ) -> Result<(), Error> {
     let mut data = super::asymmetric::SecretVec::zeroed(len);
-    seal_in(kbpk, material, version, padding, header, data.as_mut_slice(), body)
+    seal_in(
+        kbpk,
+        material,
+        version,
+        padding,
+        header,
+        data.as_mut_slice(),
+        body,
+    )
 }
 
 #[cfg(not(feature = "alloc"))]
