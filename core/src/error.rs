@@ -364,7 +364,8 @@ pub enum Tr31Error {
     /// The header algorithm does not agree with the key (its length or family).
     AlgorithmMismatch,
     /// The header names an algorithm paycore cannot hold as a [`crate::keys::Key`]
-    /// (single DES, EC, HMAC, RSA, DSA).
+    /// (single DES, HMAC; EC, RSA and DSA private keys come out of
+    /// `tr31::unwrap_private_key` instead).
     UnsupportedAlgorithm,
     /// The key to wrap is stronger than the key block protection key
     /// (ANSI X9.24-1 §7.2: a key is protected by one at least as strong).

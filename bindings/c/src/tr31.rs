@@ -98,7 +98,7 @@ unsafe fn unwrap_impl(
 }
 
 /// Unwraps a key block under `kbpk` (usage `K1` or `K0`, mode `B`, `D` or
-/// `N`; TDES for B, AES for D). The authenticator is checked in
+/// `N`; TDES for B, AES for D and E). The authenticator is checked in
 /// constant time before any key byte is used; any change to the block gives
 /// `PAYCORE_RESULT_VERIFICATION_FAILED` or `PAYCORE_RESULT_MALFORMED` and no
 /// key. On success `*out` is a new key handle carrying the header's usage,

@@ -226,7 +226,7 @@ pub fn wrap_private_key(
 
 /// [`wrap_private_key`] with caller-chosen padding (tests, published
 /// vectors): `2 + der.len() + padding.len()` must be a multiple of the
-/// cipher block length for B and D.
+/// cipher block length for B and D (any length for E).
 ///
 /// # Errors
 /// As [`wrap_private_key`]; [`crate::error::ApiMisuse::InvalidArgument`]

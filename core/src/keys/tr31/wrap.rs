@@ -1,5 +1,6 @@
 //! Key block binding, authentication and encryption (ANSI X9.143-2022 §7,
-//! TR-31:2018 §5.3 and Annex A): unwrap versions A, B, C, D; wrap B and D.
+//! TR-31:2018 §5.3 and Annex A, ISO 20038:2017 §6): unwrap versions A, B,
+//! C, D, E (A and C only under the legacy opt-in); wrap B, D and E.
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
@@ -145,7 +146,10 @@ pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
 /// is used; on any failure the decrypted buffer is zeroized.
 ///
 /// The KBPK must have usage `K1` or `K0` with a mode of use permitting
-/// decryption (`B`, `D`, `N`); TDES for A, B and C, AES for D.
+/// decryption (`B`, `D`, `N`); TDES for A, B and C, AES for D and E.
+/// Asymmetric keys (algorithm `R`, `E`, `S`) are refused here with
+/// [`Tr31Error::UnsupportedAlgorithm`] before any cryptography: use
+/// `unwrap_private_key` (with `alloc`).
 ///
 /// # Errors
 /// - [`Tr31Error::TooLong`] above [`MAX_BLOCK_LEN`] characters or
@@ -359,7 +363,7 @@ pub fn wrapped_len(
     )
 }
 
-/// Wraps `key` under `kbpk` in a version B or D key block, writing the
+/// Wraps `key` under `kbpk` in a version B, D or E key block, writing the
 /// block's characters to `out` and returning their number.
 ///
 /// The header comes from the key: usage, mode of use, key version and
@@ -527,7 +531,7 @@ pub(super) fn write_block(
     Ok(total)
 }
 
-/// Wraps `key` (version B or D) under an existing header, written
+/// Wraps `key` (version B, D or E) under an existing header, written
 /// verbatim except for the recomputed length digits: re-wrapping an
 /// unwrapped block with its header and padding reproduces it exactly.
 /// The header's attributes and algorithm must be the key's.
