@@ -3007,7 +3007,7 @@ paycore_result paycore_dol_fit_value(uint32_t format,
 
 /**
  * Unwraps a key block under `kbpk` (usage `K1` or `K0`, mode `B`, `D` or
- * `N`; TDES for B, AES for D). The authenticator is checked in
+ * `N`; TDES for B, AES for D and E). The authenticator is checked in
  * constant time before any key byte is used; any change to the block gives
  * `PAYCORE_RESULT_VERIFICATION_FAILED` or `PAYCORE_RESULT_MALFORMED` and no
  * key. On success `*out` is a new key handle carrying the header's usage,

@@ -371,3 +371,63 @@ fn parse_ec_private_key(der: &[u8]) -> Result<EcPrivateKey<'_>, Error> {
     }
     Ok(EcPrivateKey { scalar, public_key })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_vec_debug_is_redacted() {
+        let mut v = SecretVec::zeroed(3);
+        v.as_mut_slice().copy_from_slice(&[1, 2, 3]);
+        assert_eq!(format!("{v:?}"), "SecretVec { .. }");
+    }
+
+    #[test]
+    fn der_framing() {
+        // Short and minimal long forms.
+        assert_eq!(der_sequence_len(&[0x30, 0x01, 0x00]), Some(3));
+        let mut long = vec![0x30, 0x81, 0x80];
+        long.extend_from_slice(&[0; 0x80]);
+        assert_eq!(der_sequence_len(&long), Some(0x83));
+        let mut two = vec![0x30, 0x82, 0x01, 0x00];
+        two.extend_from_slice(&[0; 0x100]);
+        assert_eq!(der_sequence_len(&two), Some(0x104));
+        // Not a SEQUENCE, indefinite, non-minimal, too many length bytes,
+        // truncated.
+        for bad in [
+            &[0x31, 0x00][..],
+            &[0x30, 0x80],
+            &[0x30, 0x81, 0x05, 0, 0, 0, 0, 0],
+            &[0x30, 0x82, 0x00, 0x80],
+            &[0x30, 0x83, 0x00, 0x00, 0x01, 0x00],
+            &[0x30, 0x02, 0x00],
+            &[0x30],
+            &[],
+        ] {
+            assert_eq!(der_sequence_len(bad), None, "{bad:02X?}");
+        }
+    }
+
+    #[test]
+    fn ec_private_key_fields() {
+        let mut der = vec![0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20];
+        der.extend_from_slice(&[7; 32]);
+        let parsed = parse_ec_private_key(&der).unwrap();
+        assert_eq!(parsed.scalar, &[7; 32]);
+        assert!(parsed.public_key.is_none());
+        // Version 0, a 31-byte scalar, trailing bytes, an unknown field.
+        let mut v0 = der.clone();
+        v0[4] = 0;
+        let mut short = vec![0x30, 0x24, 0x02, 0x01, 0x01, 0x04, 0x1F];
+        short.extend_from_slice(&[7; 31]);
+        let mut trailing = der.clone();
+        trailing.push(0);
+        let mut unknown = der.clone();
+        unknown[1] += 2;
+        unknown.extend_from_slice(&[0xA2, 0x00]);
+        for bad in [v0, short, trailing, unknown] {
+            assert!(parse_ec_private_key(&bad).is_err(), "{bad:02X?}");
+        }
+    }
+}
