@@ -1264,3 +1264,35 @@ fn extended_length_only_when_needed() {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Any DER SEQUENCE wraps and unwraps as a private key under B, D and
+    /// E, and a flipped character is refused.
+    #[test]
+    fn private_key_round_trip(
+        content in prop::collection::vec(any::<u8>(), 0..600),
+        version in prop::sample::select(vec!['B', 'D', 'E']),
+        algorithm in prop::sample::select(vec!['R', 'E', 'S']),
+        seed in any::<u64>(),
+    ) {
+        let mut der = vec![0x30u8];
+        match content.len() {
+            0..=0x7F => der.push(u8::try_from(content.len()).unwrap()),
+            0x80..=0xFF => der.extend_from_slice(&[0x81, u8::try_from(content.len()).unwrap()]),
+            l => der.extend_from_slice(&[0x82, u8::try_from(l >> 8).unwrap(), u8::try_from(l & 0xFF).unwrap()]),
+        }
+        der.extend_from_slice(&content);
+        let k = if version == 'B' { kbpk(&[0x3C; 24], false) } else { kbpk(&[0x3C; 32], true) };
+        let header = format!("{version}0000S0{algorithm}S00E0000");
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let block = tr31::wrap_private_key(&k, &der, &header, &mut rng).unwrap();
+        let back = tr31::unwrap_private_key(&k, &block).unwrap();
+        prop_assert_eq!(back.dangerous_expose_der().unwrap(), der.as_slice());
+        let pos = 16 + usize::try_from(seed % 4096).unwrap() % (block.len() - 16);
+        let mut t = block.into_bytes();
+        t[pos] = if t[pos] == b'0' { b'1' } else { b'0' };
+        prop_assert!(tr31::unwrap_private_key(&k, core::str::from_utf8(&t).unwrap()).is_err());
+    }
+}

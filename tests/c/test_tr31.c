@@ -475,6 +475,41 @@ static void test_wrap_optional_blocks_and_rejections(void) {
     CHECK_RC(paycore_tr31_optional_block((const uint8_t *)out, n, 0, NULL, (uint8_t *)data,
                                          sizeof data, &len),
              PAYCORE_RESULT_NULL_PARAMETER);
+    /* X9.143 §6.3.6 extended length form: a 252-character block is given
+     * as "KS" "00" "04" "0106" + data, written back in the same form and
+     * read back intact under version E; malformed extended lengths are
+     * refused. */
+    {
+        static char section[300], big[600], longdata[300];
+        size_t bn = 0, dl = 0;
+        paycore_key *kb = NULL;
+        memcpy(section, "KS00040106", 10);
+        memset(section + 10, 'P', 252);
+        section[262] = '\0';
+        CHECK_RC(paycore_tr31_wrap(aes_kbpk, key, 'E', (const uint8_t *)section,
+                                   strlen(section), (uint8_t *)big, sizeof big, &bn),
+                 PAYCORE_RESULT_OK);
+        CHECK(bn > 278 && big[0] == 'E' && memcmp(big + 16, section, 262) == 0);
+        CHECK_RC(paycore_tr31_unwrap(aes_kbpk, (const uint8_t *)big, bn, &kb, NULL),
+                 PAYCORE_RESULT_OK);
+        CHECK(key_is(kb, "E8BC63E5479455E26577F715D587FE68"));
+        paycore_key_free(kb);
+        CHECK_RC(paycore_tr31_optional_block((const uint8_t *)big, bn, 0, id,
+                                             (uint8_t *)longdata, sizeof longdata, &dl),
+                 PAYCORE_RESULT_OK);
+        CHECK(dl == 252 && memcmp(id, "KS", 2) == 0 && longdata[0] == 'P' &&
+              longdata[251] == 'P');
+        /* Length of length 00, overrun, non-hex. */
+        CHECK_RC(paycore_tr31_wrap(aes_kbpk, key, 'E', (const uint8_t *)"KS0000PPPP", 10,
+                                   (uint8_t *)big, sizeof big, &bn),
+                 PAYCORE_RESULT_MALFORMED);
+        CHECK_RC(paycore_tr31_wrap(aes_kbpk, key, 'E', (const uint8_t *)"KS00040FFFPP", 12,
+                                   (uint8_t *)big, sizeof big, &bn),
+                 PAYCORE_RESULT_MALFORMED);
+        CHECK_RC(paycore_tr31_wrap(aes_kbpk, key, 'E', (const uint8_t *)"KS00040G10PP", 12,
+                                   (uint8_t *)big, sizeof big, &bn),
+                 PAYCORE_RESULT_MALFORMED);
+    }
     CHECK_RC(paycore_tr31_optional_block((const uint8_t *)out, n, 0, id, (uint8_t *)data,
                                          sizeof data, NULL),
              PAYCORE_RESULT_NULL_PARAMETER);
