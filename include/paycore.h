@@ -339,7 +339,8 @@
 
 /**
  * Delivery kind: a TR-31 / X9.143 key block protected by the TMK; the
- * attributes come from its authenticated header.
+ * attributes come from its authenticated header. Versions B, D and E;
+ * the legacy versions A and C are refused (`PAYCORE_RESULT_UNSUPPORTED`).
  */
 #define PAYCORE_MKSK_TR31 2
 

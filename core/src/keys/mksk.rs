@@ -43,7 +43,10 @@
 //! exportability, no half-key splicing), but they cannot stop a change of
 //! usage. **Prefer [`Cryptogram::Tr31`]**: a TR-31 / X9.143 key block
 //! authenticates the header with the key, so usage, mode of use and
-//! exportability are bound to it.
+//! exportability are bound to it. The legacy versions `A` and `C` (4-byte
+//! CBC-MAC) are refused unless [`install_with`] is given
+//! [`tr31::UnwrapPolicy::ALLOW_LEGACY`] (see the manual's legacy key-block
+//! policy).
 //!
 //! # Example
 //! ```
@@ -126,7 +129,8 @@ pub enum Cryptogram<'a> {
         enciphered: &'a [u8],
     },
     /// A TR-31 / X9.143 key block protected by the TMK; the attributes come
-    /// from its header.
+    /// from its header. Versions B, D and E; A and C only through
+    /// [`install_with`] and the legacy opt-in.
     Tr31(&'a str),
 }
 
