@@ -23,7 +23,13 @@ fn file() -> Value {
 }
 
 fn group(name: &str) -> Vec<Value> {
-    let v = file()[name].as_array().unwrap().clone();
+    let v: Vec<Value> = file()["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["kind"] == name)
+        .cloned()
+        .collect();
     assert!(!v.is_empty(), "group {name} is empty");
     for e in &v {
         assert!(!e["source"].as_str().unwrap().is_empty());
@@ -166,10 +172,10 @@ fn chain_vectors_derive_mac_and_answer() {
         let ac = emv::generate_ac(&sk, &data, padding(&v)).unwrap();
         assert_eq!(ac.as_bytes().to_vec(), h(&v, "ac"), "{}", v["source"]);
         emv::verify_ac(&sk, &data, padding(&v), &h(&v, "ac")).unwrap();
-        let a = &v["arpc"];
-        let arpc_key = if a["key"] == "icc_mk" { &mk } else { &sk };
+        let a = &v;
+        let arpc_key = if a["arpc_key"] == "icc_mk" { &mk } else { &sk };
         let arqc = h(&v, "ac");
-        let got = match a["method"].as_u64().unwrap() {
+        let got = match a["arpc_method"].as_u64().unwrap() {
             1 => {
                 let r = emv::arpc_method1(arpc_key, &arqc, &h(a, "arc")).unwrap();
                 emv::verify_arpc_method1(arpc_key, &arqc, &h(a, "arc"), r.as_bytes()).unwrap();
@@ -190,7 +196,7 @@ fn chain_vectors_derive_mac_and_answer() {
             }
             m => panic!("{m}"),
         };
-        assert_eq!(got.as_bytes(), h(a, "value"), "{}", v["source"]);
+        assert_eq!(got.as_bytes(), h(a, "arpc"), "{}", v["source"]);
         n += 1;
     }
     assert_eq!(n, 13);
@@ -205,7 +211,7 @@ fn ac_and_arpc_vectors() {
     }
     for v in group("arpc") {
         let k = ac_key(&h(&v, "key"));
-        let arpc = match v["method"].as_u64().unwrap() {
+        let arpc = match v["arpc_method"].as_u64().unwrap() {
             1 => emv::arpc_method1(&k, &h(&v, "arqc"), &h(&v, "arc")).unwrap(),
             _ => {
                 emv::arpc_method2(&k, &h(&v, "arqc"), &h(&v, "csu"), &h(&v, "proprietary")).unwrap()
@@ -242,8 +248,8 @@ fn cvn_host_checks_and_rejections() {
             arqc: &arqc,
         };
         let verified = emv::verify_arqc(&k, cvn, &tx).unwrap();
-        let a = &v["arpc"];
-        let arpc = match a["method"].as_u64().unwrap() {
+        let a = &v;
+        let arpc = match a["arpc_method"].as_u64().unwrap() {
             1 => {
                 assert!(verified.arpc_method2(&[0; 4], &[]).is_err());
                 verified.arpc_method1(&h(a, "arc")).unwrap()
@@ -255,7 +261,7 @@ fn cvn_host_checks_and_rejections() {
                     .unwrap()
             }
         };
-        assert_eq!(arpc.as_bytes(), h(a, "value"), "{}", v["source"]);
+        assert_eq!(arpc.as_bytes(), h(a, "arpc"), "{}", v["source"]);
         assert_eq!(
             format!("{verified:?}"),
             format!("VerifiedArqc {{ cvn: {cvn:?}, .. }}")
@@ -558,14 +564,15 @@ fn issuer_script_vectors_from_cvn_tests() {
         let data = [header.as_slice(), &atc, &arqc].concat();
         let mac = emv::script_mac(&smi, &data, 8).unwrap();
         assert_eq!(mac.as_bytes(), h(&v, "mac"), "{}", v["source"]);
-        if let Some(pc) = v.get("pin_change") {
+        if v.get("pin").is_some() {
+            let pc = &v;
             let smc = derive("imk_smc", KeyUsage::EmvSecureMessagingConfidentiality);
             assert_eq!(smc.mode_of_use(), ModeOfUse::EncryptDecrypt);
             let pin = Pin::new(pc["pin"].as_str().unwrap()).unwrap();
             let mut enc = [0u8; 32];
-            let m = script_method(pc["method"].as_str().unwrap());
+            let m = script_method(pc["pin_method"].as_str().unwrap());
             let len = emv::encipher_pin_change(&smc, &pin, m, &mut enc).unwrap();
-            let command = h(pc, "command");
+            let command = h(pc, "pin_command");
             let header = &command[..5];
             assert_eq!(&command[5..5 + len], &enc[..len], "{}", v["source"]);
             let data = [header, &atc, &arqc, &enc[..len]].concat();

@@ -19,6 +19,7 @@
 mod aead;
 mod card;
 mod dukpt;
+mod emv;
 mod io;
 mod journal;
 mod keys;
@@ -37,6 +38,7 @@ mod track;
 pub use aead::*;
 pub use card::*;
 pub use dukpt::*;
+pub use emv::*;
 pub use journal::*;
 pub use keys::*;
 pub use mac::*;
