@@ -2,7 +2,12 @@
 //! tests/vectors/emv_cryptogram.json (pyemv commit cf6b82d; each vector
 //! names its file and test), composed the way an engineer would at a shell:
 //! icc-mk → session-key → arqc / verify-arqc → arpc.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -309,4 +314,32 @@ fn bad_input_is_exit_2_without_echo() {
         .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.starts_with("arqc  "));
+}
+
+/// In `paycore demo` the card's ARQC over its CDOL1 data verifies at the
+/// host, the card accepts the host's ARPC, and a one-bit amount change is
+/// refused.
+#[test]
+fn demo_chip_authorisation() {
+    let v = json_ok(&["demo"]);
+    assert_eq!(v["ok"], true);
+    let steps = v["steps"].as_array().unwrap();
+    let step = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s["step"] == name)
+            .unwrap_or_else(|| panic!("step {name}"))
+            .clone()
+    };
+    assert_eq!(
+        step("Terminal: CDOL1 data")["cdol1_data"]
+            .as_str()
+            .unwrap()
+            .len(),
+        58
+    );
+    assert_eq!(step("Card: ARQC")["arqc"].as_str().unwrap().len(), 16);
+    assert_eq!(step("Host: verify ARQC, ARPC")["arqc_valid"], true);
+    assert_eq!(step("Card: verify ARPC")["arpc_valid"], true);
+    assert_eq!(step("Host: amount + 1 bit")["tampered_rejected"], true);
 }
