@@ -84,7 +84,10 @@ pub use derivation::{
     EMV_KEY_USAGES, MasterKeyOption, ac_session_key, derive_icc_master_key, derive_session_key,
     mastercard_session_key, visa_secure_messaging_session_key,
 };
-pub use script::{ScriptEncipherment, encipher_command_data, encipher_pin_change, script_mac};
+pub use script::{
+    ScriptEncipherment, encipher_command_data, encipher_pin_change, encipher_vis_pin_change,
+    script_mac,
+};
 
 use crate::error::Error;
 use crate::keys::{Key, KeyUsage, Operation};

@@ -571,7 +571,21 @@ fn issuer_script_vectors_from_cvn_tests() {
             let pin = Pin::new(pc["pin"].as_str().unwrap()).unwrap();
             let mut enc = [0u8; 32];
             let m = script_method(pc["pin_method"].as_str().unwrap());
-            let len = emv::encipher_pin_change(&smc, &pin, m, &mut enc).unwrap();
+            let len = if v["pin_block"] == "vis" {
+                let imk = imk(&h(&v, "imk"));
+                let mk_ac = emv::derive_icc_master_key(&imk, pan, psn(&v), option(&v)).unwrap();
+                let current = v["current_pin"].as_str().map(|p| Pin::new(p).unwrap());
+                // The SM-C key is not the AC key: swapped, refused.
+                assert_eq!(
+                    emv::encipher_vis_pin_change(&smc, &smc, &pin, current.as_ref(), &mut enc)
+                        .unwrap_err(),
+                    Error::Key(KeyError::UsageNotPermitted)
+                );
+                emv::encipher_vis_pin_change(&smc, &mk_ac, &pin, current.as_ref(), &mut enc)
+                    .unwrap()
+            } else {
+                emv::encipher_pin_change(&smc, &pin, m, &mut enc).unwrap()
+            };
             let command = h(pc, "pin_command");
             let header = &command[..5];
             assert_eq!(&command[5..5 + len], &enc[..len], "{}", v["source"]);
@@ -584,7 +598,7 @@ fn issuer_script_vectors_from_cvn_tests() {
             n += 1;
         }
     }
-    assert_eq!(n, 5);
+    assert_eq!(n, 10);
 }
 
 #[test]

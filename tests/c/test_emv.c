@@ -266,6 +266,77 @@ static void script_vectors(const char *s, const char *e, const char *kind) {
     paycore_key_free(k);
 }
 
+/* Issuer scripts of the CVN tests: the SM session keys derived through the C
+ * ABI (Visa SM key from the ATC, or the common session key with R = ARQC),
+ * the command MAC over header || ATC || ARQC, and for the ISO 9564-1
+ * format 2 PIN changes the enciphered block and the MAC of the command. */
+static void issuer_script(const char *s, const char *e, const char *id) {
+    char x[160], sm[16], block_kind[8], method[16];
+    unsigned char atc[2], arqc[8], header[5], cmd[64], buf[96], got[64];
+    size_t len = 0, enc_len = 0;
+    int cmd_len;
+    paycore_key *keys[2] = {NULL, NULL};
+    const char *imk_field[2] = {"imk_smi", "imk_smc"};
+    const char *usage[2] = {"E2", "E1"};
+    int i;
+    CHECK(field(s, e, "atc", x, sizeof x) && hex_decode(x, atc, 2) == 2);
+    CHECK(field(s, e, "arqc", x, sizeof x) && hex_decode(x, arqc, 8) == 8);
+    CHECK(field(s, e, "header", x, sizeof x) && hex_decode(x, header, 5) == 5);
+    CHECK(field(s, e, "sm_key", sm, sizeof sm));
+    for (i = 0; i < 2; i++) {
+        char imk[40], pan[24];
+        paycore_key *k, *mk = NULL;
+        CHECK(field(s, e, imk_field[i], imk, sizeof imk) && field(s, e, "pan", pan, sizeof pan));
+        k = make_key(imk, usage[i], 'X');
+        CHECK_RC(paycore_emv_icc_master_key(k, (const uint8_t *)pan, strlen(pan), psn_of(s, e),
+                                            option_of(s, e), &mk),
+                 PAYCORE_RESULT_OK);
+        if (strcmp(sm, "visa") == 0)
+            CHECK_RC(paycore_emv_visa_sm_session_key(mk, atc, 2, &keys[i]), PAYCORE_RESULT_OK);
+        else
+            CHECK_RC(paycore_emv_session_key(mk, arqc, 8, &keys[i]), PAYCORE_RESULT_OK);
+        paycore_key_free(mk);
+        paycore_key_free(k);
+    }
+    if (!keys[0] || !keys[1]) goto done;
+    memcpy(buf, header, 5);
+    memcpy(buf + 5, atc, 2);
+    memcpy(buf + 7, arqc, 8);
+    CHECK(field(s, e, "mac", x, sizeof x));
+    CHECK_RC(paycore_emv_script_mac(keys[0], buf, 15, 8, got, sizeof got, &len), PAYCORE_RESULT_OK);
+    if (!bytes_eq_hex(got, len, x)) {
+        fprintf(stderr, "%s: script mac mismatch\n", id);
+        CHECK(0);
+    }
+    /* The SM-C key may not MAC, the SM-I key may not encipher. */
+    CHECK_RC(paycore_emv_script_mac(keys[1], buf, 15, 8, got, sizeof got, &len),
+             PAYCORE_RESULT_KEY_USAGE);
+    if (field(s, e, "pin_command", x, sizeof x) && field(s, e, "pin_block", block_kind, 8) == 0) {
+        static const unsigned char iso2_9999[8] = {0x24, 0x99, 0x99, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+        cmd_len = hex_decode(x, cmd, sizeof cmd);
+        CHECK(field(s, e, "pin_method", method, sizeof method));
+        CHECK_RC(paycore_emv_encipher_command_data(keys[1], iso2_9999, 8, script_code(method),
+                                                   got, sizeof got, &enc_len),
+                 PAYCORE_RESULT_OK);
+        CHECK((size_t)cmd_len == 5 + enc_len + 8 && memcmp(cmd + 5, got, enc_len) == 0);
+        CHECK_RC(paycore_emv_encipher_command_data(keys[0], iso2_9999, 8, script_code(method),
+                                                   got, sizeof got, &len),
+                 PAYCORE_RESULT_KEY_USAGE);
+        memcpy(buf, cmd, 5);
+        memcpy(buf + 5, atc, 2);
+        memcpy(buf + 7, arqc, 8);
+        memcpy(buf + 15, cmd + 5, enc_len);
+        CHECK_RC(paycore_emv_script_mac(keys[0], buf, 15 + enc_len, 8, got, sizeof got, &len),
+                 PAYCORE_RESULT_OK);
+        CHECK(len == 8 && memcmp(got, cmd + 5 + enc_len, 8) == 0);
+        ran[7]++;
+    }
+    ran[6]++;
+done:
+    paycore_key_free(keys[0]);
+    paycore_key_free(keys[1]);
+}
+
 static void cdol(const char *s, const char *e) {
     char cdol_hex[128], tlv_hex[256], want[128];
     unsigned char c[64], t[128], got[64];
@@ -303,6 +374,7 @@ int main(void) {
         else if (strcmp(kind, "script_mac") == 0 || strcmp(kind, "script_encipherment") == 0)
             script_vectors(start, end, kind);
         else if (strcmp(kind, "cdol1") == 0) cdol(start, end);
+        else if (strcmp(kind, "issuer_script") == 0) issuer_script(start, end, id);
     }
     free(json);
     {
@@ -330,9 +402,9 @@ int main(void) {
         paycore_key_free(k);
     }
     CHECK(ran[0] == 11 && ran[1] == 13 && ran[2] == 7 && ran[3] == 2 && ran[4] == 2 &&
-          ran[5] == 1);
+          ran[5] == 1 && ran[6] == 12 && ran[7] == 5);
     printf("test_emv: %d icc master keys, %d chains, %d CVN host checks, %d script MACs, %d "
-           "encipherments, %d CDOL1\n",
-           ran[0], ran[1], ran[2], ran[3], ran[4], ran[5]);
+           "encipherments, %d CDOL1, %d issuer scripts (%d PIN changes)\n",
+           ran[0], ran[1], ran[2], ran[3], ran[4], ran[5], ran[6], ran[7]);
     return test_report("test_emv");
 }

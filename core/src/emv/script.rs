@@ -16,6 +16,7 @@ use crate::error::{Error, KeyError};
 use crate::keys::{Algorithm, Key, KeyUsage, Operation};
 use crate::mac::{self, Mac, Padding};
 use crate::pin::{ClearPinBlock, Fill, Pin, PinBlockFormat};
+use crate::secret::SecretBytes;
 
 /// Longest command data [`encipher_command_data`] takes, bytes (a short
 /// APDU carries at most 255 bytes, of which the enciphered data, its
@@ -162,4 +163,73 @@ pub fn encipher_pin_change(
     let block = ClearPinBlock::encode_with_fill(PinBlockFormat::Iso2, new_pin, None, &Fill::NONE)?;
     // EXPOSE: the clear PIN block is enciphered at once under the E1 key.
     encipher_command_data(key, block.expose_secret(), method, out)
+}
+
+/// The Visa PIN-change command data (VIS PIN block, as Visa CVN 10/18/22
+/// issuer scripts carry it), enciphered with [`ScriptEncipherment::Visa`]
+/// under the `E1` session key `key`:
+///
+/// - `A = 00 00 00 00 || MK_AC[4..8]` (bytes 5-8 of the card's `E0` ICC
+///   master key `icc_mk_ac`);
+/// - `B = L || new PIN digits || F…F` (8 bytes, `L` the PIN length);
+/// - block `= A ⊕ B`, and with `current_pin` also `⊕` its digits
+///   left-justified and zero-filled (PIN change with the current PIN).
+///
+/// # Errors
+/// [`KeyError::UsageNotPermitted`] unless `icc_mk_ac` is `E0` (its mode
+/// must permit derivation) and `key` is `E1`; otherwise as
+/// [`encipher_command_data`].
+pub fn encipher_vis_pin_change(
+    key: &Key,
+    icc_mk_ac: &Key,
+    new_pin: &Pin,
+    current_pin: Option<&Pin>,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    icc_mk_ac.require(&[KeyUsage::EmvApplicationCryptogram], Operation::Derive)?;
+    if icc_mk_ac.algorithm() != Algorithm::Tdes2 {
+        return Err(KeyError::WrongAlgorithm.into());
+    }
+    let mut block = SecretBytes::<8>::zeroed(8)?;
+    {
+        let b = block.expose_secret_mut();
+        // B: length, PIN digits, F fill.
+        let mut nibbles = Zeroizing::new([0x0Fu8; 14]);
+        // EXPOSE: the new PIN is packed into the block enciphered below.
+        for (n, d) in nibbles.iter_mut().zip(new_pin.expose_secret().bytes()) {
+            *n = d.wrapping_sub(b'0') & 0x0F;
+        }
+        let len = u8::try_from(new_pin.len()).map_err(|_| Error::invalid_argument("pin"))?;
+        for (i, byte) in b.iter_mut().enumerate() {
+            *byte = if i == 0 {
+                len
+            } else {
+                let hi = nibbles.get(2 * i - 2).copied().unwrap_or(0x0F);
+                let lo = nibbles.get(2 * i - 1).copied().unwrap_or(0x0F);
+                (hi << 4) | lo
+            };
+        }
+        // A: bytes 5-8 of the ICC master key for AC, right-justified.
+        for (byte, k) in b
+            .iter_mut()
+            .skip(4)
+            .zip(icc_mk_ac.material().iter().skip(4))
+        {
+            *byte ^= k;
+        }
+        if let Some(current) = current_pin {
+            let mut cur = Zeroizing::new([0u8; 16]);
+            // EXPOSE: the current PIN is folded into the same block.
+            for (n, d) in cur.iter_mut().zip(current.expose_secret().bytes()) {
+                *n = d.wrapping_sub(b'0') & 0x0F;
+            }
+            for (i, byte) in b.iter_mut().enumerate() {
+                let hi = cur.get(2 * i).copied().unwrap_or(0);
+                let lo = cur.get(2 * i + 1).copied().unwrap_or(0);
+                *byte ^= (hi << 4) | lo;
+            }
+        }
+    }
+    // EXPOSE: the clear VIS PIN block is enciphered at once under the E1 key.
+    encipher_command_data(key, block.expose_secret(), ScriptEncipherment::Visa, out)
 }
