@@ -153,8 +153,9 @@ impl Cvn {
     }
 }
 
-/// What the issuer host receives for one online authorisation.
-#[derive(Debug, Clone, Copy)]
+/// What the issuer host receives for one online authorisation. `Debug`
+/// shows the PSN and ATC only (never the PAN).
+#[derive(Clone, Copy)]
 pub struct Transaction<'a> {
     /// The application PAN (tag `5A`) as ASCII digits.
     pub pan: &'a [u8],
@@ -168,6 +169,15 @@ pub struct Transaction<'a> {
     pub data: &'a [u8],
     /// The ARQC (tag `9F26`), 8 bytes.
     pub arqc: &'a [u8],
+}
+
+impl core::fmt::Debug for Transaction<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("psn", &self.psn)
+            .field("atc", &self.atc)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A verified ARQC: holds the key the ARPC is computed under (zeroized on

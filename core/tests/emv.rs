@@ -458,6 +458,11 @@ fn malformed_inputs_are_typed_errors() {
         emv::verify_arqc(&k, Cvn::Visa18, &tx).unwrap_err(),
         Error::ApiMisuse(ApiMisuse::InvalidArgument { name: "cryptogram" })
     );
+    // Debug never shows the PAN.
+    assert_eq!(
+        format!("{tx:?}"),
+        "Transaction { psn: None, atc: [0, 1], .. }"
+    );
     // Debug never shows a cryptogram.
     let ac = emv::generate_ac(&sk, b"data", Padding::Method1).unwrap();
     assert_eq!(format!("{ac:?}"), "ApplicationCryptogram { .. }");
