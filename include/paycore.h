@@ -2063,6 +2063,90 @@ paycore_result paycore_emv_encipher_command_data(const paycore_key *key,
                                                  size_t *out_len);
 
 /**
+ * The PIN-change command data: the new PIN (`pin`, 4-12 ASCII digits) as
+ * an ISO 9564-1 format 2 block, enciphered under the `E1` session key
+ * `key` with `method` (`PAYCORE_EMV_SCRIPT_*`; Mastercard and Visa CVN 22
+ * PIN changes without the current PIN).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (method); `INVALID_PIN`;
+ * `KEY_USAGE`; `INVALID_KEY`; `BUFFER_TOO_SMALL` (`*out_len` = size needed).
+ *
+ * # Safety
+ * `key` must be a live handle; `pin` valid for `pin_len` bytes; `out`
+ * valid for `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_emv_encipher_pin_change(const paycore_key *key,
+                                               const uint8_t *pin,
+                                               size_t pin_len,
+                                               uint32_t method,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * The Visa PIN-change command data (VIS PIN block of the new PIN, folded
+ * with the current PIN when `current_pin` is not `(NULL, 0)`, masked with
+ * bytes 5-8 of the card's `E0` ICC master key `icc_mk_ac`), enciphered
+ * under the `E1` session key `key` (Visa CVN 10/18/22).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_PIN`; `KEY_USAGE` (`key` not `E1`,
+ * `icc_mk_ac` not `E0`); `INVALID_KEY`; `BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `key` and `icc_mk_ac` must be live handles; the PINs valid for their
+ * lengths; `out` valid for `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_emv_encipher_vis_pin_change(const paycore_key *key,
+                                                   const paycore_key *icc_mk_ac,
+                                                   const uint8_t *pin,
+                                                   size_t pin_len,
+                                                   const uint8_t *current_pin,
+                                                   size_t current_pin_len,
+                                                   uint8_t *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * The card side of ARPC method 1: checks the 8-byte `arpc` in constant time.
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` on mismatch; as [`paycore_emv_arpc_method1`] with
+ * a key whose mode permits verification.
+ *
+ * # Safety
+ * `key` must be a live handle; inputs valid for their lengths.
+ */
+paycore_result paycore_emv_arpc_verify_method1(const paycore_key *key,
+                                               const uint8_t *arqc,
+                                               size_t arqc_len,
+                                               const uint8_t *arc,
+                                               size_t arc_len,
+                                               const uint8_t *arpc,
+                                               size_t arpc_len);
+
+/**
+ * The card side of ARPC method 2: checks the 4-byte `arpc` in constant time.
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` on mismatch; as [`paycore_emv_arpc_method2`] with
+ * a key whose mode permits verification.
+ *
+ * # Safety
+ * `key` must be a live handle; inputs valid for their lengths.
+ */
+paycore_result paycore_emv_arpc_verify_method2(const paycore_key *key,
+                                               const uint8_t *arqc,
+                                               size_t arqc_len,
+                                               const uint8_t *csu,
+                                               size_t csu_len,
+                                               const uint8_t *proprietary,
+                                               size_t proprietary_len,
+                                               const uint8_t *arpc,
+                                               size_t arpc_len);
+
+/**
  * Builds CDOL1 (or CDOL2) data: the values the DOL `cdol` asks for, taken
  * from the BER-TLV data objects in `tlv` (EMV Book 3 §5.4).
  *

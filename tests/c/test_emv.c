@@ -140,6 +140,22 @@ static void chain(const char *s, const char *e, const char *id) {
         fprintf(stderr, "%s: arpc mismatch\n", id);
         CHECK(0);
     }
+    /* The card side accepts it, and refuses it with one bit flipped. */
+    {
+        const paycore_key *ck = strcmp(which, "icc_mk") == 0 ? mk : sk;
+        int bit;
+        for (bit = 0; bit < 2; bit++) {
+            paycore_result want_rc = bit ? PAYCORE_RESULT_VERIFICATION_FAILED : PAYCORE_RESULT_OK;
+            if (bit) got[0] ^= 0x01;
+            if (method[0] == '1')
+                CHECK_RC(paycore_emv_arpc_verify_method1(ck, ac, 8, a, (size_t)na, got, len),
+                         want_rc);
+            else
+                CHECK_RC(paycore_emv_arpc_verify_method2(ck, ac, 8, a, (size_t)na, nb ? b : NULL,
+                                                         (size_t)nb, got, len),
+                         want_rc);
+        }
+    }
     ran[1]++;
 done:
     paycore_key_free(sk);
@@ -311,7 +327,34 @@ static void issuer_script(const char *s, const char *e, const char *id) {
     /* The SM-C key may not MAC, the SM-I key may not encipher. */
     CHECK_RC(paycore_emv_script_mac(keys[1], buf, 15, 8, got, sizeof got, &len),
              PAYCORE_RESULT_KEY_USAGE);
-    if (field(s, e, "pin_command", x, sizeof x) && field(s, e, "pin_block", block_kind, 8) == 0) {
+    if (field(s, e, "pin_command", x, sizeof x) && field(s, e, "pin_block", block_kind, 8)) {
+        /* VIS PIN block: needs the card's E0 ICC master key. */
+        char imk[40], pan[24], cur[16];
+        paycore_key *k, *mk_ac = NULL;
+        int has_cur = field(s, e, "current_pin", cur, sizeof cur);
+        cmd_len = hex_decode(x, cmd, sizeof cmd);
+        CHECK(field(s, e, "imk", imk, sizeof imk) && field(s, e, "pan", pan, sizeof pan));
+        k = make_key(imk, "E0", 'X');
+        CHECK_RC(paycore_emv_icc_master_key(k, (const uint8_t *)pan, strlen(pan), psn_of(s, e),
+                                            option_of(s, e), &mk_ac),
+                 PAYCORE_RESULT_OK);
+        CHECK_RC(paycore_emv_encipher_vis_pin_change(
+                     keys[1], mk_ac, (const uint8_t *)"9999", 4,
+                     has_cur ? (const uint8_t *)cur : NULL, has_cur ? strlen(cur) : 0, got,
+                     sizeof got, &enc_len),
+                 PAYCORE_RESULT_OK);
+        CHECK((size_t)cmd_len == 5 + enc_len + 8 && memcmp(cmd + 5, got, enc_len) == 0);
+        /* The SM-C key in the AC key's place is refused. */
+        CHECK_RC(paycore_emv_encipher_vis_pin_change(keys[1], keys[1], (const uint8_t *)"9999",
+                                                     4, NULL, 0, got, sizeof got, &len),
+                 PAYCORE_RESULT_KEY_USAGE);
+        CHECK_RC(paycore_emv_encipher_vis_pin_change(keys[1], mk_ac, (const uint8_t *)"99x9", 4,
+                                                     NULL, 0, got, sizeof got, &len),
+                 PAYCORE_RESULT_INVALID_PIN);
+        paycore_key_free(mk_ac);
+        paycore_key_free(k);
+        ran[8]++;
+    } else if (field(s, e, "pin_command", x, sizeof x)) {
         static const unsigned char iso2_9999[8] = {0x24, 0x99, 0x99, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
         cmd_len = hex_decode(x, cmd, sizeof cmd);
         CHECK(field(s, e, "pin_method", method, sizeof method));
@@ -319,6 +362,12 @@ static void issuer_script(const char *s, const char *e, const char *id) {
                                                    got, sizeof got, &enc_len),
                  PAYCORE_RESULT_OK);
         CHECK((size_t)cmd_len == 5 + enc_len + 8 && memcmp(cmd + 5, got, enc_len) == 0);
+        /* The same through the PIN-change call. */
+        memset(got, 0, sizeof got);
+        CHECK_RC(paycore_emv_encipher_pin_change(keys[1], (const uint8_t *)"9999", 4,
+                                                 script_code(method), got, sizeof got, &len),
+                 PAYCORE_RESULT_OK);
+        CHECK(len == enc_len && memcmp(cmd + 5, got, enc_len) == 0);
         CHECK_RC(paycore_emv_encipher_command_data(keys[0], iso2_9999, 8, script_code(method),
                                                    got, sizeof got, &len),
                  PAYCORE_RESULT_KEY_USAGE);
@@ -402,9 +451,9 @@ int main(void) {
         paycore_key_free(k);
     }
     CHECK(ran[0] == 11 && ran[1] == 13 && ran[2] == 7 && ran[3] == 2 && ran[4] == 2 &&
-          ran[5] == 1 && ran[6] == 12 && ran[7] == 5);
+          ran[5] == 1 && ran[6] == 12 && ran[7] == 5 && ran[8] == 5);
     printf("test_emv: %d icc master keys, %d chains, %d CVN host checks, %d script MACs, %d "
-           "encipherments, %d CDOL1, %d issuer scripts (%d PIN changes)\n",
-           ran[0], ran[1], ran[2], ran[3], ran[4], ran[5], ran[6], ran[7]);
+           "encipherments, %d CDOL1, %d issuer scripts (%d format 2 and %d VIS PIN changes)\n",
+           ran[0], ran[1], ran[2], ran[3], ran[4], ran[5], ran[6], ran[7], ran[8]);
     return test_report("test_emv");
 }

@@ -14,6 +14,7 @@
 
 use paycore::emv::{self, Cvn, MasterKeyOption, ScriptEncipherment, Transaction};
 use paycore::mac::Padding;
+use paycore::pin::Pin;
 
 use crate::io::{Out, input};
 use crate::keys::{key_out, key_ref, paycore_key};
@@ -469,17 +470,186 @@ pub unsafe extern "C" fn paycore_emv_encipher_command_data(
         let data = try_ffi!(unsafe { input(data, data_len) });
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
-        let method = match method {
-            PAYCORE_EMV_SCRIPT_EMV => ScriptEncipherment::Emv,
-            PAYCORE_EMV_SCRIPT_MASTERCARD => ScriptEncipherment::Mastercard,
-            PAYCORE_EMV_SCRIPT_VISA => ScriptEncipherment::Visa,
-            _ => return paycore_result::InvalidArgument,
-        };
+        let method = try_ffi!(script_method(method));
         let mut buf = [0u8; emv::script::MAX_ENCIPHERED_LEN];
         let n = try_ffi!(
             emv::encipher_command_data(key, data, method, &mut buf).map_err(paycore_result::from)
         );
         out.write(buf.get(..n).unwrap_or(&[]))
+    })
+}
+
+fn script_method(code: u32) -> Result<ScriptEncipherment, paycore_result> {
+    match code {
+        PAYCORE_EMV_SCRIPT_EMV => Ok(ScriptEncipherment::Emv),
+        PAYCORE_EMV_SCRIPT_MASTERCARD => Ok(ScriptEncipherment::Mastercard),
+        PAYCORE_EMV_SCRIPT_VISA => Ok(ScriptEncipherment::Visa),
+        _ => Err(paycore_result::InvalidArgument),
+    }
+}
+
+/// The PIN-change command data: the new PIN (`pin`, 4-12 ASCII digits) as
+/// an ISO 9564-1 format 2 block, enciphered under the `E1` session key
+/// `key` with `method` (`PAYCORE_EMV_SCRIPT_*`; Mastercard and Visa CVN 22
+/// PIN changes without the current PIN).
+///
+/// # Errors
+/// `NULL_PARAMETER`; `INVALID_ARGUMENT` (method); `INVALID_PIN`;
+/// `KEY_USAGE`; `INVALID_KEY`; `BUFFER_TOO_SMALL` (`*out_len` = size needed).
+///
+/// # Safety
+/// `key` must be a live handle; `pin` valid for `pin_len` bytes; `out`
+/// valid for `out_cap` writable bytes; `out_len` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_emv_encipher_pin_change(
+    key: *const paycore_key,
+    pin: *const u8,
+    pin_len: usize,
+    method: u32,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let pin = try_ffi!(unsafe { input(pin, pin_len) });
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let method = try_ffi!(script_method(method));
+        let pin = try_ffi!(Pin::from_ascii(pin).map_err(paycore_result::from));
+        let mut buf = [0u8; 32];
+        let n = try_ffi!(
+            emv::encipher_pin_change(key, &pin, method, &mut buf).map_err(paycore_result::from)
+        );
+        out.write(buf.get(..n).unwrap_or(&[]))
+    })
+}
+
+/// The Visa PIN-change command data (VIS PIN block of the new PIN, folded
+/// with the current PIN when `current_pin` is not `(NULL, 0)`, masked with
+/// bytes 5-8 of the card's `E0` ICC master key `icc_mk_ac`), enciphered
+/// under the `E1` session key `key` (Visa CVN 10/18/22).
+///
+/// # Errors
+/// `NULL_PARAMETER`; `INVALID_PIN`; `KEY_USAGE` (`key` not `E1`,
+/// `icc_mk_ac` not `E0`); `INVALID_KEY`; `BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `key` and `icc_mk_ac` must be live handles; the PINs valid for their
+/// lengths; `out` valid for `out_cap` writable bytes; `out_len` valid for a write.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn paycore_emv_encipher_vis_pin_change(
+    key: *const paycore_key,
+    icc_mk_ac: *const paycore_key,
+    pin: *const u8,
+    pin_len: usize,
+    current_pin: *const u8,
+    current_pin_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let icc_mk_ac = try_ffi!(unsafe { key_ref(icc_mk_ac) });
+        // SAFETY: forwarded caller contract.
+        let pin = try_ffi!(unsafe { input(pin, pin_len) });
+        // SAFETY: forwarded caller contract.
+        let current = try_ffi!(unsafe { input(current_pin, current_pin_len) });
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let pin = try_ffi!(Pin::from_ascii(pin).map_err(paycore_result::from));
+        let current = if current.is_empty() {
+            None
+        } else {
+            Some(try_ffi!(
+                Pin::from_ascii(current).map_err(paycore_result::from)
+            ))
+        };
+        let mut buf = [0u8; 32];
+        let n = try_ffi!(
+            emv::encipher_vis_pin_change(key, icc_mk_ac, &pin, current.as_ref(), &mut buf)
+                .map_err(paycore_result::from)
+        );
+        out.write(buf.get(..n).unwrap_or(&[]))
+    })
+}
+
+/// The card side of ARPC method 1: checks the 8-byte `arpc` in constant time.
+///
+/// # Errors
+/// `VERIFICATION_FAILED` on mismatch; as [`paycore_emv_arpc_method1`] with
+/// a key whose mode permits verification.
+///
+/// # Safety
+/// `key` must be a live handle; inputs valid for their lengths.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_emv_arpc_verify_method1(
+    key: *const paycore_key,
+    arqc: *const u8,
+    arqc_len: usize,
+    arc: *const u8,
+    arc_len: usize,
+    arpc: *const u8,
+    arpc_len: usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let arqc = try_ffi!(unsafe { input(arqc, arqc_len) });
+        // SAFETY: forwarded caller contract.
+        let arc = try_ffi!(unsafe { input(arc, arc_len) });
+        // SAFETY: forwarded caller contract.
+        let arpc = try_ffi!(unsafe { input(arpc, arpc_len) });
+        match emv::verify_arpc_method1(key, arqc, arc, arpc) {
+            Ok(()) => paycore_result::Ok,
+            Err(e) => e.into(),
+        }
+    })
+}
+
+/// The card side of ARPC method 2: checks the 4-byte `arpc` in constant time.
+///
+/// # Errors
+/// `VERIFICATION_FAILED` on mismatch; as [`paycore_emv_arpc_method2`] with
+/// a key whose mode permits verification.
+///
+/// # Safety
+/// `key` must be a live handle; inputs valid for their lengths.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn paycore_emv_arpc_verify_method2(
+    key: *const paycore_key,
+    arqc: *const u8,
+    arqc_len: usize,
+    csu: *const u8,
+    csu_len: usize,
+    proprietary: *const u8,
+    proprietary_len: usize,
+    arpc: *const u8,
+    arpc_len: usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let arqc = try_ffi!(unsafe { input(arqc, arqc_len) });
+        // SAFETY: forwarded caller contract.
+        let csu = try_ffi!(unsafe { input(csu, csu_len) });
+        // SAFETY: forwarded caller contract.
+        let proprietary = try_ffi!(unsafe { input(proprietary, proprietary_len) });
+        // SAFETY: forwarded caller contract.
+        let arpc = try_ffi!(unsafe { input(arpc, arpc_len) });
+        match emv::verify_arpc_method2(key, arqc, csu, proprietary, arpc) {
+            Ok(()) => paycore_result::Ok,
+            Err(e) => e.into(),
+        }
     })
 }
 
