@@ -622,3 +622,71 @@ fn cdol1_data_is_assembled_from_tlvs() {
         assert!(emv::cdol_data(&[0x9F, 0x02], &h(&v, "tlv"), &mut out).is_err());
     }
 }
+
+mod roundtrip {
+    use super::*;
+    use proptest::prelude::*;
+
+    const CVNS: [Cvn; 7] = [
+        Cvn::Visa10,
+        Cvn::Visa18,
+        Cvn::Visa22,
+        Cvn::Mastercard16,
+        Cvn::Mastercard17,
+        Cvn::Mastercard20,
+        Cvn::Mastercard21,
+    ];
+
+    proptest! {
+        /// Card side (derive, session key for the CVN, ARQC) and host side
+        /// (`verify_arqc`, ARPC) agree for every CVN, PAN length 12-19 and
+        /// data length; one flipped data bit is refused.
+        #[test]
+        fn card_and_host_agree(
+            cvn_index in 0usize..7,
+            pan in "[0-9]{12,19}",
+            psn in proptest::option::of(0u8..100),
+            atc in any::<[u8; 2]>(),
+            un in any::<[u8; 4]>(),
+            data in proptest::collection::vec(any::<u8>(), 1..80),
+            flip in any::<usize>(),
+        ) {
+            let cvn = CVNS[cvn_index];
+            let imk = imk(&[0x3C; 16]);
+            let mk = emv::derive_icc_master_key(&imk, pan.as_bytes(), psn, cvn.master_key_option())
+                .unwrap();
+            let sk = match cvn {
+                Cvn::Visa10 => None,
+                Cvn::Mastercard16 | Cvn::Mastercard17 => {
+                    Some(emv::mastercard_session_key(&mk, atc, un).unwrap())
+                }
+                _ => Some(emv::ac_session_key(&mk, atc).unwrap()),
+            };
+            let ac_key = sk.as_ref().unwrap_or(&mk);
+            let arqc = emv::generate_ac(ac_key, &data, cvn.padding()).unwrap();
+            let tx = Transaction {
+                pan: pan.as_bytes(),
+                psn,
+                atc,
+                unpredictable_number: un,
+                data: &data,
+                arqc: arqc.as_bytes(),
+            };
+            let verified = emv::verify_arqc(&imk, cvn, &tx).unwrap();
+            if cvn.arpc_method() == emv::ArpcMethod::Method2 {
+                let arpc = verified.arpc_method2(&[1, 2, 3, 4], &[]).unwrap();
+                emv::verify_arpc_method2(ac_key, arqc.as_bytes(), &[1, 2, 3, 4], &[], arpc.as_bytes())
+                    .unwrap();
+            } else {
+                let arpc = verified.arpc_method1(&[0x30, 0x30]).unwrap();
+                let key = if matches!(cvn, Cvn::Mastercard20 | Cvn::Mastercard21) { ac_key } else { &mk };
+                emv::verify_arpc_method1(key, arqc.as_bytes(), &[0x30, 0x30], arpc.as_bytes()).unwrap();
+            }
+            let mut bad = data.clone();
+            let bit = flip % (bad.len() * 8);
+            bad[bit / 8] ^= 1 << (bit % 8);
+            let t = Transaction { data: &bad, ..tx };
+            prop_assert_eq!(emv::verify_arqc(&imk, cvn, &t).unwrap_err(), Error::VerificationFailed);
+        }
+    }
+}
