@@ -211,6 +211,71 @@
 #define PAYCORE_DUKPT_AES_STATE_LEN 1077
 
 /**
+ * ICC master key derivation option A (EMV Book 2 A1.4.1).
+ */
+#define PAYCORE_EMV_OPTION_A 1
+
+/**
+ * ICC master key derivation option B (EMV Book 2 A1.4.2; option A for PANs of 16 digits or fewer).
+ */
+#define PAYCORE_EMV_OPTION_B 2
+
+/**
+ * Visa CVN 10.
+ */
+#define PAYCORE_EMV_CVN_VISA_10 10
+
+/**
+ * Visa CVN 18.
+ */
+#define PAYCORE_EMV_CVN_VISA_18 18
+
+/**
+ * Visa CVN 22.
+ */
+#define PAYCORE_EMV_CVN_VISA_22 22
+
+/**
+ * Mastercard CVN 16 (M/Chip session key from ATC and UN).
+ */
+#define PAYCORE_EMV_CVN_MASTERCARD_16 116
+
+/**
+ * Mastercard CVN 17.
+ */
+#define PAYCORE_EMV_CVN_MASTERCARD_17 117
+
+/**
+ * Mastercard CVN 20 (common session key).
+ */
+#define PAYCORE_EMV_CVN_MASTERCARD_20 120
+
+/**
+ * Mastercard CVN 21.
+ */
+#define PAYCORE_EMV_CVN_MASTERCARD_21 121
+
+/**
+ * Script encipherment: padding method 2, TDES CBC, zero IV.
+ */
+#define PAYCORE_EMV_SCRIPT_EMV 1
+
+/**
+ * Script encipherment: padding method 2 only if not block-aligned, TDES CBC, zero IV.
+ */
+#define PAYCORE_EMV_SCRIPT_MASTERCARD 2
+
+/**
+ * Script encipherment: length byte, data, padding method 2, TDES ECB.
+ */
+#define PAYCORE_EMV_SCRIPT_VISA 3
+
+/**
+ * Length of an application cryptogram, bytes.
+ */
+#define PAYCORE_EMV_AC_LEN 8
+
+/**
  * SHA-256 length of the chain hashes, in bytes.
  */
 #define PAYCORE_JOURNAL_HASH_LEN 32
@@ -1851,6 +1916,338 @@ paycore_result paycore_dukpt_tx_ksn(const paycore_dukpt_tx *tx,
 void paycore_dukpt_tx_free(paycore_dukpt_tx *tx);
 
 /**
+ * Derives the ICC master key from the issuer master key `imk` (EMV Book 2
+ * A1.4; `option` one of `PAYCORE_EMV_OPTION_*`), written as a new handle
+ * to `*out`.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (option, PSN above 99); `INVALID_PAN`;
+ * `KEY_USAGE` (not `E0`-`E6`, or mode forbids derivation); `INVALID_KEY`
+ * (not double-length TDES). `*out` is untouched on failure.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `imk` must be a live handle; `pan` valid for `pan_len` bytes; `out`
+ * valid for a pointer write.
+ */
+paycore_result paycore_emv_icc_master_key(const paycore_key *imk,
+                                          const uint8_t *pan,
+                                          size_t pan_len,
+                                          uint8_t psn,
+                                          uint32_t option,
+                                          paycore_key **out);
+
+/**
+ * Derives the EMV common session key (EMV Book 2 A1.3.1) of the card
+ * master key `mk` for the 8-byte diversification value `r` (for example
+ * `ATC || 00…00`, `ATC || 00 00 || UN`, or the ARQC), as a new handle.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (`r_len` not 8); `KEY_USAGE`; `INVALID_KEY`.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `mk` must be a live handle; `r` valid for `r_len` bytes; `out` valid
+ * for a pointer write.
+ */
+paycore_result paycore_emv_session_key(const paycore_key *mk,
+                                       const uint8_t *r,
+                                       size_t r_len,
+                                       paycore_key **out);
+
+/**
+ * Derives the Visa secure-messaging session key of `mk` for the 2-byte
+ * ATC `atc`, as a new handle.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (`atc_len` not 2); `KEY_USAGE`; `INVALID_KEY`.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `mk` must be a live handle; `atc` valid for `atc_len` bytes; `out` valid
+ * for a pointer write.
+ */
+paycore_result paycore_emv_visa_sm_session_key(const paycore_key *mk,
+                                               const uint8_t *atc,
+                                               size_t atc_len,
+                                               paycore_key **out);
+
+/**
+ * Generates an application cryptogram (ARQC, TC, AAC; 8 bytes) over
+ * `data` under the `E0` key `key` (ISO/IEC 9797-1 algorithm 3 with
+ * `padding` 1 or 2 for TDES, AES-CMAC with `padding` 2 for AES).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT`; `KEY_USAGE`; `INVALID_KEY`;
+ * `BUFFER_TOO_SMALL` (`*out_len` = 8).
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `key` must be a live handle; `data` valid for `data_len` bytes; `out`
+ * valid for `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_emv_ac_generate(const paycore_key *key,
+                                       const uint8_t *data,
+                                       size_t data_len,
+                                       uint32_t padding,
+                                       uint8_t *out,
+                                       size_t out_cap,
+                                       size_t *out_len);
+
+/**
+ * Verifies an application cryptogram (8 bytes) over `data` in constant time.
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` on mismatch; `NULL_PARAMETER`; `INVALID_ARGUMENT`
+ * (padding code, `ac_len` not 8); `KEY_USAGE`; `INVALID_KEY`.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `key` must be a live handle; `data` and `ac` valid for their lengths.
+ */
+paycore_result paycore_emv_ac_verify(const paycore_key *key,
+                                     const uint8_t *data,
+                                     size_t data_len,
+                                     uint32_t padding,
+                                     const uint8_t *ac,
+                                     size_t ac_len);
+
+/**
+ * ARPC method 1 (EMV Book 2 §8.2.1): `TDES(key)[ARQC ⊕ (ARC || 00…00)]`,
+ * 8 bytes, for the 8-byte `arqc` and 2-byte `arc`.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (lengths); `KEY_USAGE`;
+ * `INVALID_KEY` (not 2TDEA); `BUFFER_TOO_SMALL` (`*out_len` = 8).
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `key` must be a live handle; inputs valid for their lengths; `out`
+ * valid for `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_emv_arpc_method1(const paycore_key *key,
+                                        const uint8_t *arqc,
+                                        size_t arqc_len,
+                                        const uint8_t *arc,
+                                        size_t arc_len,
+                                        uint8_t *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * ARPC method 2 (EMV Book 2 §8.2.2): 4-byte MAC over `ARQC || CSU ||
+ * proprietary` (CSU 4 bytes, proprietary data 0-8 bytes).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (lengths); `KEY_USAGE`;
+ * `INVALID_KEY`; `BUFFER_TOO_SMALL` (`*out_len` = 4).
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * As [`paycore_emv_arpc_method1`].
+ */
+paycore_result paycore_emv_arpc_method2(const paycore_key *key,
+                                        const uint8_t *arqc,
+                                        size_t arqc_len,
+                                        const uint8_t *csu,
+                                        size_t csu_len,
+                                        const uint8_t *proprietary,
+                                        size_t proprietary_len,
+                                        uint8_t *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * The whole issuer-host check for `cvn` (`PAYCORE_EMV_CVN_*`): derives the
+ * ICC master key and session key from the `E0` issuer master key `imk`,
+ * verifies `arqc` over `data` in constant time and, if it matches, writes
+ * the ARPC the CVN prescribes. `response` is the 2-byte ARC for CVNs
+ * using ARPC method 1 (Visa 10, Mastercard 16/17/20/21), or the 4-byte CSU
+ * followed by 0-8 bytes of proprietary authentication data for method 2
+ * (Visa 18/22). `atc` is 2 bytes, `un` 4 bytes (used by Mastercard 16/17).
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` if the ARQC does not match (nothing written);
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (CVN code, lengths, PSN);
+ * `INVALID_PAN`; `KEY_USAGE` (not `E0`, or mode forbids derivation);
+ * `INVALID_KEY`; `BUFFER_TOO_SMALL` (`*out_len` = ARPC length).
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `imk` must be a live handle; every input valid for its length (`atc`
+ * for 2 bytes, `un` for 4); `out` valid for `out_cap` writable bytes;
+ * `out_len` valid for a write.
+ */
+paycore_result paycore_emv_verify_arqc(const paycore_key *imk,
+                                       uint32_t cvn,
+                                       const uint8_t *pan,
+                                       size_t pan_len,
+                                       uint8_t psn,
+                                       const uint8_t *atc,
+                                       const uint8_t *un,
+                                       const uint8_t *data,
+                                       size_t data_len,
+                                       const uint8_t *arqc,
+                                       size_t arqc_len,
+                                       const uint8_t *response,
+                                       size_t response_len,
+                                       uint8_t *out,
+                                       size_t out_cap,
+                                       size_t *out_len);
+
+/**
+ * The MAC of an issuer script command (EMV Book 2 §9.2.3) under the `E2`
+ * session key `key`, truncated to `mac_len` (4-8) bytes.
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (`mac_len`); `KEY_USAGE`;
+ * `INVALID_KEY`; `BUFFER_TOO_SMALL` (`*out_len` = `mac_len`).
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `key` must be a live handle; `data` valid for `data_len` bytes; `out`
+ * valid for `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_emv_script_mac(const paycore_key *key,
+                                      const uint8_t *data,
+                                      size_t data_len,
+                                      size_t mac_len,
+                                      uint8_t *out,
+                                      size_t out_cap,
+                                      size_t *out_len);
+
+/**
+ * Enciphers issuer-script command data (for example a new PIN as an ISO
+ * 9564-1 format 2 block) under the `E1` session key `key` with `method`
+ * (`PAYCORE_EMV_SCRIPT_*`).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (method, empty or over-long data);
+ * `KEY_USAGE`; `INVALID_KEY`; `BUFFER_TOO_SMALL` (`*out_len` = size needed).
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `key` must be a live handle; `data` valid for `data_len` bytes; `out`
+ * valid for `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_emv_encipher_command_data(const paycore_key *key,
+                                                 const uint8_t *data,
+                                                 size_t data_len,
+                                                 uint32_t method,
+                                                 uint8_t *out,
+                                                 size_t out_cap,
+                                                 size_t *out_len);
+
+/**
+ * The PIN-change command data: the new PIN (`pin`, 4-12 ASCII digits) as
+ * an ISO 9564-1 format 2 block, enciphered under the `E1` session key
+ * `key` with `method` (`PAYCORE_EMV_SCRIPT_*`; Mastercard and Visa CVN 22
+ * PIN changes without the current PIN).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_ARGUMENT` (method); `INVALID_PIN`;
+ * `KEY_USAGE`; `INVALID_KEY`; `BUFFER_TOO_SMALL` (`*out_len` = size needed).
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `key` must be a live handle; `pin` valid for `pin_len` bytes; `out`
+ * valid for `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_emv_encipher_pin_change(const paycore_key *key,
+                                               const uint8_t *pin,
+                                               size_t pin_len,
+                                               uint32_t method,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * The Visa PIN-change command data (VIS PIN block of the new PIN, folded
+ * with the current PIN when `current_pin` is not `(NULL, 0)`, masked with
+ * bytes 5-8 of the card's `E0` ICC master key `icc_mk_ac`), enciphered
+ * under the `E1` session key `key` (Visa CVN 10/18/22).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `INVALID_PIN`; `KEY_USAGE` (`key` not `E1`,
+ * `icc_mk_ac` not `E0`); `INVALID_KEY`; `BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `key` and `icc_mk_ac` must be live handles; the PINs valid for their
+ * lengths; `out` valid for `out_cap` writable bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_emv_encipher_vis_pin_change(const paycore_key *key,
+                                                   const paycore_key *icc_mk_ac,
+                                                   const uint8_t *pin,
+                                                   size_t pin_len,
+                                                   const uint8_t *current_pin,
+                                                   size_t current_pin_len,
+                                                   uint8_t *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * The card side of ARPC method 1: checks the 8-byte `arpc` in constant time.
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` on mismatch; as [`paycore_emv_arpc_method1`] with
+ * a key whose mode permits verification.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `key` must be a live handle; inputs valid for their lengths.
+ */
+paycore_result paycore_emv_arpc_verify_method1(const paycore_key *key,
+                                               const uint8_t *arqc,
+                                               size_t arqc_len,
+                                               const uint8_t *arc,
+                                               size_t arc_len,
+                                               const uint8_t *arpc,
+                                               size_t arpc_len);
+
+/**
+ * The card side of ARPC method 2: checks the 4-byte `arpc` in constant time.
+ *
+ * # Errors
+ * `VERIFICATION_FAILED` on mismatch; as [`paycore_emv_arpc_method2`] with
+ * a key whose mode permits verification.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `key` must be a live handle; inputs valid for their lengths.
+ */
+paycore_result paycore_emv_arpc_verify_method2(const paycore_key *key,
+                                               const uint8_t *arqc,
+                                               size_t arqc_len,
+                                               const uint8_t *csu,
+                                               size_t csu_len,
+                                               const uint8_t *proprietary,
+                                               size_t proprietary_len,
+                                               const uint8_t *arpc,
+                                               size_t arpc_len);
+
+/**
+ * Builds CDOL1 (or CDOL2) data: the values the DOL `cdol` asks for, taken
+ * from the BER-TLV data objects in `tlv` (EMV Book 3 §5.4).
+ *
+ * # Errors
+ * `NULL_PARAMETER`; `MALFORMED` (DOL or TLV data); `BUFFER_TOO_SMALL`
+ * (`*out_len` = the DOL's total length).
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * Inputs valid for their lengths; `out` valid for `out_cap` writable
+ * bytes; `out_len` valid for a write.
+ */
+paycore_result paycore_emv_cdol_data(const uint8_t *cdol,
+                                     size_t cdol_len,
+                                     const uint8_t *tlv,
+                                     size_t tlv_len,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
+
+/**
  * Appends `record` (at most `PAYCORE_JOURNAL_MAX_RECORD_LEN` bytes, e.g.
  * an encoded transaction record) authenticated with HMAC-SHA256 under
  * `key` (usage `M7`, mode permitting generation). Writes the entry
@@ -2890,6 +3287,7 @@ paycore_result paycore_verify(const uint8_t *public_key,
  * `paycore/`); `BUFFER_TOO_SMALL` (`*out_len` = the signature length).
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_sign`].
  */
 paycore_result paycore_sign_raw(const paycore_signing_key *key,
@@ -2912,6 +3310,7 @@ paycore_result paycore_sign_raw(const paycore_signing_key *key,
  * `paycore/`.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_verify`].
  */
 paycore_result paycore_verify_raw(const uint8_t *public_key,

@@ -10,6 +10,7 @@ extern crate std;
 
 pub mod aead;
 pub mod card;
+pub mod emv;
 pub mod error;
 pub mod keys;
 pub mod mac;

@@ -322,7 +322,18 @@ enum State {
 
 impl State {
     fn new(key: &Key, algorithm: MacAlgorithm, operation: Operation) -> Result<Self, Error> {
-        key.require(algorithm.usages(), operation)?;
+        Self::with_usages(key, algorithm, algorithm.usages(), operation)
+    }
+
+    /// As [`State::new`], accepting the key usages `usages` instead of the
+    /// algorithm's `M` usages (EMV `E0`/`E2` keys, [`crate::emv`]).
+    fn with_usages(
+        key: &Key,
+        algorithm: MacAlgorithm,
+        usages: &[KeyUsage],
+        operation: Operation,
+    ) -> Result<Self, Error> {
+        key.require(usages, operation)?;
         let bad_len = |_| {
             Error::Key(KeyError::InvalidLength {
                 length: key.material().len(),
@@ -547,6 +558,43 @@ pub fn verify(
 ) -> Result<(), Error> {
     let mut v = MacVerifier::new(key, algorithm)?;
     v.update(data)?;
+    v.verify(expected)
+}
+
+/// MAC of the concatenation of `parts` under a key whose usage is one of
+/// `usages` (crate-internal: EMV application cryptograms, ARPCs and
+/// issuer-script MACs run ISO/IEC 9797-1 algorithm 3 or CMAC under `E0`/`E2`
+/// keys, not under `M` keys).
+pub(crate) fn generate_with_usages(
+    key: &Key,
+    algorithm: MacAlgorithm,
+    usages: &[KeyUsage],
+    parts: &[&[u8]],
+    len: usize,
+) -> Result<Mac, Error> {
+    let mut g = MacGenerator {
+        state: State::with_usages(key, algorithm, usages, Operation::Generate)?,
+    };
+    for p in parts {
+        g.update(p)?;
+    }
+    g.finalize(len)
+}
+
+/// Constant-time verification counterpart of [`generate_with_usages`].
+pub(crate) fn verify_with_usages(
+    key: &Key,
+    algorithm: MacAlgorithm,
+    usages: &[KeyUsage],
+    parts: &[&[u8]],
+    expected: &[u8],
+) -> Result<(), Error> {
+    let mut v = MacVerifier {
+        state: State::with_usages(key, algorithm, usages, Operation::Verify)?,
+    };
+    for p in parts {
+        v.update(p)?;
+    }
     v.verify(expected)
 }
 

@@ -103,3 +103,22 @@
 //!   protection rests on the storage itself (X9.24 tamper-resistant device).
 //!   The counter is per initial key: after an AES "Update Initial Key"
 //!   also check the restored KSN's initial key ID.
+//!
+//! # EMV application cryptography: the key hierarchy
+//! The issuer holds one master key per purpose (TR-31 usages `E0`
+//! application cryptograms, `E1` secure messaging for confidentiality, `E2`
+//! for integrity, …). Each card gets its own ICC master key, derived from
+//! the issuer master key with its PAN and PAN sequence number (EMV Book 2
+//! A1.4) and personalised into the chip; each transaction uses a session
+//! key derived from the ICC master key and the ATC (and, for Mastercard
+//! M/Chip, the unpredictable number; for scripts, the ARQC). So:
+//! - one card's keys reveal nothing about another card's, and one
+//!   transaction's session key nothing about the next;
+//! - the host re-derives everything from the issuer master key and the
+//!   data in the request, so it stores no per-card secrets;
+//! - derived keys keep the usage and exportability of the issuer master
+//!   key (`N` stays `N`), and each operation takes only its usage:
+//!   `paycore::emv` derives only from `E0`-`E6` keys, MACs cryptograms and
+//!   ARPCs only under `E0`, scripts only under `E2` (MAC) and `E1`
+//!   (encipherment). An ARQC that fails is the opaque
+//!   `Error::VerificationFailed`, whatever changed (amount, ATC, card).

@@ -391,6 +391,7 @@ pub unsafe extern "C" fn paycore_verify(
 /// `paycore/`); `BUFFER_TOO_SMALL` (`*out_len` = the signature length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_sign`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_sign_raw(
@@ -439,6 +440,7 @@ pub unsafe extern "C" fn paycore_sign_raw(
 /// `paycore/`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_verify`].
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]

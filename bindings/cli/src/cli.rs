@@ -53,6 +53,9 @@ pub(crate) enum Command {
     /// ECDSA P-256 device keys and transaction record signatures.
     #[command(subcommand)]
     Sign(SignCommand),
+    /// EMV application cryptograms: ICC keys, session keys, ARQC, ARPC.
+    #[command(subcommand)]
+    Emv(EmvCommand),
     /// A complete simulated sale, terminal and host side.
     Demo,
 }
@@ -348,5 +351,95 @@ pub(crate) enum SignCommand {
         /// Signature: raw r||s (64 bytes) or DER (hex).
         #[arg(long)]
         signature: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EmvOption {
+    A,
+    B,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ArpcMethodArg {
+    #[value(name = "1")]
+    Method1,
+    #[value(name = "2")]
+    Method2,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EmvCommand {
+    /// ICC master key from the issuer master key (EMV Book 2 A1.4).
+    IccMk {
+        /// Issuer master key, double-length TDES (hex).
+        #[arg(long)]
+        imk: String,
+        /// Application PAN (12-19 digits).
+        #[arg(long)]
+        pan: String,
+        /// PAN sequence number, two digits (absent: 00).
+        #[arg(long)]
+        psn: Option<String>,
+        /// Derivation option (b: SHA-1 for PANs over 16 digits).
+        #[arg(long, value_enum, default_value = "a")]
+        option: EmvOption,
+    },
+    /// EMV common session key (EMV Book 2 A1.3.1).
+    SessionKey {
+        /// ICC master key, double-length TDES (hex).
+        #[arg(long)]
+        mk: String,
+        /// Diversification value R, 8 bytes (hex): ATC||000000000000, ATC||0000||UN, or the ARQC.
+        #[arg(long)]
+        r: String,
+    },
+    /// Application cryptogram (ARQC/TC/AAC) over the transaction data.
+    Arqc {
+        /// Session key, double-length TDES (hex).
+        #[arg(long)]
+        key: String,
+        /// Data the card MACs (hex).
+        #[arg(long)]
+        data: String,
+        /// ISO 9797-1 padding method.
+        #[arg(long, value_enum, default_value = "2")]
+        padding: MacPadding,
+    },
+    /// Verify an application cryptogram (a wrong one is valid:false).
+    VerifyArqc {
+        /// Session key, double-length TDES (hex).
+        #[arg(long)]
+        key: String,
+        /// Data the card MACed (hex).
+        #[arg(long)]
+        data: String,
+        /// The cryptogram, 8 bytes (hex).
+        #[arg(long)]
+        arqc: String,
+        /// ISO 9797-1 padding method.
+        #[arg(long, value_enum, default_value = "2")]
+        padding: MacPadding,
+    },
+    /// Authorisation response cryptogram (EMV Book 2 8.2).
+    Arpc {
+        /// ARPC method.
+        #[arg(long, value_enum)]
+        method: ArpcMethodArg,
+        /// Session key or ICC master key, double-length TDES (hex).
+        #[arg(long)]
+        key: String,
+        /// The ARQC, 8 bytes (hex).
+        #[arg(long)]
+        arqc: String,
+        /// Authorisation response code, 2 bytes (hex; method 1).
+        #[arg(long)]
+        arc: Option<String>,
+        /// Card status update, 4 bytes (hex; method 2).
+        #[arg(long)]
+        csu: Option<String>,
+        /// Proprietary authentication data, 0-8 bytes (hex; method 2).
+        #[arg(long)]
+        pad: Option<String>,
     },
 }

@@ -2,6 +2,7 @@
 
 mod card;
 mod demo;
+mod emv;
 mod keys;
 mod mac;
 mod pan;
@@ -24,6 +25,7 @@ pub(crate) fn run(command: Command) -> Result<Output, CliError> {
         Command::Pinblock(cmd) => pin::run(cmd),
         Command::Mac(args) => mac::mac(&args),
         Command::Sign(cmd) => mac::sign(cmd),
+        Command::Emv(cmd) => emv::run(cmd),
         Command::Demo => demo::run(),
     }
 }

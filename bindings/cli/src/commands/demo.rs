@@ -31,6 +31,8 @@ use serde_json::{Map, Value, json};
 
 use crate::output::{CliError, Output, hex_upper};
 
+mod chip;
+
 /// X9.24-3-2017 supplement test BDK (AES-128) and initial key ID.
 const BDK: [u8; 16] = [
     0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1,
@@ -562,8 +564,15 @@ pub(crate) fn run() -> Result<Output, CliError> {
         described.join(", ")
     ));
 
+    let chip_ok = chip::authorise(&mut t, pan, amount_minor)?;
+
     let elapsed = started.elapsed();
-    let all_ok = same_pin_key && tamper_rejected && token_matches && pin_ok && problems.is_empty();
+    let all_ok = same_pin_key
+        && tamper_rejected
+        && token_matches
+        && pin_ok
+        && problems.is_empty()
+        && chip_ok;
     let _ = writeln!(
         t.text,
         "\nSale {} in {:.1} ms.",
