@@ -713,6 +713,11 @@ enum paycore_result
    */
   PAYCORE_RESULT_STATE_NOT_PERSISTED = 403,
   /**
+   * A genuine DUKPT state blob is older than the minimum counter the
+   * caller recorded: its storage was rolled back.
+   */
+  PAYCORE_RESULT_STATE_ROLLED_BACK = 404,
+  /**
    * A MAC, KCV, tag or signature did not verify.
    */
   PAYCORE_RESULT_VERIFICATION_FAILED = 500,
@@ -805,8 +810,11 @@ typedef struct paycore_signing_key paycore_signing_key;
  *   never reused.
  *
  * Storage that can be rolled back to an older blob after a key was released
- * defeats any software scheme: protect it as X9.24 requires of a
- * tamper-resistant device. The callback must not call back into the same
+ * would reuse counters. Keep the originator's next counter
+ * ([`paycore_dukpt_originator_ksn`], last 21 bits TDES / 4 bytes AES) in
+ * monotonic secure storage after each successful call and pass it to
+ * [`paycore_dukpt_originator_restore`] as `min_counter`: an older blob is
+ * then refused with `PAYCORE_RESULT_STATE_ROLLED_BACK`. The callback must not call back into the same
  * originator, and must not unwind (C++ exceptions) across paycore.
  */
 typedef int (*paycore_dukpt_persist_fn)(void *ctx, const uint8_t *blob, size_t len);
@@ -1351,10 +1359,12 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * AES-GCM encrypts `plaintext` under `key` (an AES key with usage `D0` or
- * `K0` permitting encryption) and writes `ciphertext || tag`
- * (`plaintext_len + PAYCORE_AEAD_TAG_LEN` bytes) to `out`. The nonce must
- * never repeat under one key.
+ * AES-GCM encrypts `plaintext` under `key` (an AES key with usage `D0`
+ * permitting encryption; `K0` key-encryption keys are refused) and writes
+ * `ciphertext || tag` (`plaintext_len + PAYCORE_AEAD_TAG_LEN` bytes) to
+ * `out`. The nonce must never repeat under one key. DUKPT originator state
+ * blobs are sealed under a sub-key of the device key that this function
+ * never uses, so it can neither open nor forge them.
  *
  * # Safety
  * `key` must be a live handle; `nonce` valid for `PAYCORE_AEAD_NONCE_LEN`
@@ -1578,8 +1588,13 @@ paycore_result paycore_dukpt_wrap_initial_key_update(const paycore_key *bdk,
  * sets the counter to 1 and persists the state through `persist` (see the
  * module contract) before returning the originator.
  *
- * `device_key` seals the state: an AES key of usage `D0` whose
- * mode permits encryption and decryption (`B`).
+ * `device_key` seals the state (under an HKDF sub-key of it, never
+ * usable through `paycore_aead_*`): an AES key of usage `D0` whose mode
+ * permits encryption and decryption (`B`). If the initial key is
+ * non-exportable (`N`), the device key must be `N` too
+ * (`PAYCORE_RESULT_KEY_USAGE` otherwise, nothing persisted): whoever could
+ * export it could read and re-seal the registers. Give the device key the
+ * same attributes for its whole life.
  *
  * # Safety
  * Key handles live; `initial_ksn` valid for `ksn_len` bytes; `persist` a
@@ -1617,7 +1632,20 @@ paycore_result paycore_dukpt_originator_load_aes(const paycore_key *initial_key,
  * (the flavour follows from the blob length,
  * `PAYCORE_DUKPT_TDES_STATE_LEN` or `PAYCORE_DUKPT_AES_STATE_LEN`).
  * `PAYCORE_RESULT_VERIFICATION_FAILED` if the blob was altered or sealed
- * under another device key; `PAYCORE_RESULT_MALFORMED` for a bad blob.
+ * under another device key; `PAYCORE_RESULT_MALFORMED` for a bad blob or
+ * an older blob version (state blobs are version 3; earlier versions are
+ * refused, load the initial key again); `PAYCORE_RESULT_KEY_USAGE` if the
+ * blob descends from a non-exportable initial key and `device_key` is not
+ * itself non-exportable.
+ *
+ * Rollback: `min_counter` is the next counter the caller recorded in
+ * monotonic secure storage (0 when it keeps none, or after loading or
+ * updating the initial key). A blob whose next counter is below it
+ * (storage rolled back to a state whose counters may already have been
+ * used) is refused with `PAYCORE_RESULT_STATE_ROLLED_BACK`. An exhausted
+ * blob (counter 0) is never a rollback. The counter is per initial key:
+ * after an AES "Update Initial Key" also compare the restored KSN's
+ * initial key ID with the one recorded.
  *
  * # Safety
  * `device_key` a live handle; `blob` valid for `blob_len` bytes; `out`
@@ -1626,6 +1654,7 @@ paycore_result paycore_dukpt_originator_load_aes(const paycore_key *initial_key,
 paycore_result paycore_dukpt_originator_restore(const paycore_key *device_key,
                                                 const uint8_t *blob,
                                                 size_t blob_len,
+                                                uint32_t min_counter,
                                                 paycore_dukpt_originator **out);
 
 /**

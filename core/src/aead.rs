@@ -7,6 +7,9 @@
 //! must not double as a general data-encryption key (ANSI X9.143 §6.3.1,
 //! key separation; a `K0` used for data would let anything sealed under it
 //! be confused with wrapped key material).
+//! DUKPT originator state is sealed under an HKDF sub-key of the device key
+//! that is never a [`Key`], so these functions cannot open or forge it even
+//! with the device key (issue 11.1; see [`crate::manual`]).
 //! Nonces are the caller's responsibility: never reuse one under a key
 //! (SP 800-38D §8); callers draw them from a `CryptoRng`.
 //!

@@ -78,6 +78,9 @@ pub enum ErrorKind {
     Unsupported,
     /// A caller-supplied argument is invalid.
     InvalidArgument,
+    /// A DUKPT originator state blob is older than the counter the caller
+    /// recorded (a storage rollback).
+    StateRolledBack,
 }
 
 impl ErrorKind {
@@ -96,6 +99,7 @@ impl ErrorKind {
             Self::LimitExceeded => "limit_exceeded",
             Self::Unsupported => "unsupported",
             Self::InvalidArgument => "invalid_argument",
+            Self::StateRolledBack => "state_rolled_back",
         }
     }
 }
@@ -403,6 +407,10 @@ pub enum DukptError {
     /// The working-key usage does not exist in this DUKPT flavour (e.g. a
     /// key-encryption key from TDES DUKPT).
     UnsupportedUsage,
+    /// The persisted state is genuine but its counter is below the minimum
+    /// the caller recorded in monotonic storage: the storage was rolled
+    /// back to an older blob, whose counters may already have been used.
+    StateRolledBack,
 }
 
 /// Signature, transaction record, envelope and journal errors.
@@ -461,6 +469,7 @@ impl Error {
             Self::Key(KeyError::NotExportable) => ErrorKind::KeyUsage,
             Self::Key(_) => ErrorKind::InvalidKey,
             Self::Dukpt(DukptError::CounterExhausted) => ErrorKind::CounterExhausted,
+            Self::Dukpt(DukptError::StateRolledBack) => ErrorKind::StateRolledBack,
             Self::Dukpt(DukptError::UnsupportedUsage) => ErrorKind::Unsupported,
             Self::Dukpt(DukptError::KeyTypeTooStrong) => ErrorKind::Unsupported,
             Self::Dukpt(DukptError::InvalidKsnLength { .. }) => ErrorKind::InvalidArgument,
@@ -678,6 +687,9 @@ impl fmt::Display for DukptError {
                 f.write_str("working key type is stronger than the derivation key")
             }
             Self::InvalidState => f.write_str("invalid originator state"),
+            Self::StateRolledBack => {
+                f.write_str("originator state is older than the recorded counter")
+            }
             Self::UnsupportedUsage => {
                 f.write_str("working-key usage not defined for this DUKPT variant")
             }

@@ -23,3 +23,39 @@
 //! TR-31 block whose authenticated header supplies the attributes — the
 //! usage enforcement then follows the key. Every operation checks usage and
 //! mode of use before it touches the material.
+//!
+//! # DUKPT originator state: sealing isolation and rollback
+//! An originator persists its future-key registers (the secrets every
+//! later transaction key derives from) and its counter in a blob on
+//! ordinary storage. Threats, and what paycore does about each:
+//!
+//! - **Reading or forging the blob through paycore's own API.** The blob
+//!   was once sealed with AES-GCM under the `D0` device key itself, which
+//!   the public AEAD API (`aead::open_in_place`, `paycore_aead_open`) also
+//!   accepts: anyone able to call it could read all registers, change the
+//!   exportability byte from `N` to `E` and re-seal, then export the clear
+//!   PIN key, or set any counter (issue 11.1). Since blob version 3 the
+//!   sealing key is an HKDF-SHA256 sub-key of the device key under a
+//!   private label plus the blob header; it is never a `Key` and no public
+//!   function uses it, so the AEAD API cannot open or forge a blob, and a
+//!   blob re-sealed under the device key fails to restore. Version 1 and 2
+//!   blobs are refused, not read as exportable.
+//! - **An exportable device key.** Whoever exports the device key can
+//!   compute the sealing key offline. Registers descended from a
+//!   non-exportable (`N`) initial key are therefore sealed and opened only
+//!   under a non-exportable device key (`KeyError::NotExportable`
+//!   otherwise), so `N` keys stay non-exportable however the blob is
+//!   edited: editing needs the sealing key, which needs the device key
+//!   material, which no API releases. The device key's attributes must be
+//!   fixed when it is provisioned (one material, one set of attributes).
+//! - **Rollback.** Storage restored to an older, genuine blob makes the
+//!   originator reuse counters whose keys were released. No seal can detect
+//!   this (the old blob is authentic). A terminal with monotonic secure
+//!   storage records the originator's next counter after each successful
+//!   call and passes it to `Originator::restore(.., min_counter)`
+//!   (`paycore_dukpt_originator_restore(.., min_counter, ..)` in C), which
+//!   refuses an older blob with `DukptError::StateRolledBack`
+//!   (`PAYCORE_RESULT_STATE_ROLLED_BACK`). Without such storage, rollback
+//!   protection rests on the storage itself (X9.24 tamper-resistant device).
+//!   The counter is per initial key: after an AES "Update Initial Key"
+//!   also check the restored KSN's initial key ID.

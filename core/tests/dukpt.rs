@@ -599,7 +599,7 @@ fn aes_update_initial_key() {
         );
     }
     // A restart continues under the new initial key.
-    let r = aes::Originator::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
+    let r = aes::Originator::restore(&dk, store.durable.as_ref().unwrap(), 0).unwrap();
     assert_eq!(r.ksn(), AesKsn::new(new_ikid, 6));
 }
 
@@ -804,14 +804,16 @@ const EVENTS: [Event; 5] = [
     Event::CrashAfterPersist,
 ];
 
-trait Terminal: Sized {
+trait Terminal: Sized + std::fmt::Debug {
     fn next(
         &mut self,
         dk: &Key,
         rng: &mut StdRng,
         store: &mut Store,
     ) -> Result<(Vec<u8>, Vec<u8>), Error>;
-    fn restore(dk: &Key, blob: &[u8]) -> Result<Self, Error>;
+    fn restore(dk: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error>;
+    /// The counter the next transaction uses.
+    fn next_counter(&self) -> u32;
 }
 
 impl Terminal for tdes::Originator {
@@ -827,8 +829,11 @@ impl Terminal for tdes::Originator {
             tx.dangerous_expose_secret().unwrap().to_vec(),
         ))
     }
-    fn restore(dk: &Key, blob: &[u8]) -> Result<Self, Error> {
-        tdes::Originator::restore(dk, blob)
+    fn restore(dk: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error> {
+        tdes::Originator::restore(dk, blob, min_counter)
+    }
+    fn next_counter(&self) -> u32 {
+        self.ksn().counter()
     }
 }
 
@@ -845,8 +850,11 @@ impl Terminal for aes::Originator {
             tx.dangerous_expose_secret().unwrap().to_vec(),
         ))
     }
-    fn restore(dk: &Key, blob: &[u8]) -> Result<Self, Error> {
-        aes::Originator::restore(dk, blob)
+    fn restore(dk: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error> {
+        aes::Originator::restore(dk, blob, min_counter)
+    }
+    fn next_counter(&self) -> u32 {
+        self.ksn().counter()
     }
 }
 
@@ -860,6 +868,21 @@ fn crash_schedule<T: Terminal>(
     let dk = device_key();
     let mut rng = rng();
     let mut released = HashSet::new();
+    // The terminal's monotonic counter: the next counter, recorded after
+    // every call that released a key. Every restart passes it to restore,
+    // and the first blob (a storage rollback) is refused once it is stale.
+    let first_blob = store.durable.clone().unwrap();
+    let first_counter = t.next_counter();
+    let mut recorded = 0u32;
+    let restart = |store: &Store, recorded: u32| {
+        if recorded > first_counter {
+            assert_eq!(
+                T::restore(&dk, &first_blob, recorded).unwrap_err(),
+                Error::Dukpt(DukptError::StateRolledBack)
+            );
+        }
+        T::restore(&dk, store.durable.as_ref().unwrap(), recorded).unwrap()
+    };
     for step in 0..75 {
         let event = EVENTS[(step + step / 5) % 5];
         match event {
@@ -867,6 +890,7 @@ fn crash_schedule<T: Terminal>(
                 let (ksn, key) = t.next(&dk, &mut rng, &mut store).unwrap();
                 assert_eq!(key, host(&ksn));
                 assert!(released.insert(ksn), "KSN reused at step {step}");
+                recorded = t.next_counter();
             }
             Event::PersistFails | Event::PersistFailsThenRestart => {
                 store.fail_before_write = true;
@@ -877,19 +901,21 @@ fn crash_schedule<T: Terminal>(
                 );
                 assert_eq!(store.durable, before);
                 if matches!(event, Event::PersistFailsThenRestart) {
-                    t = T::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
+                    t = restart(&store, recorded);
                 }
             }
             Event::TornWriteThenRestart => {
                 store.fail_after_write = true;
                 assert!(t.next(&dk, &mut rng, &mut store).is_err());
-                t = T::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
+                t = restart(&store, recorded);
             }
             Event::CrashAfterPersist => {
                 let (ksn, _unused_key) = t.next(&dk, &mut rng, &mut store).unwrap();
                 // Released (even if never used): it must never come back.
                 assert!(released.insert(ksn), "KSN reused at step {step}");
-                t = T::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
+                // The crash may come before the counter is recorded.
+                t = restart(&store, recorded);
+                recorded = t.next_counter();
             }
         }
     }
@@ -971,7 +997,7 @@ fn tampered_truncated_and_foreign_blobs_are_refused() {
     let blob = store.durable.clone().unwrap();
     assert_eq!(blob.len(), dukpt::TDES_STATE_LEN);
     assert_eq!(
-        tdes::Originator::restore(&dk, &blob)
+        tdes::Originator::restore(&dk, &blob, 0)
             .unwrap()
             .ksn()
             .counter(),
@@ -980,7 +1006,7 @@ fn tampered_truncated_and_foreign_blobs_are_refused() {
     for i in 0..blob.len() {
         let mut bad = blob.clone();
         bad[i] ^= 0x01;
-        let err = tdes::Originator::restore(&dk, &bad).unwrap_err();
+        let err = tdes::Originator::restore(&dk, &bad, 0).unwrap_err();
         if i < 8 {
             assert_eq!(
                 err,
@@ -993,14 +1019,14 @@ fn tampered_truncated_and_foreign_blobs_are_refused() {
     }
     for len in [0, 1, 8, 20, blob.len() - 1] {
         assert_eq!(
-            tdes::Originator::restore(&dk, &blob[..len]).unwrap_err(),
+            tdes::Originator::restore(&dk, &blob[..len], 0).unwrap_err(),
             Error::Dukpt(DukptError::InvalidState)
         );
     }
     let mut long = blob.clone();
     long.push(0);
     assert_eq!(
-        tdes::Originator::restore(&dk, &long).unwrap_err(),
+        tdes::Originator::restore(&dk, &long, 0).unwrap_err(),
         Error::Dukpt(DukptError::InvalidState)
     );
     // Another device's key.
@@ -1011,12 +1037,12 @@ fn tampered_truncated_and_foreign_blobs_are_refused() {
     )
     .unwrap();
     assert_eq!(
-        tdes::Originator::restore(&other, &blob).unwrap_err(),
+        tdes::Originator::restore(&other, &blob, 0).unwrap_err(),
         Error::VerificationFailed
     );
     // A TDES blob is not an AES state.
     assert_eq!(
-        aes::Originator::restore(&dk, &blob).unwrap_err(),
+        aes::Originator::restore(&dk, &blob, 0).unwrap_err(),
         Error::Dukpt(DukptError::InvalidState)
     );
     // A device key that may not decrypt, or of the wrong usage.
@@ -1027,7 +1053,7 @@ fn tampered_truncated_and_foreign_blobs_are_refused() {
     )
     .unwrap();
     assert_eq!(
-        tdes::Originator::restore(&enc_only, &blob).unwrap_err(),
+        tdes::Originator::restore(&enc_only, &blob, 0).unwrap_err(),
         Error::Key(KeyError::ModeNotPermitted)
     );
     let mac = Key::new(
@@ -1037,14 +1063,14 @@ fn tampered_truncated_and_foreign_blobs_are_refused() {
     )
     .unwrap();
     assert_eq!(
-        tdes::Originator::restore(&mac, &blob).unwrap_err(),
+        tdes::Originator::restore(&mac, &blob, 0).unwrap_err(),
         Error::Key(KeyError::UsageNotPermitted)
     );
     // Two seals of the same state differ (fresh nonce).
-    let mut o = tdes::Originator::restore(&dk, &blob).unwrap();
+    let mut o = tdes::Originator::restore(&dk, &blob, 0).unwrap();
     let mut s2 = Store::default();
     o.next_transaction(&dk, &mut rng(), &mut s2).unwrap();
-    let mut o2 = tdes::Originator::restore(&dk, &blob).unwrap();
+    let mut o2 = tdes::Originator::restore(&dk, &blob, 0).unwrap();
     let mut s3 = Store::default();
     o2.next_transaction(&dk, &mut StdRng::seed_from_u64(7), &mut s3)
         .unwrap();
@@ -1068,13 +1094,13 @@ fn aes_blob_tamper_and_truncation() {
         let mut bad = blob.clone();
         bad[i] ^= 0x80;
         assert_eq!(
-            aes::Originator::restore(&dk, &bad).unwrap_err(),
+            aes::Originator::restore(&dk, &bad, 0).unwrap_err(),
             Error::VerificationFailed,
             "byte {i}"
         );
     }
     assert_eq!(
-        aes::Originator::restore(&dk, &blob[..blob.len() - 1]).unwrap_err(),
+        aes::Originator::restore(&dk, &blob[..blob.len() - 1], 0).unwrap_err(),
         Error::Dukpt(DukptError::InvalidState)
     );
 }
@@ -1351,7 +1377,7 @@ fn tdes_originator_keeps_non_exportable_across_restore() {
     let bdk = non_exportable(Algorithm::Tdes2, &unhex(s(&t.common, "bdk")), KeyUsage::Bdk);
     let ksn = TdesKsn::from_bytes(&unhex(s(&t.vectors[0], "ksn"))).unwrap();
     let ipek = tdes::derive_ipek(&bdk, &ksn).unwrap();
-    let dk = device_key();
+    let dk = device_key_n();
     let mut store = Store::default();
     let mut rng = rng();
     let mut o = tdes::Originator::load_initial_key(&ipek, &ksn, &dk, &mut rng, &mut store).unwrap();
@@ -1366,7 +1392,7 @@ fn tdes_originator_keeps_non_exportable_across_restore() {
         &[tx.pin_key().unwrap(), tx.data_request_key().unwrap()],
     );
     let blob = store.durable.clone().unwrap();
-    let mut again = tdes::Originator::restore(&dk, &blob).unwrap();
+    let mut again = tdes::Originator::restore(&dk, &blob, 0).unwrap();
     let tx = again.next_transaction(&dk, &mut rng, &mut store).unwrap();
     assert_eq!(tx.exportability(), Exportability::NonExportable);
     assert_all_working_keys(Exportability::NonExportable, &[tx.pin_key().unwrap()]);
@@ -1375,21 +1401,21 @@ fn tdes_originator_keeps_non_exportable_across_restore() {
     assert_eq!(forged[6], b'N');
     forged[6] = b'E';
     assert_eq!(
-        tdes::Originator::restore(&dk, &forged).unwrap_err(),
+        tdes::Originator::restore(&dk, &forged, 0).unwrap_err(),
         Error::VerificationFailed
     );
     // An unknown exportability character or a version-1 header is refused.
     let mut bad = blob.clone();
     bad[6] = b'X';
     assert_eq!(
-        tdes::Originator::restore(&dk, &bad).unwrap_err(),
+        tdes::Originator::restore(&dk, &bad, 0).unwrap_err(),
         Error::Dukpt(DukptError::InvalidState)
     );
     let mut v1 = blob;
     v1[4] = 1;
     v1[6] = 0;
     assert_eq!(
-        tdes::Originator::restore(&dk, &v1).unwrap_err(),
+        tdes::Originator::restore(&dk, &v1, 0).unwrap_err(),
         Error::Dukpt(DukptError::InvalidState)
     );
 }
@@ -1422,13 +1448,13 @@ fn aes_derived_keys_inherit_non_exportable() {
         assert_all_working_keys(Exportability::NonExportable, &keys);
     }
 
-    let dk = device_key();
+    let dk = device_key_n();
     let mut store = Store::default();
     let mut rng = rng();
     let mut o = aes::Originator::load_initial_key(&ik, ikid, &dk, &mut rng, &mut store).unwrap();
     let tx = o.next_transaction(&dk, &mut rng, &mut store).unwrap();
     assert_eq!(tx.exportability(), Exportability::NonExportable);
-    let mut o = aes::Originator::restore(&dk, store.durable.as_ref().unwrap()).unwrap();
+    let mut o = aes::Originator::restore(&dk, store.durable.as_ref().unwrap(), 0).unwrap();
     let tx = o.next_transaction(&dk, &mut rng, &mut store).unwrap();
     assert_eq!(tx.exportability(), Exportability::NonExportable);
     assert_all_working_keys(
@@ -1513,7 +1539,283 @@ fn device_key_must_be_data_encryption() {
     assert_eq!(o.ksn().counter(), 1, "no counter consumed");
     let blob = store.durable.clone().unwrap();
     assert_eq!(
-        tdes::Originator::restore(&kek, &blob).unwrap_err(),
+        tdes::Originator::restore(&kek, &blob, 0).unwrap_err(),
         Error::Key(KeyError::UsageNotPermitted)
     );
+}
+
+// ---- Issue 11.1: state-sealing isolation and rollback ----------------------
+
+/// A state-sealing device key (`D0`, both directions) that is non-exportable,
+/// as a terminal's should be.
+fn device_key_n() -> Key {
+    Key::new(
+        Algorithm::Aes256,
+        &[0x5A; 32],
+        KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt)
+            .with_exportability(Exportability::NonExportable),
+    )
+    .unwrap()
+}
+
+/// The attack of issue 11.1 through the public AEAD API only: open the
+/// persisted blob (header = AAD, then nonce, body, tag) with the device key,
+/// let `edit` change the header and the plaintext state, and re-seal.
+fn reseal_through_public_aead(
+    dk: &Key,
+    blob: &[u8],
+    edit: impl FnOnce(&mut [u8; 8], &mut [u8]),
+) -> Result<Vec<u8>, Error> {
+    let (header, rest) = blob.split_at(8);
+    let (nonce, rest) = rest.split_at(12);
+    let (body, tag) = rest.split_at(rest.len() - 16);
+    let nonce: [u8; 12] = nonce.try_into().unwrap();
+    let tag: [u8; 16] = tag.try_into().unwrap();
+    let mut header: [u8; 8] = header.try_into().unwrap();
+    let mut plain = body.to_vec();
+    paycore::aead::open_in_place(dk, &nonce, &header, &mut plain, &tag)?;
+    edit(&mut header, &mut plain);
+    let tag = paycore::aead::seal_in_place(dk, &nonce, &header, &mut plain)?;
+    Ok([&header[..], &nonce[..], &plain, &tag[..]].concat())
+}
+
+/// AES originator loaded from an `N` initial key under an `N` device key.
+fn aes_n_originator(dk: &Key, store: &mut Store) -> aes::Originator {
+    let j = aes_json();
+    let c = &j["common"];
+    let bdk = non_exportable(Algorithm::Aes128, &unhex(s(c, "bdk_aes128")), KeyUsage::Bdk);
+    let ikid: [u8; 8] = unhex(s(c, "initial_key_id")).try_into().unwrap();
+    let ik = aes::derive_initial_key(&bdk, &ikid).unwrap();
+    assert_eq!(ik.attributes().exportability, Exportability::NonExportable);
+    aes::Originator::load_initial_key(&ik, ikid, dk, &mut rng(), store).unwrap()
+}
+
+/// Issue 11.1 reproduction, Rust: the AEAD API must not open the sealed
+/// state, so neither the exportability byte (here `N` → `E`, which would
+/// release the clear PIN key) nor the counter (rollback) can be re-sealed.
+#[test]
+fn sealed_state_is_out_of_reach_of_the_public_aead_api() {
+    let dk = device_key_n();
+    let mut store = Store::default();
+    let mut o = aes_n_originator(&dk, &mut store);
+    drop(o.next_transaction(&dk, &mut rng(), &mut store).unwrap());
+    let blob = store.durable.clone().unwrap();
+    assert_eq!(blob.len(), dukpt::AES_STATE_LEN);
+
+    // Step 1: open the blob (the KSN and all 32 registers would be read).
+    let (header, rest) = blob.split_at(8);
+    let (nonce, rest) = rest.split_at(12);
+    let (body, tag) = rest.split_at(rest.len() - 16);
+    let mut plain = body.to_vec();
+    let opened = paycore::aead::open_in_place(
+        &dk,
+        nonce.try_into().unwrap(),
+        header,
+        &mut plain,
+        tag.try_into().unwrap(),
+    );
+
+    // Steps 2-4: E in the header, re-seal, restore, next, PIN key export.
+    let forged = reseal_through_public_aead(&dk, &blob, |h, _| h[6] = b'E');
+    if let Ok(forged) = &forged {
+        let mut again = aes::Originator::restore(&dk, forged, 0).unwrap();
+        let tx = again.next_transaction(&dk, &mut rng(), &mut store).unwrap();
+        let pin = tx
+            .working_key(WorkingKeyUsage::PinEncryption, WorkingKeyType::Aes128)
+            .unwrap();
+        assert_eq!(
+            pin.dangerous_expose_secret().map(<[u8]>::len),
+            Err(Error::Key(KeyError::NotExportable)),
+            "the forged blob released a clear PIN key"
+        );
+    }
+    assert_eq!(opened, Err(Error::VerificationFailed), "state opened");
+    assert_eq!(
+        plain,
+        vec![0u8; plain.len()],
+        "nothing of the state released"
+    );
+    assert_eq!(forged.unwrap_err(), Error::VerificationFailed);
+
+    // The same path would roll the counter back to 1.
+    let rolled =
+        reseal_through_public_aead(&dk, &blob, |_, p| p[8..12].copy_from_slice(&[0, 0, 0, 1]));
+    assert_eq!(rolled.unwrap_err(), Error::VerificationFailed);
+}
+
+/// Same for TDES (the state layout differs, the sealing does not).
+#[test]
+fn tdes_sealed_state_is_out_of_reach_of_the_public_aead_api() {
+    let t = tdes_vectors();
+    let bdk = non_exportable(Algorithm::Tdes2, &unhex(s(&t.common, "bdk")), KeyUsage::Bdk);
+    let ksn = TdesKsn::from_bytes(&unhex(s(&t.vectors[0], "ksn"))).unwrap();
+    let ipek = tdes::derive_ipek(&bdk, &ksn).unwrap();
+    let dk = device_key_n();
+    let mut store = Store::default();
+    let mut o =
+        tdes::Originator::load_initial_key(&ipek, &ksn, &dk, &mut rng(), &mut store).unwrap();
+    drop(o.next_transaction(&dk, &mut rng(), &mut store).unwrap());
+    let blob = store.durable.clone().unwrap();
+    let forged = reseal_through_public_aead(&dk, &blob, |h, _| h[6] = b'E');
+    if let Ok(forged) = &forged {
+        let mut again = tdes::Originator::restore(&dk, forged, 0).unwrap();
+        let tx = again.next_transaction(&dk, &mut rng(), &mut store).unwrap();
+        assert_eq!(
+            tx.pin_key()
+                .unwrap()
+                .dangerous_expose_secret()
+                .map(<[u8]>::len),
+            Err(Error::Key(KeyError::NotExportable)),
+            "the forged blob released a clear PIN key"
+        );
+    }
+    assert_eq!(forged.unwrap_err(), Error::VerificationFailed);
+}
+
+/// Non-exportable registers are never sealed under a device key that can
+/// itself be exported (its holder could open the blob offline), and a blob
+/// saying `N` is refused under an exportable twin of the device key.
+#[test]
+fn non_exportable_state_needs_a_non_exportable_device_key() {
+    let exportable_dk = device_key();
+    assert_eq!(
+        exportable_dk.attributes().exportability,
+        Exportability::Exportable
+    );
+    let j = aes_json();
+    let c = &j["common"];
+    let bdk = non_exportable(Algorithm::Aes128, &unhex(s(c, "bdk_aes128")), KeyUsage::Bdk);
+    let ikid: [u8; 8] = unhex(s(c, "initial_key_id")).try_into().unwrap();
+    let ik = aes::derive_initial_key(&bdk, &ikid).unwrap();
+    let mut store = Store::default();
+    assert_eq!(
+        aes::Originator::load_initial_key(&ik, ikid, &exportable_dk, &mut rng(), &mut store)
+            .unwrap_err(),
+        Error::Key(KeyError::NotExportable)
+    );
+    assert_eq!(store.writes, 0, "nothing sealed");
+
+    let dk = device_key_n();
+    let mut o = aes_n_originator(&dk, &mut store);
+    let before = o.ksn();
+    assert_eq!(
+        o.next_transaction(&exportable_dk, &mut rng(), &mut store)
+            .unwrap_err(),
+        Error::Key(KeyError::NotExportable)
+    );
+    assert_eq!(o.ksn(), before, "no counter consumed");
+    let blob = store.durable.clone().unwrap();
+    assert_eq!(
+        aes::Originator::restore(&exportable_dk, &blob, 0).unwrap_err(),
+        Error::Key(KeyError::NotExportable)
+    );
+    // An exportable initial key may be sealed under either kind.
+    let bdk_e = key(
+        Algorithm::Aes128,
+        s(c, "bdk_aes128"),
+        KeyUsage::Bdk,
+        ModeOfUse::Derive,
+    );
+    let ik_e = aes::derive_initial_key(&bdk_e, &ikid).unwrap();
+    for dk in [device_key(), device_key_n()] {
+        let mut o =
+            aes::Originator::load_initial_key(&ik_e, ikid, &dk, &mut rng(), &mut store).unwrap();
+        let tx = o.next_transaction(&dk, &mut rng(), &mut store).unwrap();
+        assert_eq!(tx.exportability(), Exportability::Exportable);
+        let again = aes::Originator::restore(&dk, store.durable.as_ref().unwrap(), 0).unwrap();
+        assert_eq!(again.ksn().counter(), 2);
+    }
+}
+
+/// Old blob versions are refused, never read as exportable: version 1 had no
+/// exportability byte, version 2 was sealed under the device key itself
+/// (reachable through `aead`, issue 11.1).
+#[test]
+fn old_state_versions_are_refused() {
+    let dk = device_key_n();
+    let mut store = Store::default();
+    let _o = aes_n_originator(&dk, &mut store);
+    let blob = store.durable.clone().unwrap();
+    assert_eq!(&blob[..4], b"PCDK");
+    assert_eq!(blob[4], 3, "state blob version");
+    for version in [0u8, 1, 2, 4, 0xFF] {
+        let mut old = blob.clone();
+        old[4] = version;
+        assert_eq!(
+            aes::Originator::restore(&dk, &old, 0).unwrap_err(),
+            Error::Dukpt(DukptError::InvalidState),
+            "version {version}"
+        );
+    }
+    // Every header byte and the exportability are authenticated.
+    for (i, value) in [(5, 1u8), (6, b'E'), (6, b'S'), (7, 1)] {
+        let mut edited = blob.clone();
+        edited[i] = value;
+        assert!(
+            aes::Originator::restore(&dk, &edited, 0).is_err(),
+            "byte {i}"
+        );
+    }
+}
+
+/// Rollback: a terminal that records the next counter in monotonic secure
+/// storage refuses an older (genuine) blob with a typed error.
+#[test]
+fn restore_refuses_a_rolled_back_blob() {
+    let dk = device_key_n();
+    let mut store = Store::default();
+    let mut o = aes_n_originator(&dk, &mut store);
+    for _ in 0..3 {
+        drop(o.next_transaction(&dk, &mut rng(), &mut store).unwrap());
+    }
+    let old = store.durable.clone().unwrap();
+    let old_counter = o.ksn().counter();
+    assert_eq!(old_counter, 4);
+    for _ in 0..5 {
+        drop(o.next_transaction(&dk, &mut rng(), &mut store).unwrap());
+    }
+    let recorded = o.ksn().counter();
+    let current = store.durable.clone().unwrap();
+
+    let err = aes::Originator::restore(&dk, &old, recorded).unwrap_err();
+    assert_eq!(err, Error::Dukpt(DukptError::StateRolledBack));
+    assert_eq!(err.kind(), ErrorKind::StateRolledBack);
+    assert_eq!(
+        err.to_string(),
+        "DUKPT: originator state is older than the recorded counter"
+    );
+    assert_eq!(
+        aes::Originator::restore(&dk, &current, recorded)
+            .unwrap()
+            .ksn()
+            .counter(),
+        recorded
+    );
+    assert_eq!(
+        aes::Originator::restore(&dk, &old, old_counter)
+            .unwrap()
+            .ksn()
+            .counter(),
+        old_counter
+    );
+    assert_eq!(
+        aes::Originator::restore(&dk, &current, recorded + 1).unwrap_err(),
+        Error::Dukpt(DukptError::StateRolledBack)
+    );
+
+    // TDES, including an exhausted blob (counter 0 = past every counter).
+    let t = tdes_vectors();
+    let ksn = TdesKsn::from_bytes(&unhex(s(&t.vectors[0], "ksn"))).unwrap();
+    let ipek = tdes::derive_ipek(&tdes_bdk(&t), &ksn).unwrap();
+    let mut store = Store::default();
+    let mut o =
+        tdes::Originator::load_initial_key(&ipek, &ksn, &dk, &mut rng(), &mut store).unwrap();
+    let first = store.durable.clone().unwrap();
+    drop(o.next_transaction(&dk, &mut rng(), &mut store).unwrap());
+    let recorded = o.ksn().counter();
+    assert_eq!(
+        tdes::Originator::restore(&dk, &first, recorded).unwrap_err(),
+        Error::Dukpt(DukptError::StateRolledBack)
+    );
+    assert!(tdes::Originator::restore(&dk, store.durable.as_ref().unwrap(), recorded).is_ok());
 }

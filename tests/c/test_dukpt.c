@@ -4,7 +4,9 @@
  * (X9.24-3-2017 supplement, only the values listed in "published_fields"),
  * originators that must agree with them and with host derivation, the
  * persist callback contract (a refusal releases nothing), restore/tamper,
- * and every NULL / short-buffer / bad-argument / wrong-usage path. */
+ * every NULL / short-buffer / bad-argument / wrong-usage path, and the
+ * issue 11.1 reproduction (state blob opened and re-sealed through
+ * paycore_aead_open / _seal) plus storage rollback (min_counter). */
 #include "paycore.h"
 #include "test_util.h"
 
@@ -340,7 +342,7 @@ static void test_tdes_originator(const char *json) {
     CHECK(tx == NULL);
     CHECK(ksn[0] == 0xAA); /* KSN not written either */
     /* The stored blob is still the one after counter 3. */
-    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, &r), PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, 0, &r), PAYCORE_RESULT_OK);
     CHECK_RC(paycore_dukpt_originator_ksn(r, ksn, sizeof ksn, &ksn_len), PAYCORE_RESULT_OK);
     CHECK(ksn[9] == 4);
     paycore_dukpt_originator_free(r);
@@ -356,7 +358,7 @@ static void test_tdes_originator(const char *json) {
     tx = NULL;
 
     /* Restart from the stored blob: continues at 6 and matches A.4. */
-    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, &r), PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, 0, &r), PAYCORE_RESULT_OK);
     CHECK_RC(paycore_dukpt_originator_flavour(r, &flavour), PAYCORE_RESULT_OK);
     CHECK(flavour == PAYCORE_DUKPT_FLAVOUR_TDES);
     for (i = 6; i <= 8; i++) {
@@ -380,18 +382,18 @@ static void test_tdes_originator(const char *json) {
                                       "0F0E0D0C0B0A09080706050403020100", "D0", 'B', 'N');
         paycore_dukpt_originator *x = NULL;
         st.blob[40] ^= 1;
-        CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, &x),
+        CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, 0, &x),
                  PAYCORE_RESULT_VERIFICATION_FAILED);
         st.blob[40] ^= 1;
-        CHECK_RC(paycore_dukpt_originator_restore(other, st.blob, st.len, &x),
+        CHECK_RC(paycore_dukpt_originator_restore(other, st.blob, st.len, 0, &x),
                  PAYCORE_RESULT_VERIFICATION_FAILED);
-        CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len - 1, &x),
+        CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len - 1, 0, &x),
                  PAYCORE_RESULT_MALFORMED);
-        CHECK_RC(paycore_dukpt_originator_restore(dev, NULL, st.len, &x),
+        CHECK_RC(paycore_dukpt_originator_restore(dev, NULL, st.len, 0, &x),
                  PAYCORE_RESULT_NULL_PARAMETER);
-        CHECK_RC(paycore_dukpt_originator_restore(NULL, st.blob, st.len, &x),
+        CHECK_RC(paycore_dukpt_originator_restore(NULL, st.blob, st.len, 0, &x),
                  PAYCORE_RESULT_NULL_PARAMETER);
-        CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, NULL),
+        CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, 0, NULL),
                  PAYCORE_RESULT_NULL_PARAMETER);
         CHECK(x == NULL);
         paycore_key_free(other);
@@ -633,7 +635,7 @@ static void test_aes_originator(const char *json, paycore_key *bdk) {
     CHECK(ksn_len == 12);
 
     /* Restart from the stored blob: counter 9 next, agrees with the host. */
-    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, &r), PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, 0, &r), PAYCORE_RESULT_OK);
     CHECK_RC(paycore_dukpt_originator_flavour(r, &flavour), PAYCORE_RESULT_OK);
     CHECK(flavour == PAYCORE_DUKPT_FLAVOUR_AES);
     tx = NULL;
@@ -646,7 +648,7 @@ static void test_aes_originator(const char *json, paycore_key *bdk) {
     st.blob[100] ^= 0x80;
     {
         paycore_dukpt_originator *x = NULL;
-        CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, &x),
+        CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, 0, &x),
                  PAYCORE_RESULT_VERIFICATION_FAILED);
         CHECK(x == NULL);
     }
@@ -767,6 +769,147 @@ static void test_aes_originator(const char *json, paycore_key *bdk) {
     paycore_key_free(dev);
 }
 
+/* ---- Issue 11.1: state-sealing isolation and rollback ---- */
+
+/* The next counter of an AES originator (last 4 KSN bytes). */
+static uint32_t aes_next_counter(const paycore_dukpt_originator *o) {
+    unsigned char k[12];
+    size_t n = 0;
+    CHECK_RC(paycore_dukpt_originator_ksn(o, k, sizeof k, &n), PAYCORE_RESULT_OK);
+    CHECK(n == 12);
+    return ((uint32_t)k[8] << 24) | ((uint32_t)k[9] << 16) | ((uint32_t)k[10] << 8) | k[11];
+}
+
+/* The reproduction of issue 11.1 through the C ABI: load an AES originator
+ * from an N initial key, open the persisted blob with paycore_aead_open
+ * (nonce blob+8, AAD the 8-byte header, sealed blob+20), flip the
+ * exportability byte to 'E', re-seal with paycore_aead_seal, restore, next,
+ * derive the PIN key and try to export it. The AEAD API must not open the
+ * blob, and the PIN key must never be exported. Then storage rollback. */
+static void test_aes_state_isolation(const char *bdk_hex, const unsigned char id[8]) {
+    paycore_key *bdk_n = make_key(PAYCORE_ALGORITHM_AES128, bdk_hex, "B0", 'X', 'N');
+    paycore_key *dev = device_key(), *ik = NULL, *pin = NULL;
+    paycore_key *dev_e = make_key(PAYCORE_ALGORITHM_AES128, "000102030405060708090A0B0C0D0E0F",
+                                  "D0", 'B', 'E');
+    paycore_dukpt_originator *o = NULL, *r = NULL;
+    paycore_dukpt_tx *tx = NULL;
+    static struct store st, old;
+    static unsigned char plain[2048], forged[2048];
+    unsigned char ksn[12], clear[32];
+    size_t ksn_len = 0, n = 0, m = 0;
+    uint32_t recorded;
+    int i, rc;
+
+    memset(&st, 0, sizeof st);
+    CHECK_RC(paycore_dukpt_derive_initial_key(bdk_n, id, 8, &ik), PAYCORE_RESULT_OK);
+    /* N registers are never sealed under an exportable device key. */
+    CHECK_RC(paycore_dukpt_originator_load_aes(ik, id, 8, dev_e, persist_cb, &st, &o),
+             PAYCORE_RESULT_KEY_USAGE);
+    CHECK(o == NULL && st.calls == 0);
+    CHECK_RC(paycore_dukpt_originator_load_aes(ik, id, 8, dev, persist_cb, &st, &o),
+             PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_dukpt_originator_next(o, dev, persist_cb, &st, ksn, sizeof ksn, &ksn_len,
+                                           &tx),
+             PAYCORE_RESULT_OK);
+    paycore_dukpt_tx_free(tx);
+    tx = NULL;
+    CHECK(st.len == PAYCORE_DUKPT_AES_STATE_LEN);
+    CHECK(memcmp(st.blob, "PCDK", 4) == 0 && st.blob[4] == 3 && st.blob[6] == 'N');
+
+    /* Step 1: open the blob with the device key through the AEAD API. */
+    memset(plain, 0xEE, sizeof plain);
+    rc = (int)paycore_aead_open(dev, st.blob + 8, st.blob, 8, st.blob + 20, st.len - 20, plain,
+                                sizeof plain, &n);
+    CHECK_RC((paycore_result)rc, PAYCORE_RESULT_VERIFICATION_FAILED);
+    CHECK(all_zero(plain, st.len - 20 - PAYCORE_AEAD_TAG_LEN));
+    if (rc == PAYCORE_RESULT_OK) {
+        /* Steps 2-4 (only reachable if step 1 was not refused). */
+        memcpy(forged, st.blob, 20);
+        forged[6] = 'E';
+        CHECK_RC(paycore_aead_seal(dev, forged + 8, forged, 8, plain, n, forged + 20,
+                                   sizeof forged - 20, &m),
+                 PAYCORE_RESULT_OK);
+        CHECK_RC(paycore_dukpt_originator_restore(dev, forged, 20 + m, 0, &r),
+                 PAYCORE_RESULT_OK);
+        CHECK_RC(paycore_dukpt_originator_next(r, dev, persist_cb, &st, ksn, sizeof ksn,
+                                               &ksn_len, &tx),
+                 PAYCORE_RESULT_OK);
+        CHECK_RC(paycore_dukpt_tx_working_key(tx, PAYCORE_DUKPT_USAGE_PIN,
+                                              PAYCORE_DUKPT_KEY_TYPE_AES128, &pin),
+                 PAYCORE_RESULT_OK);
+        CHECK(paycore_key_export(pin, clear, sizeof clear, &m) != PAYCORE_RESULT_OK);
+        paycore_key_free(pin);
+        paycore_dukpt_tx_free(tx);
+        paycore_dukpt_originator_free(r);
+        r = NULL;
+        tx = NULL;
+        memset(clear, 0, sizeof clear);
+        memset(plain, 0, sizeof plain);
+    }
+    /* Re-sealing under the device key (a forged blob) is never accepted. */
+    memcpy(forged, st.blob, st.len);
+    forged[6] = 'E';
+    CHECK_RC(paycore_aead_seal(dev, forged + 8, forged, 8, forged + 20, st.len - 36, plain,
+                               sizeof plain, &m),
+             PAYCORE_RESULT_OK);
+    memcpy(forged + 20, plain, m);
+    CHECK_RC(paycore_dukpt_originator_restore(dev, forged, st.len, 0, &r),
+             PAYCORE_RESULT_VERIFICATION_FAILED);
+    CHECK(r == NULL);
+    /* The genuine blob: the PIN key stays non-exportable after a restart. */
+    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, 0, &r), PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_dukpt_originator_next(r, dev, persist_cb, &st, ksn, sizeof ksn, &ksn_len,
+                                           &tx),
+             PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_dukpt_tx_working_key(tx, PAYCORE_DUKPT_USAGE_PIN,
+                                          PAYCORE_DUKPT_KEY_TYPE_AES128, &pin),
+             PAYCORE_RESULT_OK);
+    memset(clear, 0xEE, sizeof clear);
+    CHECK_RC(paycore_key_export(pin, clear, sizeof clear, &m), PAYCORE_RESULT_KEY_USAGE);
+    paycore_key_free(pin);
+    paycore_dukpt_tx_free(tx);
+    paycore_dukpt_originator_free(r);
+    r = NULL;
+    /* The N blob does not open under an exportable twin of the device key;
+     * an older blob version is refused. */
+    CHECK_RC(paycore_dukpt_originator_restore(dev_e, st.blob, st.len, 0, &r),
+             PAYCORE_RESULT_KEY_USAGE);
+    st.blob[4] = 2;
+    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, 0, &r),
+             PAYCORE_RESULT_MALFORMED);
+    st.blob[4] = 3;
+    CHECK(r == NULL);
+
+    /* Rollback: keep an old genuine blob, move on, record the counter. */
+    old = st;
+    for (i = 0; i < 4; i++) {
+        tx = NULL;
+        CHECK_RC(paycore_dukpt_originator_next(o, dev, persist_cb, &st, ksn, sizeof ksn,
+                                               &ksn_len, &tx),
+                 PAYCORE_RESULT_OK);
+        paycore_dukpt_tx_free(tx);
+    }
+    recorded = aes_next_counter(o);
+    CHECK(recorded == 6);
+    CHECK_RC(paycore_dukpt_originator_restore(dev, old.blob, old.len, recorded, &r),
+             PAYCORE_RESULT_STATE_ROLLED_BACK);
+    CHECK(r == NULL);
+    CHECK(strcmp(paycore_result_str(PAYCORE_RESULT_STATE_ROLLED_BACK), "unknown result code") !=
+          0);
+    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, recorded + 1, &r),
+             PAYCORE_RESULT_STATE_ROLLED_BACK);
+    CHECK_RC(paycore_dukpt_originator_restore(dev, st.blob, st.len, recorded, &r),
+             PAYCORE_RESULT_OK);
+    CHECK(aes_next_counter(r) == recorded);
+    paycore_dukpt_originator_free(r);
+
+    paycore_dukpt_originator_free(o);
+    paycore_key_free(ik);
+    paycore_key_free(dev_e);
+    paycore_key_free(dev);
+    paycore_key_free(bdk_n);
+}
+
 int main(void) {
     char *tdes = read_file(TDES_FILE);
     char *aes = read_file(AES_FILE);
@@ -780,6 +923,13 @@ int main(void) {
     bdk = make_key(PAYCORE_ALGORITHM_AES128, bdk_hex, "B0", 'X', 'E');
     test_aes_host(aes, bdk);
     test_aes_originator(aes, bdk);
+    {
+        char id_hex[32];
+        unsigned char id[8];
+        CHECK(field(aes, aes + strlen(aes), "initial_key_id", id_hex, sizeof id_hex));
+        CHECK(hex_decode(id_hex, id, sizeof id) == 8);
+        test_aes_state_isolation(bdk_hex, id);
+    }
     paycore_key_free(bdk);
     free(tdes);
     free(aes);

@@ -14,10 +14,12 @@ const _: () = assert!(PAYCORE_AEAD_NONCE_LEN == NONCE_LEN);
 pub const PAYCORE_AEAD_TAG_LEN: usize = 16;
 const _: () = assert!(PAYCORE_AEAD_TAG_LEN == TAG_LEN);
 
-/// AES-GCM encrypts `plaintext` under `key` (an AES key with usage `D0` or
-/// `K0` permitting encryption) and writes `ciphertext || tag`
-/// (`plaintext_len + PAYCORE_AEAD_TAG_LEN` bytes) to `out`. The nonce must
-/// never repeat under one key.
+/// AES-GCM encrypts `plaintext` under `key` (an AES key with usage `D0`
+/// permitting encryption; `K0` key-encryption keys are refused) and writes
+/// `ciphertext || tag` (`plaintext_len + PAYCORE_AEAD_TAG_LEN` bytes) to
+/// `out`. The nonce must never repeat under one key. DUKPT originator state
+/// blobs are sealed under a sub-key of the device key that this function
+/// never uses, so it can neither open nor forge them.
 ///
 /// # Safety
 /// `key` must be a live handle; `nonce` valid for `PAYCORE_AEAD_NONCE_LEN`

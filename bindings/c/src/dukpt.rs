@@ -10,6 +10,12 @@
 //! `PAYCORE_RESULT_UNSUPPORTED`); the in-memory originator has still moved
 //! past that counter, so no counter whose key was released is ever reused,
 //! neither after a retry nor after a restart from the last stored blob.
+//!
+//! The blob is sealed under a sub-key derived from the device key (HKDF,
+//! see the core `dukpt` state docs), which `paycore_aead_open` /
+//! `paycore_aead_seal` can never reach even though they accept the device
+//! key. Storage rollback is refused when the caller passes the counter it
+//! recorded in monotonic storage to [`paycore_dukpt_originator_restore`].
 
 use std::ffi::{c_int, c_void};
 
@@ -93,8 +99,11 @@ const _: () = assert!(PAYCORE_DUKPT_AES_STATE_LEN == AES_STATE_LEN);
 ///   never reused.
 ///
 /// Storage that can be rolled back to an older blob after a key was released
-/// defeats any software scheme: protect it as X9.24 requires of a
-/// tamper-resistant device. The callback must not call back into the same
+/// would reuse counters. Keep the originator's next counter
+/// ([`paycore_dukpt_originator_ksn`], last 21 bits TDES / 4 bytes AES) in
+/// monotonic secure storage after each successful call and pass it to
+/// [`paycore_dukpt_originator_restore`] as `min_counter`: an older blob is
+/// then refused with `PAYCORE_RESULT_STATE_ROLLED_BACK`. The callback must not call back into the same
 /// originator, and must not unwind (C++ exceptions) across paycore.
 pub type paycore_dukpt_persist_fn =
     Option<unsafe extern "C" fn(ctx: *mut c_void, blob: *const u8, len: usize) -> c_int>;
@@ -403,8 +412,13 @@ unsafe fn originator_out(
 /// sets the counter to 1 and persists the state through `persist` (see the
 /// module contract) before returning the originator.
 ///
-/// `device_key` seals the state: an AES key of usage `D0` whose
-/// mode permits encryption and decryption (`B`).
+/// `device_key` seals the state (under an HKDF sub-key of it, never
+/// usable through `paycore_aead_*`): an AES key of usage `D0` whose mode
+/// permits encryption and decryption (`B`). If the initial key is
+/// non-exportable (`N`), the device key must be `N` too
+/// (`PAYCORE_RESULT_KEY_USAGE` otherwise, nothing persisted): whoever could
+/// export it could read and re-seal the registers. Give the device key the
+/// same attributes for its whole life.
 ///
 /// # Safety
 /// Key handles live; `initial_ksn` valid for `ksn_len` bytes; `persist` a
@@ -487,7 +501,20 @@ pub unsafe extern "C" fn paycore_dukpt_originator_load_aes(
 /// (the flavour follows from the blob length,
 /// `PAYCORE_DUKPT_TDES_STATE_LEN` or `PAYCORE_DUKPT_AES_STATE_LEN`).
 /// `PAYCORE_RESULT_VERIFICATION_FAILED` if the blob was altered or sealed
-/// under another device key; `PAYCORE_RESULT_MALFORMED` for a bad blob.
+/// under another device key; `PAYCORE_RESULT_MALFORMED` for a bad blob or
+/// an older blob version (state blobs are version 3; earlier versions are
+/// refused, load the initial key again); `PAYCORE_RESULT_KEY_USAGE` if the
+/// blob descends from a non-exportable initial key and `device_key` is not
+/// itself non-exportable.
+///
+/// Rollback: `min_counter` is the next counter the caller recorded in
+/// monotonic secure storage (0 when it keeps none, or after loading or
+/// updating the initial key). A blob whose next counter is below it
+/// (storage rolled back to a state whose counters may already have been
+/// used) is refused with `PAYCORE_RESULT_STATE_ROLLED_BACK`. An exhausted
+/// blob (counter 0) is never a rollback. The counter is per initial key:
+/// after an AES "Update Initial Key" also compare the restored KSN's
+/// initial key ID with the one recorded.
 ///
 /// # Safety
 /// `device_key` a live handle; `blob` valid for `blob_len` bytes; `out`
@@ -497,6 +524,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_restore(
     device_key: *const paycore_key,
     blob: *const u8,
     blob_len: usize,
+    min_counter: u32,
     out: *mut *mut paycore_dukpt_originator,
 ) -> paycore_result {
     ffi_boundary!({
@@ -508,9 +536,17 @@ pub unsafe extern "C" fn paycore_dukpt_originator_restore(
         // SAFETY: forwarded caller contract.
         let blob = try_ffi!(unsafe { input(blob, blob_len) });
         let inner = if blob.len() == AES_STATE_LEN {
-            Flavour::Aes(try_ffi!(core(aes::Originator::restore(device_key, blob))))
+            Flavour::Aes(try_ffi!(core(aes::Originator::restore(
+                device_key,
+                blob,
+                min_counter
+            ))))
         } else {
-            Flavour::Tdes(try_ffi!(core(tdes::Originator::restore(device_key, blob))))
+            Flavour::Tdes(try_ffi!(core(tdes::Originator::restore(
+                device_key,
+                blob,
+                min_counter
+            ))))
         };
         // SAFETY: `out` checked non-NULL above.
         unsafe { originator_out(inner, out) }

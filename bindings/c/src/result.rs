@@ -38,6 +38,9 @@ pub enum paycore_result {
     /// The caller's persist callback refused the DUKPT state: no key was
     /// released and that counter is never used.
     StateNotPersisted = 403,
+    /// A genuine DUKPT state blob is older than the minimum counter the
+    /// caller recorded: its storage was rolled back.
+    StateRolledBack = 404,
     /// A MAC, KCV, tag or signature did not verify.
     VerificationFailed = 500,
     /// The operation is not supported or forbidden by policy.
@@ -58,6 +61,7 @@ impl From<ErrorKind> for paycore_result {
             ErrorKind::LimitExceeded => Self::LimitExceeded,
             ErrorKind::Unsupported => Self::Unsupported,
             ErrorKind::InvalidArgument => Self::InvalidArgument,
+            ErrorKind::StateRolledBack => Self::StateRolledBack,
             _ => Self::Internal,
         }
     }
@@ -86,6 +90,7 @@ pub extern "C" fn paycore_result_str(result: u32) -> *const c_char {
         401 => b"key usage does not permit this operation\0",
         402 => b"DUKPT counter exhausted\0",
         403 => b"DUKPT state not persisted; no key released\0",
+        404 => b"DUKPT state rolled back (older than the recorded counter)\0",
         500 => b"verification failed\0",
         600 => b"unsupported\0",
         _ => b"unknown result code\0",

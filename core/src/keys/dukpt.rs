@@ -60,6 +60,20 @@
 //! hands it to a [`StateStore`]; the transaction key is released only after
 //! the store reports success. See [`StateStore`] for the contract.
 //!
+//! State blob, version 3 (older versions are refused):
+//! ```text
+//! "PCDK" | 03 | flavour (01 TDES, 02 AES) | exportability ('E'/'N'/'S') | 00
+//!        | nonce (12) | AES-256-GCM ciphertext | tag (16)
+//! ```
+//! The first 8 bytes are the GCM additional data. The sealing key is
+//! `HKDF-SHA256(IKM = device key, info = "paycore DUKPT originator state"
+//! || those 8 bytes, L = 32)` (RFC 5869): never a [`Key`], so
+//! [`crate::aead`] cannot open or forge a blob with the device key.
+//! Registers of a non-exportable initial key are sealed only under a
+//! non-exportable device key. Rollback of the storage to an older, genuine
+//! blob is refused by `restore(.., min_counter)` when the caller keeps a
+//! monotonic counter (see [`crate::manual`]).
+//!
 //! # Example
 //! ```
 //! use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};

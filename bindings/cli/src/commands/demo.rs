@@ -14,7 +14,7 @@ use paycore::card::tlv::{self, Limits, Tag, Writer};
 use paycore::card::track::{Track2, TrackEncoding};
 use paycore::keys::dukpt::{self, StateStore, WorkingKeyType, WorkingKeyUsage};
 use paycore::keys::kcv::{Kcv, KcvMethod};
-use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
+use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use paycore::mac::{self, MacAlgorithm};
 use paycore::pin::{self, Pin, PinBlockFormat};
 use paycore::secret::ct_eq;
@@ -137,11 +137,13 @@ pub(crate) fn run() -> Result<Output, CliError> {
     );
     let mut device_key_bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rng, &mut device_key_bytes);
-    let state_key = key(
+    // The terminal's state-sealing key never leaves it (`N`): whoever could
+    // export it could derive the key that seals the DUKPT registers.
+    let state_key = Key::new(
         Algorithm::Aes256,
         &device_key_bytes,
-        KeyUsage::DataEncryption,
-        ModeOfUse::EncryptDecrypt,
+        KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt)
+            .with_exportability(Exportability::NonExportable),
     )?;
     device_key_bytes.fill(0);
     let mut flash = Flash {

@@ -64,6 +64,12 @@ fn counter_info(ksn: &AesKsn, counter: u32) -> [u8; 8] {
 }
 
 /// `Derive_Key` of X9.24-3-2017 §6.3.1 with the derivation data of §6.3.2.
+///
+/// Temporaries (issue 11.10b, checked): each block is enciphered in a
+/// `Zeroizing` buffer (it holds derived key bytes), the result is written
+/// straight into `SecretBytes`, the AES key schedule is zeroized on drop
+/// (the `aes` crate's `zeroize` feature), and the derivation key is only
+/// borrowed; no plain copy of key material is made.
 fn derive_raw(
     derivation_algorithm: Algorithm,
     derivation_key: &[u8],
@@ -454,7 +460,7 @@ impl Originator {
         rng: &mut impl CryptoRngCore,
         store: &mut impl StateStore,
     ) -> Result<TransactionKey, Error> {
-        state::require_device_key(device_key, Operation::Encrypt)?;
+        state::require_device_key(device_key, Operation::Encrypt, self.exportability)?;
         let (counter, index) =
             state::current_counter(self.ksn.counter(), self.registers.in_use(), COUNTER_BITS)?;
         let key = self.register_key(index)?;
@@ -498,7 +504,7 @@ impl Originator {
         rng: &mut impl CryptoRngCore,
         store: &mut impl StateStore,
     ) -> Result<(), Error> {
-        state::require_device_key(device_key, Operation::Encrypt)?;
+        state::require_device_key(device_key, Operation::Encrypt, self.exportability)?;
         let algorithm = new_key_type.algorithm();
         if !algorithm.is_aes() {
             return Err(KeyError::WrongAlgorithm.into());
@@ -566,13 +572,32 @@ impl Originator {
         store.persist(&blob)
     }
 
-    /// Restores an originator from a blob written through a [`StateStore`].
+    /// Restores an originator from a blob written through a [`StateStore`]
+    /// (format: version 3, see the [`dukpt`](super) module docs).
+    ///
+    /// `min_counter` is the rollback guard: the next counter the caller
+    /// recorded in monotonic secure storage after its last successful call
+    /// (this originator's `ksn().counter()`), or 0 if it keeps none. A
+    /// genuine blob whose counter is lower (storage rolled back to a state
+    /// whose counters may already have been used) is refused; an exhausted
+    /// blob (counter 0) never is. The seal alone cannot detect a rollback:
+    /// an old blob is as authentic as the newest.
+    ///
+    /// The counter is per initial key: after
+    /// [`update_initial_key`](Self::update_initial_key) reset the recorded
+    /// counter, and compare the restored [`ksn`](Self::ksn)'s initial key ID
+    /// with the one recorded, or an older blob of the previous key passes.
     ///
     /// # Errors
-    /// [`DukptError::InvalidState`] for a blob of the wrong length, header
-    /// or content; [`Error::VerificationFailed`] if it was altered or
-    /// sealed under another device key; device key usage errors.
-    pub fn restore(device_key: &Key, blob: &[u8]) -> Result<Self, Error> {
+    /// [`DukptError::InvalidState`] for a blob of the wrong length, header,
+    /// version (only version 3 is read) or content;
+    /// [`Error::VerificationFailed`] if it was altered, forged or sealed
+    /// under another device key; [`DukptError::StateRolledBack`] if its
+    /// counter is below `min_counter`;
+    /// [`KeyError::NotExportable`] if it descends from a non-exportable
+    /// initial key and `device_key` is not itself non-exportable; device
+    /// key usage errors.
+    pub fn restore(device_key: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error> {
         let bad = || Error::Dukpt(DukptError::InvalidState);
         let mut plain = Zeroizing::new([0u8; state::AES_PLAIN_LEN]);
         let exportability = state::open(device_key, Flavour::Aes, blob, &mut *plain)?;
@@ -587,6 +612,7 @@ impl Originator {
         };
         let registers = Registers::read(regs)?;
         let counter = ksn.counter();
+        state::check_not_rolled_back(counter, min_counter)?;
         if counter != 0 && counter.count_ones() > AES_MAX_ONE_BITS {
             return Err(bad());
         }
@@ -717,7 +743,7 @@ mod tests {
                 Err(e) => {
                     assert_eq!(e, Error::Dukpt(DukptError::CounterExhausted));
                     assert_eq!(expected.next(), None);
-                    let mut again = Originator::restore(&dk, store.0.as_ref().unwrap()).unwrap();
+                    let mut again = Originator::restore(&dk, store.0.as_ref().unwrap(), 0).unwrap();
                     assert!(again.next_transaction(&dk, &mut rng, &mut store).is_err());
                     return (seen, true);
                 }

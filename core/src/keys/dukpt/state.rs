@@ -1,17 +1,42 @@
 //! Crash-safe persistence of originator state: future-key / intermediate
-//! derivation key registers and the counter, sealed with AES-GCM
-//! (NIST SP 800-38D) under a device key.
+//! derivation key registers and the counter, sealed with AES-256-GCM
+//! (NIST SP 800-38D) under a sub-key of the device key that only this
+//! module can compute.
 //!
-//! Blob layout (all lengths fixed per DUKPT flavour):
+//! # Blob format, version 3
 //! ```text
-//! "PCDK" | version (1) = 2 | flavour (1: TDES, 2: AES) | exportability (1) | 00 | nonce (12) | ciphertext | tag (16)
+//! offset  length  field
+//! 0       4       magic "PCDK"
+//! 4       1       version = 3
+//! 5       1       flavour: 1 TDES, 2 AES
+//! 6       1       exportability of the initial key: 'E', 'N' or 'S' (TR-31)
+//! 7       1       00
+//! 8       12      nonce (from the caller's CryptoRng)
+//! 20      n       ciphertext of the state (TDES n = 350, AES n = 1041)
+//! 20+n    16      GCM tag
 //! ```
-//! The 8-byte header is the GCM additional data; the nonce comes from the
-//! caller's `CryptoRngCore`. The exportability byte is the TR-31 character
-//! (`E`, `N`, `S`) of the initial key the registers descend from: every key
-//! the restored originator releases inherits it. Version 1 blobs (before
-//! the exportability byte) are refused: they cannot say whether the
-//! initial key was exportable.
+//! The 8-byte header is the GCM additional data. The sealing key is
+//! `HKDF-SHA256(IKM = device key, salt = none, info = "paycore DUKPT
+//! originator state" || header, L = 32)` (RFC 5869): it never exists as a
+//! [`Key`], so the public [`crate::aead`] API (and `paycore_aead_open` /
+//! `_seal` in C) cannot open or re-seal a blob even though they accept the
+//! device key; and because the header is part of `info`, a blob sealed for
+//! one version, flavour or exportability opens under no other.
+//!
+//! Plaintext: TDES `KSN (10) | register bitmap (4, big-endian) | 21 × 16`;
+//! AES `KSN (12) | key type code (1) | register bitmap (4) | 32 × 32`.
+//!
+//! The exportability byte is that of the initial key the registers descend
+//! from: every key the restored originator releases inherits it. Older
+//! versions are refused ([`DukptError::InvalidState`]), never read as
+//! exportable: version 1 had no exportability byte, version 2 was sealed
+//! under the device key itself and could be opened and re-sealed through
+//! the AEAD API (issue 11.1), so neither its exportability nor its counter
+//! can be trusted. A terminal upgrading from them loads its initial key again.
+//!
+//! Registers descended from a non-exportable (`N`) initial key are sealed
+//! only under a non-exportable device key: whoever can export the device key
+//! could compute the sealing key offline (see [`require_device_key`]).
 //!
 //! # Example
 //! ```
@@ -35,9 +60,13 @@ use core::fmt;
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use hkdf::Hkdf;
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
 use crate::aead::{NONCE_LEN, TAG_LEN, open_raw, seal_raw};
-use crate::error::{DukptError, Error};
-use crate::keys::{Exportability, Key, KeyUsage, Operation};
+use crate::error::{DukptError, Error, KeyError};
+use crate::keys::{Algorithm, Exportability, Key, KeyUsage, Operation};
 
 /// Where an originator writes its state before releasing a key.
 ///
@@ -53,8 +82,12 @@ use crate::keys::{Exportability, Key, KeyUsage, Operation};
 ///   is past the counter: the counter is skipped, never reused.
 ///
 /// A storage that can be rolled back to an *older* blob after a key was
-/// released defeats any software scheme; protect it (monotonic counter,
-/// tamper-responsive memory) as X9.24 requires of a tamper-resistant device.
+/// released would make the originator reuse counters: an old blob is as
+/// authentic as the newest, so the seal cannot tell. Keep the originator's
+/// next counter (`ksn().counter()`) in monotonic secure storage (a hardware
+/// monotonic counter, tamper-responsive memory) after each successful call
+/// and pass it as `min_counter` to `Originator::restore`, which then refuses
+/// the older blob with [`DukptError::StateRolledBack`].
 pub trait StateStore {
     /// Durably stores `blob`, replacing the previous state.
     ///
@@ -64,7 +97,10 @@ pub trait StateStore {
 }
 
 const MAGIC: [u8; 4] = *b"PCDK";
-const VERSION: u8 = 2;
+/// Version 3: sealed under the HKDF sub-key (versions 1 and 2 are refused).
+const VERSION: u8 = 3;
+/// HKDF `info` prefix of the state-sealing key; the header follows it.
+const SEALING_LABEL: &[u8] = b"paycore DUKPT originator state";
 pub(crate) const HEADER_LEN: usize = 8;
 /// Bytes a blob adds around the plaintext state.
 pub(crate) const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TAG_LEN;
@@ -95,9 +131,44 @@ fn header(flavour: Flavour, exportability: Exportability) -> [u8; HEADER_LEN] {
     [a, b, c, d, VERSION, flavour as u8, exportability.code(), 0]
 }
 
-/// Checks that `device_key` may seal state (AES `D0` permitting `op`).
-pub(crate) fn require_device_key(device_key: &Key, op: Operation) -> Result<(), Error> {
-    device_key.require(DEVICE_KEY_USAGES, op)
+/// Checks that `device_key` may seal or open state of `exportability`: an
+/// AES `D0` key permitting `op`, and, for registers descended from a
+/// non-exportable (`N`) initial key, itself non-exportable. Sealing key
+/// material under a key is an export of it (TR-31 exportability `N`: the
+/// key leaves the device under no key); an exportable device key would let
+/// whoever exports it derive the sealing key offline and read or re-seal
+/// the registers.
+///
+/// # Errors
+/// Key usage errors; [`KeyError::NotExportable`] for an `N` state under a
+/// device key that is not itself `N`.
+pub(crate) fn require_device_key(
+    device_key: &Key,
+    op: Operation,
+    exportability: Exportability,
+) -> Result<(), Error> {
+    device_key.require(DEVICE_KEY_USAGES, op)?;
+    if !device_key.algorithm().is_aes() {
+        return Err(KeyError::WrongAlgorithm.into());
+    }
+    if exportability == Exportability::NonExportable
+        && device_key.attributes().exportability != Exportability::NonExportable
+    {
+        return Err(KeyError::NotExportable.into());
+    }
+    Ok(())
+}
+
+/// The AES-256 state-sealing key for a blob with header `hdr` (see the
+/// module docs). Kept in a `Zeroizing` buffer. The `hkdf`/`hmac`/`sha2`
+/// crates have no zeroize support, so their internal copies on the stack
+/// are not wiped (as in [`crate::sign::seal`]).
+fn sealing_key(device_key: &Key, hdr: &[u8; HEADER_LEN]) -> Result<Zeroizing<[u8; 32]>, Error> {
+    let hk = Hkdf::<Sha256>::new(None, device_key.material());
+    let mut key = Zeroizing::new([0u8; 32]);
+    hk.expand_multi_info(&[SEALING_LABEL, hdr], &mut *key)
+        .map_err(|_| Error::invalid_argument("hkdf length"))?;
+    Ok(key)
 }
 
 /// Seals `plain` (wiped afterwards) into `out`, which must be exactly
@@ -111,8 +182,9 @@ pub(crate) fn seal(
     plain: &mut [u8],
     out: &mut [u8],
 ) -> Result<(), Error> {
-    require_device_key(device_key, Operation::Encrypt)?;
+    require_device_key(device_key, Operation::Encrypt, exportability)?;
     let hdr = header(flavour, exportability);
+    let key = sealing_key(device_key, &hdr)?;
     let mut nonce = [0u8; NONCE_LEN];
     rng.fill_bytes(&mut nonce);
     let provided = out.len();
@@ -132,13 +204,7 @@ pub(crate) fn seal(
     n.copy_from_slice(&nonce);
     body.copy_from_slice(plain);
     plain.zeroize();
-    let tag = seal_raw(
-        device_key.algorithm(),
-        device_key.material(),
-        &nonce,
-        &hdr,
-        body,
-    )?;
+    let tag = seal_raw(Algorithm::Aes256, &*key, &nonce, &hdr, body)?;
     t.copy_from_slice(&tag);
     Ok(())
 }
@@ -151,7 +217,6 @@ pub(crate) fn open(
     blob: &[u8],
     plain: &mut [u8],
 ) -> Result<Exportability, Error> {
-    require_device_key(device_key, Operation::Decrypt)?;
     let invalid = || Error::Dukpt(DukptError::InvalidState);
     if blob.len() != OVERHEAD + plain.len() {
         return Err(invalid());
@@ -167,17 +232,12 @@ pub(crate) fn open(
     if h != hdr {
         return Err(invalid());
     }
+    require_device_key(device_key, Operation::Decrypt, exportability)?;
+    let key = sealing_key(device_key, &hdr)?;
     let nonce: [u8; NONCE_LEN] = n.try_into().map_err(|_| invalid())?;
     let tag: [u8; TAG_LEN] = t.try_into().map_err(|_| invalid())?;
     plain.copy_from_slice(body);
-    open_raw(
-        device_key.algorithm(),
-        device_key.material(),
-        &nonce,
-        &hdr,
-        plain,
-        &tag,
-    )?;
+    open_raw(Algorithm::Aes256, &*key, &nonce, &hdr, plain, &tag)?;
     Ok(exportability)
 }
 
@@ -277,6 +337,16 @@ impl<const N: usize, const L: usize> fmt::Debug for Registers<N, L> {
     }
 }
 
+/// Refuses a restored `counter` below the caller's recorded `min_counter`
+/// (rollback). Counter zero marks an exhausted originator, which is past
+/// every counter and is never a rollback.
+pub(crate) fn check_not_rolled_back(counter: u32, min_counter: u32) -> Result<(), Error> {
+    if counter != 0 && counter < min_counter {
+        return Err(DukptError::StateRolledBack.into());
+    }
+    Ok(())
+}
+
 /// Finds the counter an originator uses next: starting at `counter`, skip
 /// forward past counters whose register is empty (X9.24-3-2017 B.6.3
 /// "Generate Working Keys", X9.24-1:2009 A.2 "Request PIN Entry 1").
@@ -324,6 +394,36 @@ mod tests {
         r.erase(3);
         assert_eq!(r.get(3), None);
         assert!(r.set(21, &[1; 16]).is_err());
+    }
+
+    #[test]
+    fn rollback_check() {
+        assert_eq!(check_not_rolled_back(5, 0), Ok(()));
+        assert_eq!(check_not_rolled_back(5, 5), Ok(()));
+        assert_eq!(
+            check_not_rolled_back(4, 5),
+            Err(Error::Dukpt(DukptError::StateRolledBack))
+        );
+        // Exhausted (counter 0) is past every counter.
+        assert_eq!(check_not_rolled_back(0, u32::MAX), Ok(()));
+    }
+
+    /// The sealing key is neither the device key nor shared across headers.
+    #[test]
+    fn sealing_key_is_a_separate_key_per_header() {
+        use crate::keys::{KeyAttributes, ModeOfUse};
+        let dk = Key::new(
+            Algorithm::Aes256,
+            &[7; 32],
+            KeyAttributes::new(KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt),
+        )
+        .unwrap();
+        let a = sealing_key(&dk, &header(Flavour::Aes, Exportability::Exportable)).unwrap();
+        let b = sealing_key(&dk, &header(Flavour::Aes, Exportability::NonExportable)).unwrap();
+        let c = sealing_key(&dk, &header(Flavour::Tdes, Exportability::Exportable)).unwrap();
+        assert_ne!(&a[..], dk.material());
+        assert_ne!(*a, *b);
+        assert_ne!(*a, *c);
     }
 
     #[test]

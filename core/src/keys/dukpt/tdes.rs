@@ -38,7 +38,7 @@
 //!     host.pin_key().unwrap().dangerous_expose_secret().unwrap(),
 //! );
 //! // A restart from the stored blob continues after counter 1.
-//! let mut again = tdes::Originator::restore(&device_key, &store.0).unwrap();
+//! let mut again = tdes::Originator::restore(&device_key, &store.0, 0).unwrap();
 //! assert_eq!(again.ksn().counter(), 2);
 //! ```
 
@@ -85,42 +85,43 @@ const fn variant(byte: usize) -> [u8; 16] {
 type Block = [u8; 8];
 type DoubleKey = [u8; 16];
 
-fn halves(key: &DoubleKey) -> (Block, Block) {
-    let [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p] = *key;
-    ([a, b, c, d, e, f, g, h], [i, j, k, l, m, n, o, p])
-}
-
-fn xor8(a: &Block, b: &Block) -> Block {
-    let mut out = *a;
-    out.iter_mut().zip(b).for_each(|(x, y)| *x ^= y);
-    out
-}
-
-fn des_encrypt(key: &Block, block: &Block) -> Result<Block, Error> {
-    let cipher = Des::new_from_slice(key).map_err(|_| KeyError::InvalidLength { length: 8 })?;
-    let mut out = GenericArray::clone_from_slice(block);
-    cipher.encrypt_block(&mut out);
-    Ok(out.into())
+/// One half of the non-reversible key generation process (X9.24-1:2009
+/// §A.2): `out = DES[key left](register ⊕ key right) ⊕ key right`.
+///
+/// Computed in `out` itself (a half of the caller's `Zeroizing` result), so
+/// no key half, cipher input or cipher output is left in an unwiped stack
+/// temporary: `key` is only borrowed, and the DES key schedule is zeroized
+/// on drop (the `des` crate's `zeroize` feature). Issue 11.10b: the former
+/// version copied both key halves and the XOR/DES results into plain arrays.
+fn half_step(key: &DoubleKey, register: &Block, out: &mut [u8]) -> Result<(), Error> {
+    let bad = || Error::Key(KeyError::InvalidLength { length: 8 });
+    let (left, right) = key.split_first_chunk::<8>().ok_or_else(bad)?;
+    if out.len() != 8 || right.len() != 8 {
+        return Err(bad());
+    }
+    out.iter_mut()
+        .zip(right.iter().zip(register))
+        .for_each(|(o, (k, c))| *o = k ^ c);
+    let cipher = Des::new_from_slice(left).map_err(|_| bad())?;
+    cipher.encrypt_block(GenericArray::from_mut_slice(out));
+    out.iter_mut().zip(right).for_each(|(o, k)| *o ^= k);
+    Ok(())
 }
 
 /// The non-reversible key generation process (X9.24-1:2009 §A.2): a new
-/// key from `key` and the 64-bit crypto register `register`.
+/// key from `key` and the 64-bit crypto register `register`. The right
+/// half comes from `key`, the left half from `key ⊕ C0C0C0C000000000…`;
+/// every intermediate lives in a `Zeroizing` buffer (see [`half_step`]).
 fn non_reversible(key: &DoubleKey, register: &Block) -> Result<Zeroizing<DoubleKey>, Error> {
-    let (left, right) = halves(key);
-    let (left, right) = (Zeroizing::new(left), Zeroizing::new(right));
-    let new_right = Zeroizing::new(xor8(&des_encrypt(&left, &xor8(register, &right))?, &right));
-    let mut masked = Zeroizing::new(*key);
-    masked.iter_mut().zip(KEY_MASK).for_each(|(k, m)| *k ^= m);
-    let (mleft, mright) = halves(&masked);
-    let (mleft, mright) = (Zeroizing::new(mleft), Zeroizing::new(mright));
-    let new_left = Zeroizing::new(xor8(
-        &des_encrypt(&mleft, &xor8(register, &mright))?,
-        &mright,
-    ));
+    let mut masked = Zeroizing::new([0u8; 16]);
+    masked
+        .iter_mut()
+        .zip(key.iter().zip(KEY_MASK))
+        .for_each(|(o, (k, m))| *o = k ^ m);
     let mut out = Zeroizing::new([0u8; 16]);
-    let (l, r) = out.split_at_mut(8);
-    l.copy_from_slice(&*new_left);
-    r.copy_from_slice(&*new_right);
+    let (left, right) = out.split_at_mut(8);
+    half_step(key, register, right)?;
+    half_step(&masked, register, left)?;
     Ok(out)
 }
 
@@ -206,14 +207,16 @@ fn transaction_raw(ipek: &DoubleKey, ksn: &TdesKsn) -> Result<Zeroizing<DoubleKe
 /// [`KeyError::WrongAlgorithm`]; [`DukptError::InvalidCounter`] for counter zero.
 pub fn derive_transaction_key(initial_key: &Key, ksn: &TdesKsn) -> Result<TransactionKey, Error> {
     check_initial_key(initial_key)?;
-    let ipek: DoubleKey =
-        initial_key
-            .material()
-            .try_into()
-            .map_err(|_| KeyError::InvalidLength {
-                length: initial_key.material().len(),
-            })?;
-    let ipek = Zeroizing::new(ipek);
+    // Copied straight into a wiped buffer (no plain-array temporary).
+    let material = initial_key.material();
+    if material.len() != 16 {
+        return Err(KeyError::InvalidLength {
+            length: material.len(),
+        }
+        .into());
+    }
+    let mut ipek = Zeroizing::new([0u8; 16]);
+    ipek.copy_from_slice(material);
     let key = transaction_raw(&ipek, ksn)?;
     TransactionKey::new(
         &key,
@@ -471,13 +474,15 @@ impl Originator {
         store: &mut impl StateStore,
     ) -> Result<TransactionKey, Error> {
         // Fail before consuming anything if the device key cannot seal.
-        state::require_device_key(device_key, Operation::Encrypt)?;
+        state::require_device_key(device_key, Operation::Encrypt, self.exportability)?;
         let (counter, index) = state::current_counter(
             self.ksn.counter(),
             self.registers.in_use(),
             TDES_COUNTER_BITS,
         )?;
-        let key = Zeroizing::new(*self.registers.get(index).ok_or(DukptError::InvalidState)?);
+        // Copied straight into a wiped buffer (no plain-array temporary).
+        let mut key = Zeroizing::new([0u8; 16]);
+        key.copy_from_slice(self.registers.get(index).ok_or(DukptError::InvalidState)?);
         let spawn = counter.count_ones() < TDES_MAX_ONE_BITS;
         if spawn {
             self.spawn(&key, counter, index)?;
@@ -519,19 +524,34 @@ impl Originator {
         store.persist(&blob)
     }
 
-    /// Restores an originator from a blob written through a [`StateStore`].
+    /// Restores an originator from a blob written through a [`StateStore`]
+    /// (format: version 3, see the [`dukpt`](super) module docs).
+    ///
+    /// `min_counter` is the rollback guard: the next counter the caller
+    /// recorded in monotonic secure storage after its last successful call
+    /// (this originator's `ksn().counter()`), or 0 if it keeps none. A
+    /// genuine blob whose counter is lower (storage rolled back to a state
+    /// whose counters may already have been used) is refused; an exhausted
+    /// blob (counter 0) never is. The seal alone cannot detect a rollback:
+    /// an old blob is as authentic as the newest.
     ///
     /// # Errors
-    /// [`DukptError::InvalidState`] for a blob of the wrong length, header
-    /// or content; [`Error::VerificationFailed`] if it was altered or
-    /// sealed under another device key; device key usage errors.
-    pub fn restore(device_key: &Key, blob: &[u8]) -> Result<Self, Error> {
+    /// [`DukptError::InvalidState`] for a blob of the wrong length, header,
+    /// version (only version 3 is read) or content;
+    /// [`Error::VerificationFailed`] if it was altered, forged or sealed
+    /// under another device key; [`DukptError::StateRolledBack`] if its
+    /// counter is below `min_counter`;
+    /// [`KeyError::NotExportable`] if it descends from a non-exportable
+    /// initial key and `device_key` is not itself non-exportable; device
+    /// key usage errors.
+    pub fn restore(device_key: &Key, blob: &[u8], min_counter: u32) -> Result<Self, Error> {
         let mut plain = Zeroizing::new([0u8; state::TDES_PLAIN_LEN]);
         let exportability = state::open(device_key, Flavour::Tdes, blob, &mut *plain)?;
         let (ksn, regs) = plain.split_at(TdesKsn::LEN);
         let ksn = TdesKsn::from_bytes(ksn)?;
         let registers = Registers::read(regs)?;
         let counter = ksn.counter();
+        state::check_not_rolled_back(counter, min_counter)?;
         if counter != 0 && counter.count_ones() > TDES_MAX_ONE_BITS {
             return Err(DukptError::InvalidState.into());
         }
@@ -639,7 +659,7 @@ mod tests {
                     assert_eq!(e, Error::Dukpt(DukptError::CounterExhausted));
                     assert_eq!(expected.next(), None, "exhausted early");
                     let blob = store.0.unwrap();
-                    let mut again = Originator::restore(&dk, &blob).unwrap();
+                    let mut again = Originator::restore(&dk, &blob, 0).unwrap();
                     assert_eq!(
                         again
                             .next_transaction(&dk, &mut rng, &mut store)
