@@ -276,7 +276,6 @@ pub struct KeyAttributes {
     /// Which operations the usage may be exercised with.
     pub mode_of_use: ModeOfUse,
     /// Whether the key may leave the device under a KEK.
-    #[uniffi(default = Exportable)]
     pub exportability: Exportability,
     /// Key version number: two alphanumeric characters, `00` when unused.
     #[uniffi(default = "00")]

@@ -13,12 +13,13 @@
 
 uniffi::setup_scaffolding!();
 
-mod card;
-mod dukpt;
-mod error;
-mod keys;
-mod mac;
-mod pin;
-mod sign;
+pub mod card;
+pub mod dukpt;
+pub mod error;
+pub mod keys;
+pub mod mac;
+pub mod mksk;
+pub mod pin;
+pub mod sign;
 
 pub use error::PaycoreError;

@@ -163,14 +163,14 @@ impl ClearPinBlock {
     }
 }
 
-#[uniffi::export(default(pan = None, fill = None))]
+#[uniffi::export]
 impl ClearPinBlock {
     /// Encodes `pin` (ASCII digits) in `format`; `fill` (hex nibbles) only
     /// for published vectors, otherwise random.
     ///
     /// # Errors
     /// `InvalidPin`, `InvalidPan`, `InvalidArgument` for a bad fill.
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(pan = None, fill = None))]
     pub fn encode(format: PinBlockFormat, pin: Vec<u8>, pan: Option<String>, fill: Option<String>) -> Result<Arc<Self>> {
         let pin = pin_from(pin)?;
         let pan = pan_from(pan.as_deref())?;
@@ -201,6 +201,7 @@ impl ClearPinBlock {
     ///
     /// # Errors
     /// `InvalidPin` if the block does not decode, `InvalidPan`.
+    #[uniffi::method(default(pan = None))]
     pub fn decode(&self, pan: Option<String>) -> Result<Vec<u8>> {
         let pan = pan_from(pan.as_deref())?;
         self.with(|b| {
@@ -214,6 +215,7 @@ impl ClearPinBlock {
     ///
     /// # Errors
     /// As `encipherPinBlock`.
+    #[uniffi::method(default(pan = None))]
     pub fn encipher(&self, key: &Key, pan: Option<String>) -> Result<Vec<u8>> {
         let pan = pan_from(pan.as_deref())?;
         self.with(|b| Ok(core(pin::encipher(&key.inner, b, pan.as_ref()))?.as_bytes().to_vec()))
