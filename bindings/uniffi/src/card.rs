@@ -311,24 +311,16 @@ pub fn dol_build(dol: Vec<u8>, values: HashMap<String, Vec<u8>>) -> Result<Vec<u
     core(dol.build_to_vec(|tag| values.iter().find(|(t, _)| *t == tag).map(|(_, v)| *v)))
 }
 
-/// A data object of an EMVCo merchant-presented QR payload (QRCPS-MPM §3).
+/// A data object of an EMVCo merchant-presented QR payload (QRCPS-MPM §3):
+/// a primitive with a value, or a template with children.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 pub struct QrField {
     /// Two-digit ID, e.g. `59`.
     pub id: String,
     /// The value (empty for a template).
     pub value: String,
-    /// The objects of a template (IDs 26-51, 62, 64, 80-99); empty otherwise.
-    pub children: Vec<QrSubField>,
-}
-
-/// A data object inside a QR template.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
-pub struct QrSubField {
-    /// Two-digit ID.
-    pub id: String,
-    /// The value.
-    pub value: String,
+    /// The objects of a template; empty for a primitive.
+    pub children: Vec<QrField>,
 }
 
 /// A decoded QR payload.
@@ -343,21 +335,17 @@ pub struct QrPayload {
     pub fields: Vec<QrField>,
 }
 
+fn qr_field(f: &DataObject<'_>) -> QrField {
+    let template = f.is_template();
+    QrField {
+        id: format!("{:02}", f.id()),
+        value: if template { String::new() } else { f.value().to_owned() },
+        children: if template { f.children().map(|c| qr_field(&c)).collect() } else { Vec::new() },
+    }
+}
+
 fn qr_fields(payload: &Payload<'_>) -> Vec<QrField> {
-    payload
-        .fields()
-        .map(|f: DataObject<'_>| QrField {
-            id: format!("{:02}", f.id()),
-            value: if f.is_template() { String::new() } else { f.value().to_owned() },
-            children: if f.is_template() {
-                f.children()
-                    .map(|c| QrSubField { id: format!("{:02}", c.id()), value: c.value().to_owned() })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-        })
-        .collect()
+    payload.fields().map(|f| qr_field(&f)).collect()
 }
 
 /// Parses a QR payload strictly (EMV QRCPS-MPM v1.1 rules and CRC): what a
@@ -390,30 +378,40 @@ fn qr_id(id: &str) -> Result<u8> {
     id.parse::<u8>().ok().filter(|_| id.len() == 2).ok_or_else(|| PaycoreError::argument("QR id"))
 }
 
+fn add_field(b: &mut qr::Builder<'_>, f: &QrField) -> Result<()> {
+    let id = qr_id(&f.id)?;
+    if f.children.is_empty() {
+        core(b.primitive(id, &f.value))?;
+    } else {
+        core(b.begin_template(id))?;
+        for c in &f.children {
+            add_field(b, c)?;
+        }
+        core(b.end_template())?;
+    }
+    Ok(())
+}
+
 /// Builds a QR payload from its objects (without ID 63: the CRC is appended).
 ///
 /// # Errors
 /// `InvalidArgument` for a bad ID; `Malformed`/`LimitExceeded` as core's builder.
 #[uniffi::export]
 pub fn qr_build(fields: Vec<QrField>) -> Result<String> {
-    let ids: Vec<(u8, Vec<u8>)> = fields
-        .iter()
-        .map(|f| Ok((qr_id(&f.id)?, f.children.iter().map(|c| qr_id(&c.id)).collect::<Result<_>>()?)))
-        .collect::<Result<_>>()?;
-    core(qr::build_string(|b| {
-        for (f, (id, child_ids)) in fields.iter().zip(&ids) {
-            if f.children.is_empty() {
-                b.primitive(*id, &f.value)?;
-            } else {
-                b.begin_template(*id)?;
-                for (c, cid) in f.children.iter().zip(child_ids) {
-                    b.primitive(*cid, &c.value)?;
-                }
-                b.end_template()?;
+    let mut failure = None;
+    let built = qr::build_string(|b| {
+        for f in &fields {
+            if let Err(e) = add_field(b, f) {
+                failure = Some(e);
+                return Err(paycore::Error::invalid_argument("QR field"));
             }
         }
         Ok(())
-    }))
+    });
+    match (built, failure) {
+        (_, Some(e)) => Err(e),
+        (r, None) => core(r),
+    }
 }
 
 /// Upper- or lower-case hex to bytes (argument parsing only).

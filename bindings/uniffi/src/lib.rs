@@ -21,5 +21,6 @@ pub mod mac;
 pub mod mksk;
 pub mod pin;
 pub mod sign;
+pub mod timing;
 
 pub use error::PaycoreError;
