@@ -17,6 +17,7 @@ rustup target add thumbv7em-none-eabihf >/dev/null
 if ! rustup toolchain list | grep -q '^nightly'; then
     rustup toolchain install nightly --profile minimal
 fi
+rustup +nightly component add miri rust-src >/dev/null
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
     cargo install cargo-fuzz --version 0.13.2 --locked
 fi
@@ -62,6 +63,11 @@ grep -q "#define PAYCORE_VERSION \"$(cargo pkgid -p paycore-ffi | sed 's/.*[#@]/
 
 step "C tests (ASan + UBSan, then valgrind)"
 tests/c/run.sh
+
+# The C boundary rules (lengths, aliasing, handle tags, secret outputs)
+# through the exported functions, under Miri's aliasing model (~30 s warm).
+step "Miri: C ABI boundary tests"
+cargo +nightly miri test -p paycore-ffi --lib --locked boundary_tests
 
 step "benches compile"
 cargo bench -p paycore-benches --no-run --locked

@@ -23,6 +23,6 @@ pub mod mksk;
 pub mod tr31;
 
 pub use key::{
-    Algorithm, Exportability, Key, KeyAttributes, KeyUsage, KeyVersion, MAX_KEY_LEN, ModeOfUse,
-    Operation,
+    Algorithm, Exportability, Key, KeyAttributes, KeyUsage, KeyVersion, MAX_HMAC_KEY_LEN,
+    MAX_KEY_LEN, ModeOfUse, Operation,
 };

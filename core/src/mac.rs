@@ -13,15 +13,16 @@
 //! | [`MacAlgorithm::Iso9797Alg1`] (CBC-MAC) | `M0`, `M1` | the key's block cipher (TDES or AES) | 8 / 16 bytes |
 //! | [`MacAlgorithm::RetailMac`] (ISO 9797-1 alg. 3, X9.19) | `M3` | double-length TDES: `K` = left half, `K'` = right half | 8 bytes |
 //! | [`MacAlgorithm::Cmac`] (ISO 9797-1:2011 alg. 5) | `M6` | TDES or AES | 8 / 16 bytes |
-//! | [`MacAlgorithm::HmacSha256`] | `M7` | see below | 32 bytes |
+//! | [`MacAlgorithm::HmacSha256`] | `M7` | [`Algorithm::HmacSha256`], any length | 32 bytes |
 //!
-//! **HMAC keys.** The key model knows TDES and AES only. An HMAC-SHA256
-//! key is carried in a [`Key`] whose usage is `M7` (`MacHmac`); its
-//! algorithm is used only as a length carrier, so any 16-, 24- or 32-byte
-//! key works (use [`Algorithm::Aes256`] for a
-//! 32-byte key, the length RFC 4868 recommends for HMAC-SHA-256).
-//! Other key lengths (the RFC 4231 test keys) exist only on a crate-internal
-//! path used for testing.
+//! **HMAC keys.** An HMAC-SHA256 key is a [`Key`] of algorithm
+//! [`Algorithm::HmacSha256`] and usage `M7` (`MacHmac`), of any length
+//! from 1 to [`MAX_HMAC_KEY_LEN`](crate::keys::MAX_HMAC_KEY_LEN) bytes: RFC
+//! 2104 §3 allows any length, HMAC itself hashes a key longer than the
+//! 64-byte SHA-256 block, and RFC 4231 tests keys of 4, 20, 25 and 131
+//! bytes. 32 bytes is the recommended length (RFC 4868 §2.1.1). An `M7` key
+//! of a TDES or AES algorithm (the earlier way to carry a 16-, 24- or
+//! 32-byte HMAC key) is still accepted, its bytes used as the HMAC key.
 //!
 //! **Padding** (ISO/IEC 9797-1 §6.3) applies to algorithms 1 and 3 only:
 //! method 1 appends zero bytes up to a block boundary (the empty message
@@ -370,6 +371,7 @@ impl State {
                     Algorithm::Aes256 => CmacState::Aes256(
                         <cmac::Cmac<aes::Aes256> as KeyInit>::new_from_slice(m).map_err(bad_len)?,
                     ),
+                    Algorithm::HmacSha256 => return Err(KeyError::WrongAlgorithm.into()),
                 })
             }
             MacAlgorithm::HmacSha256 => Self::Hmac(hmac_key(key.material())?),

@@ -16,6 +16,34 @@
 //!   zeroize-on-drop containers whose `Debug` is redacted;
 //! - MACs, KCVs and PIN blocks are compared in constant time (`subtle`).
 //!
+//! # Signature domains
+//! The device's P-256 key signs transaction records, journal entries and
+//! whatever else a terminal application asks it to sign. An attacker who
+//! can get *any* bytes signed (a generic signing call, a CLI, a debug
+//! endpoint) must not obtain a valid record or journal signature that way.
+//! So every signature is ECDSA over `SHA-256(label || message)` with one
+//! label per message type ([`Domain`](crate::sign::ecdsa::Domain)):
+//!
+//! | domain | label | signed by |
+//! |---|---|---|
+//! | record (format v2) | `paycore/record/v2\0` | `DeviceSigningKey::sign_record` only, over a validated canonical encoding |
+//! | journal entry (v2) | `paycore/journal/v2\0` | `JournalWriter::append` only |
+//! | generic | `paycore/generic/v1\0` | `DeviceSigningKey::sign`, any bytes |
+//! | raw (interoperability) | none | `DeviceSigningKey::sign_raw`, any bytes not starting with `paycore/` |
+//!
+//! The labels are ASCII, end in their only NUL byte and none is a prefix of
+//! another, so the hash inputs of two domains never coincide; every label
+//! starts with `paycore/`, which raw signing and raw verification refuse.
+//! A signature therefore verifies in exactly one domain (short of a SHA-256
+//! collision). The record and journal signing paths are crate-internal
+//! (`sign_in`), reachable only through their encoders. Version 1 records
+//! and journal entries, signed over the bare bytes, are refused.
+//!
+//! The journal's HMAC authenticator covers the journal label too, but HMAC
+//! keys are symmetric: anyone holding the journal's `M7` key with a
+//! generate mode can compute any tag with the generic MAC API. Give the
+//! journal its own key.
+//!
 //! # Key hierarchy
 //! Every [`Key`](crate::keys::Key) carries the attributes of a TR-31 header
 //! (usage, mode of use, version, exportability). A key enters paycore either

@@ -14,11 +14,18 @@
 //!
 //! | format | block | PAN bound | fill | algorithm |
 //! |---|---|---|---|---|
-//! | 0 (§9.3.2) | 8 bytes | yes, 12 rightmost digits excluding the check digit | `F` | TDES |
+//! | 0 (§9.3.2) | 8 bytes | yes, 12 rightmost digits excluding the check digit (fewer: right-justified, zero-padded) | `F` | TDES |
 //! | 1 (§9.3.3) | 8 bytes | no | transaction-unique (random or caller) | TDES |
 //! | 2 (§9.3.4) | 8 bytes | no | `F` | not enciphered here (ICC offline PIN only) |
 //! | 3 (§9.3.5) | 8 bytes | yes, as format 0 | random `A`-`F` | TDES |
 //! | 4 (§9.3.6) | 16 bytes | yes, whole PAN, bound at encipherment | `A`, then 8 random bytes | AES |
+//!
+//! The PAN is a [`PinBlockPan`]: 1-19 digits, no Luhn check, as ISO 9564-1
+//! allows; a PAN shorter than 12 digits is right-justified in the 12-digit
+//! PAN field and padded on the left with zeros (formats 0 and 3, without
+//! the check digit; format 4 with length nibble 0). Every
+//! [`Pan`](crate::card::pan::Pan) (12-19 digits) dereferences to a
+//! `PinBlockPan`, so `Some(&pan)` is accepted as it is.
 //!
 //! Randomness (format 1 and 3 fill, format 4 random half) comes from the
 //! caller's [`CryptoRngCore`](rand_core::CryptoRngCore). A [`Fill`] given
@@ -80,6 +87,7 @@
 mod block;
 mod cipher;
 
+pub use crate::card::pan::PinBlockPan;
 pub use block::{ClearPinBlock, Fill, MAX_PIN_LEN, MIN_PIN_LEN, Pin};
 pub use cipher::{
     EncipheredPinBlock, decipher, decipher_pin, encipher, encipher_pin, translate,

@@ -133,17 +133,81 @@ fn tdes_cmac_sp800_38b() {
     assert_eq!(n, 8);
 }
 
-// RFC 4868 §2.7.2.1 (HMAC-SHA-256 with 32-byte keys) through the Key type.
+// RFC 4231 §4 test cases 1-7 (keys of 4, 20, 25 and 131 bytes; case 5
+// truncated to 128 bits) and RFC 4868 §2.7.2.1 (32-byte keys), all
+// through the Key type as Algorithm::HmacSha256.
 #[test]
-fn hmac_sha256_rfc4868() {
+fn hmac_sha256_rfc4231_rfc4868() {
     let n = run("hmac_sha256", |_, _| {
         (
-            Algorithm::Aes256,
+            Algorithm::HmacSha256,
             KeyUsage::MacHmac,
             MacAlgorithm::HmacSha256,
         )
     });
-    assert_eq!(n, 2);
+    assert_eq!(n, 9);
+}
+
+// The earlier carrier of a 32-byte HMAC key (an M7 key of algorithm
+// AES-256) still gives the same MAC (RFC 4868 §2.7.2.1).
+#[test]
+fn hmac_sha256_legacy_carrier() {
+    let n = run("hmac_sha256", |_, key| {
+        let alg = if key.len() == 32 {
+            Algorithm::Aes256
+        } else {
+            Algorithm::HmacSha256
+        };
+        (alg, KeyUsage::MacHmac, MacAlgorithm::HmacSha256)
+    });
+    assert_eq!(n, 9);
+}
+
+// An HMAC key is no block-cipher key: CMAC and CBC-MAC refuse it, and it
+// has no check value (the KCV is withheld, not an error of the caller).
+#[test]
+fn hmac_key_is_only_an_hmac_key() {
+    let key = Key::new(
+        Algorithm::HmacSha256,
+        b"Jefe",
+        KeyAttributes::new(KeyUsage::MacCmac, ModeOfUse::GenerateVerify),
+    )
+    .unwrap();
+    assert_eq!(
+        mac::generate(&key, MacAlgorithm::Cmac, b"m", 8).unwrap_err(),
+        Error::Key(KeyError::WrongAlgorithm)
+    );
+    assert_eq!(
+        paycore::keys::kcv::Kcv::side_output(&key).unwrap_err(),
+        paycore::keys::kcv::KcvWithheld::NoMethod
+    );
+    // TR-31 here imports TDES and AES keys only, so it does not wrap an
+    // HMAC key into a block it would then refuse.
+    let kbpk = Key::new(
+        Algorithm::Aes256,
+        &[7; 32],
+        KeyAttributes::new(KeyUsage::KeyBlockProtection, ModeOfUse::EncryptDecrypt),
+    )
+    .unwrap();
+    let hmac = Key::new(
+        Algorithm::HmacSha256,
+        &[0xAA; 32],
+        KeyAttributes::new(KeyUsage::MacHmac, ModeOfUse::GenerateVerify),
+    )
+    .unwrap();
+    let mut out = [0u8; 512];
+    assert_eq!(
+        paycore::keys::tr31::wrap(
+            &kbpk,
+            &hmac,
+            paycore::keys::tr31::Version::D,
+            &[],
+            &mut rand_core::OsRng,
+            &mut out
+        )
+        .unwrap_err(),
+        Error::Tr31(paycore::error::Tr31Error::UnsupportedAlgorithm)
+    );
 }
 
 // ANSI X9.24-1:2009 Annex A.4.2 X9.19 MACs and psec's retail MAC examples.

@@ -7,7 +7,8 @@ use paycore::card::pan::Pan;
 use paycore::error::{ApiMisuse, KeyError, PinBlockError};
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use paycore::pin::{
-    self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, translation_permitted,
+    self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, PinBlockPan,
+    translation_permitted,
 };
 use paycore::{Error, ErrorKind};
 use proptest::prelude::*;
@@ -30,10 +31,10 @@ fn format(v: &Value) -> PinBlockFormat {
     PinBlockFormat::from_code(u8::try_from(v.as_u64().unwrap()).unwrap()).unwrap()
 }
 
-fn pan_of(inputs: &Value) -> Option<Pan> {
+fn pan_of(inputs: &Value) -> Option<PinBlockPan> {
     inputs
         .get("pan")
-        .map(|p| Pan::parse_lenient(p.as_str().unwrap()).unwrap())
+        .map(|p| PinBlockPan::parse(p.as_str().unwrap()).unwrap())
 }
 
 fn algorithm(name: &str) -> Algorithm {
@@ -747,8 +748,69 @@ fn decipher_errors_are_opaque_under_pan_substitution() {
     );
 }
 
+/// ISO 9564-1 takes PANs of 1-19 digits; empty, non-digit and 20-digit
+/// PANs are refused, and a card `Pan` still needs 12-19 digits.
+#[test]
+fn pin_block_pan_lengths() {
+    use paycore::error::PanError;
+    for len in 1..=19 {
+        let digits = "1234567890123456789"[..len].to_string();
+        let pan = PinBlockPan::parse(&digits).unwrap();
+        assert_eq!(pan.len(), len);
+        assert_eq!(
+            format!("{pan:?}"),
+            format!("PinBlockPan {{ len: {len}, .. }}")
+        );
+        assert_eq!(Pan::parse_lenient(&digits).is_ok(), len >= 12, "{len}");
+    }
+    assert_eq!(
+        PinBlockPan::parse("").unwrap_err(),
+        Error::Pan(PanError::InvalidLength { length: 0 })
+    );
+    assert_eq!(
+        PinBlockPan::parse("12345678901234567890").unwrap_err(),
+        Error::Pan(PanError::InvalidLength { length: 20 })
+    );
+    assert_eq!(
+        PinBlockPan::parse("12a4").unwrap_err(),
+        Error::Pan(PanError::NonDigit { position: 2 })
+    );
+    assert!(PinBlockPan::from_ascii(b" 123").is_err());
+    // A card PAN is accepted as it is (it dereferences to a PinBlockPan),
+    // and gives the same block as the same digits taken as a PinBlockPan.
+    let pin = Pin::new("1234").unwrap();
+    let card = Pan::parse("4012345678909").unwrap();
+    let short = PinBlockPan::parse("4012345678909").unwrap();
+    let a = ClearPinBlock::encode_with_fill(PinBlockFormat::Iso0, &pin, Some(&card), &Fill::NONE)
+        .unwrap();
+    let b = ClearPinBlock::encode_with_fill(PinBlockFormat::Iso0, &pin, Some(&short), &Fill::NONE)
+        .unwrap();
+    assert!(bool::from(a.ct_eq(&b)));
+    // A short PAN binds the PIN: another short PAN does not decode to it.
+    let nine = PinBlockPan::parse("123456789").unwrap();
+    let other = PinBlockPan::parse("123456780").unwrap();
+    let key = Key::new(
+        Algorithm::Aes128,
+        &[0x2B; 16],
+        KeyAttributes::new(KeyUsage::PinEncryption, ModeOfUse::EncryptDecrypt),
+    )
+    .unwrap();
+    let enc = pin::encipher_pin(&key, PinBlockFormat::Iso4, &pin, Some(&nine), &mut OsRng).unwrap();
+    assert_eq!(
+        pin::decipher_pin(&key, PinBlockFormat::Iso4, &enc, Some(&nine))
+            .unwrap()
+            .expose_secret(),
+        "1234"
+    );
+    assert_eq!(
+        pin::decipher_pin(&key, PinBlockFormat::Iso4, &enc, Some(&other)).unwrap_err(),
+        Error::PinBlock(PinBlockError::Undecodable)
+    );
+}
+
 fn pan_strategy() -> impl Strategy<Value = String> {
-    proptest::collection::vec(0u8..10, 12..=19)
+    // ISO 9564-1 takes PANs of 1-19 digits (shorter than 12: zero-padded).
+    proptest::collection::vec(0u8..10, 1..=19)
         .prop_map(|d| d.into_iter().map(|x| char::from(b'0' + x)).collect())
 }
 
@@ -759,12 +821,12 @@ fn pin_strategy() -> impl Strategy<Value = String> {
 
 proptest! {
     /// Every format, every PIN length 4-12 (10-12 included: the length
-    /// nibble is hex A-C) and PAN length 12-19: encode/decode, fill
+    /// nibble is hex A-C) and PAN length 1-19: encode/decode, fill
     /// round trip, and (except format 2) encipher/decipher.
     #[test]
     fn round_trip(pin in pin_strategy(), pan in pan_strategy(), code in 0u8..5, seed: u64) {
         let format = PinBlockFormat::from_code(code).unwrap();
-        let pan = Pan::parse_lenient(&pan).unwrap();
+        let pan = PinBlockPan::parse(&pan).unwrap();
         let pin = Pin::new(&pin).unwrap();
         let mut rng = StdRng::seed_from_u64(seed);
         let clear = ClearPinBlock::encode(format, &pin, Some(&pan), &mut rng).unwrap();
@@ -792,7 +854,7 @@ proptest! {
         let from = PinBlockFormat::from_code(from).unwrap();
         let to = PinBlockFormat::from_code(to).unwrap();
         prop_assume!(translation_permitted(from, to));
-        let pan = Pan::parse_lenient(&pan).unwrap();
+        let pan = PinBlockPan::parse(&pan).unwrap();
         let pin = Pin::new(&pin).unwrap();
         let mut rng = StdRng::seed_from_u64(seed);
         let enc = pin::encipher_pin(&key_for(from), from, &pin, Some(&pan), &mut rng).unwrap();
@@ -805,7 +867,7 @@ proptest! {
     #[test]
     fn arbitrary_blocks(bytes in proptest::collection::vec(any::<u8>(), 16), pan in pan_strategy(), code in 0u8..5) {
         let format = PinBlockFormat::from_code(code).unwrap();
-        let pan = Pan::parse_lenient(&pan).unwrap();
+        let pan = PinBlockPan::parse(&pan).unwrap();
         let bytes = &bytes[..format.block_len()];
         if let Ok(block) = ClearPinBlock::from_bytes(format, bytes) {
             if let Ok((pin, fill)) = block.decode_with_fill(Some(&pan)) {

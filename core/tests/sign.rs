@@ -14,7 +14,8 @@ use paycore::card::pan::Pan;
 use paycore::error::{KeyError, SignError};
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use paycore::sign::ecdsa::{
-    DeviceSigningKey, MAX_DER_SIGNATURE_LEN, SPolicy, Signature, VerifyingKey,
+    DeviceSigningKey, Domain, MAX_DER_SIGNATURE_LEN, RESERVED_PREFIX, SPolicy, Signature,
+    VerifyingKey,
 };
 use paycore::sign::journal::{
     self, ChainStart, EntrySigner, EntryVerifier, JournalEntry, JournalWriter, Problem,
@@ -42,7 +43,8 @@ fn rng() -> rand::rngs::StdRng {
 
 // ---------------------------------------------------------------- ECDSA
 
-// RFC 6979 Appendix A.2.5, P-256 with SHA-256, messages "sample" and "test".
+// RFC 6979 Appendix A.2.5, P-256 with SHA-256, messages "sample" and "test",
+// through the raw (label-free) primitive.
 #[test]
 fn rfc6979_a_2_5() {
     for v in json(include_str!("../../tests/vectors/sign_rfc6979.json")) {
@@ -58,23 +60,32 @@ fn rfc6979_a_2_5() {
         let mut rfc_raw = h(&e["r"]);
         rfc_raw.extend(h(&e["s"]));
         let rfc_sig = Signature::from_raw(&rfc_raw).unwrap();
-        let ours = key.sign(msg).unwrap();
+        let ours = key.sign_raw(msg).unwrap();
         // Same r (same RFC 6979 nonce), s normalized to the low half.
         assert_eq!(&ours.to_raw()[..32], &h(&e["r"])[..], "{}", v["id"]);
         assert_eq!(ours.to_raw(), rfc_sig.normalize_s().to_raw(), "{}", v["id"]);
         assert!(ours.is_low_s());
-        public.verify(msg, &ours, SPolicy::RejectHighS).unwrap();
-        public.verify(msg, &rfc_sig, SPolicy::AcceptHighS).unwrap();
+        public.verify_raw(msg, &ours, SPolicy::RejectHighS).unwrap();
+        public
+            .verify_raw(msg, &rfc_sig, SPolicy::AcceptHighS)
+            .unwrap();
         if rfc_sig.is_low_s() {
             assert_eq!(ours.to_raw().to_vec(), rfc_raw);
         } else {
             assert_eq!(
-                public.verify(msg, &rfc_sig, SPolicy::RejectHighS),
+                public.verify_raw(msg, &rfc_sig, SPolicy::RejectHighS),
                 Err(Error::VerificationFailed)
             );
         }
         // Deterministic: signing twice gives the same bytes.
-        assert_eq!(key.sign(msg).unwrap().to_raw(), ours.to_raw());
+        assert_eq!(key.sign_raw(msg).unwrap().to_raw(), ours.to_raw());
+        // The published signature is raw ECDSA: it is no generic signature,
+        // and the generic signature of the same message differs.
+        assert_eq!(
+            public.verify(msg, &rfc_sig, SPolicy::AcceptHighS),
+            Err(Error::VerificationFailed)
+        );
+        assert_ne!(key.sign(msg).unwrap().to_raw(), ours.to_raw());
     }
 }
 
@@ -94,12 +105,21 @@ fn wycheproof_ecdsa_subset() {
         let der = h(&i["signature_der"]);
         let result = v["expected"]["result"].as_str().unwrap();
         let high_s = v["expected"]["high_s"].as_bool().unwrap();
-        let accept = key.verify_der(&msg, &der, SPolicy::AcceptHighS);
-        let strict = key.verify_der(&msg, &der, SPolicy::RejectHighS);
+        // Wycheproof signs the bare message: the raw primitive.
+        let raw_der = |p| Signature::from_der(&der).and_then(|sig| key.verify_raw(&msg, &sig, p));
+        let accept = raw_der(SPolicy::AcceptHighS);
+        let strict = raw_der(SPolicy::RejectHighS);
         match result {
             "valid" => {
                 assert_eq!(accept, Ok(()), "tcId {}", v["tcId"]);
                 assert_eq!(strict.is_ok(), !high_s, "tcId {}", v["tcId"]);
+                // Not a generic-domain signature.
+                assert_eq!(
+                    key.verify_der(&msg, &der, SPolicy::AcceptHighS),
+                    Err(Error::VerificationFailed),
+                    "tcId {}",
+                    v["tcId"]
+                );
                 // Accepted DER re-encodes to the same bytes.
                 let sig = Signature::from_der(&der).unwrap();
                 let mut buf = [0u8; MAX_DER_SIGNATURE_LEN];
@@ -191,6 +211,225 @@ fn key_import_rejects_bad_scalars_and_debug_is_redacted() {
     assert!(VerifyingKey::from_spki_der(&[0x30, 0x00]).is_err());
 }
 
+// ---------------------------------------------------------------- domains
+
+// tests/vectors/sign_domains.json: signatures computed outside paycore
+// (pyca/cryptography, deterministic ECDSA over label || message).
+#[test]
+fn signature_domain_vectors() {
+    let file: Value =
+        serde_json::from_str(include_str!("../../tests/vectors/sign_domains.json")).unwrap();
+    let labels = &file["labels_hex"];
+    assert_eq!(Domain::Record.label(), &h(&labels["record"])[..]);
+    assert_eq!(Domain::JournalEntry.label(), &h(&labels["journal"])[..]);
+    assert_eq!(Domain::Generic.label(), &h(&labels["generic"])[..]);
+    for v in json(include_str!("../../tests/vectors/sign_domains.json")) {
+        let i = &v["inputs"];
+        let key = DeviceSigningKey::from_secret_scalar(&h(&i["private_key"])).unwrap();
+        let public = key.verifying_key();
+        let id = &v["id"];
+        match v["kind"].as_str().unwrap() {
+            "generic" => {
+                let msg = h(&i["message"]);
+                let sig = key.sign(&msg).unwrap();
+                assert_eq!(
+                    sig.to_raw().to_vec(),
+                    h(&v["expected"]["signature"]),
+                    "{id}"
+                );
+                public.verify(&msg, &sig, SPolicy::RejectHighS).unwrap();
+                assert!(public.verify_raw(&msg, &sig, SPolicy::AcceptHighS).is_err());
+            }
+            "record" => {
+                let msg = h(&i["message"]);
+                let record = TransactionRecord::decode(&msg).unwrap();
+                let mut buf = [0u8; MAX_ENCODED_LEN];
+                let (sig, n) = key.sign_record(&record, &mut buf).unwrap();
+                assert_eq!(&buf[..n], &msg[..], "{id}");
+                assert_eq!(
+                    sig.to_raw().to_vec(),
+                    h(&v["expected"]["signature"]),
+                    "{id}"
+                );
+                public
+                    .verify_record(&msg, &sig, SPolicy::RejectHighS)
+                    .unwrap();
+                assert_eq!(
+                    public.verify(&msg, &sig, SPolicy::AcceptHighS),
+                    Err(Error::VerificationFailed),
+                    "{id}"
+                );
+            }
+            "journal" => {
+                let mut j = TestJournal::default();
+                for r in ["record_0", "record_1"] {
+                    j.append(&EntrySigner::Ecdsa(&key), &h(&i[r])).unwrap();
+                }
+                let want: Vec<Vec<u8>> = ["entry_0", "entry_1"]
+                    .iter()
+                    .map(|e| h(&v["expected"][e]))
+                    .collect();
+                assert_eq!(j.stored, want, "{id}");
+                let views: Vec<&[u8]> = want.iter().map(Vec::as_slice).collect();
+                assert_eq!(
+                    problems(&views, &EntryVerifier::Ecdsa(&public), Some(1)),
+                    vec![],
+                    "{id}"
+                );
+            }
+            other => panic!("unknown kind {other}"),
+        }
+    }
+}
+
+#[test]
+fn domain_labels_are_prefix_free_and_reserved() {
+    let labels = [Domain::Record, Domain::JournalEntry, Domain::Generic].map(Domain::label);
+    for (a, la) in labels.iter().enumerate() {
+        assert!(la.starts_with(RESERVED_PREFIX));
+        assert_eq!(la.iter().filter(|b| **b == 0).count(), 1);
+        assert_eq!(la.last(), Some(&0));
+        for (b, lb) in labels.iter().enumerate() {
+            if a != b {
+                assert!(!lb.starts_with(la), "{a} is a prefix of {b}");
+            }
+        }
+    }
+}
+
+/// Issue 11.3: a generic signature over a record's canonical bytes must not
+/// verify as the record's signature, whatever bytes the generic call is
+/// given; nor the reverse; and raw signing cannot reach any domain.
+#[test]
+fn generic_signature_is_never_a_record_signature() {
+    let key = DeviceSigningKey::from_secret_scalar(&[0x42; 32]).unwrap();
+    let public = key.verifying_key();
+    let mut buf = [0u8; MAX_ENCODED_LEN];
+    let (record_sig, n) = key.sign_record(&sample_record(), &mut buf).unwrap();
+    let encoded = &buf[..n];
+    let mut labelled = Domain::Record.label().to_vec();
+    labelled.extend_from_slice(encoded);
+    for msg in [encoded, &labelled[..]] {
+        let generic = key.sign(msg).unwrap();
+        assert_eq!(
+            public.verify_record(encoded, &generic, SPolicy::AcceptHighS),
+            Err(Error::VerificationFailed)
+        );
+    }
+    // Raw over the bare encoding: a valid raw signature, but no record one.
+    let raw = key.sign_raw(encoded).unwrap();
+    public
+        .verify_raw(encoded, &raw, SPolicy::RejectHighS)
+        .unwrap();
+    assert_eq!(
+        public.verify_record(encoded, &raw, SPolicy::AcceptHighS),
+        Err(Error::VerificationFailed)
+    );
+    // Raw over label || encoding (the record's own hash input) is refused.
+    assert_eq!(
+        key.sign_raw(&labelled).err().map(|e| e.kind()),
+        Some(paycore::ErrorKind::InvalidArgument)
+    );
+    assert_eq!(
+        public
+            .verify_raw(&labelled, &record_sig, SPolicy::AcceptHighS)
+            .err()
+            .map(|e| e.kind()),
+        Some(paycore::ErrorKind::InvalidArgument)
+    );
+    // The record signature is neither a generic nor a raw one.
+    assert_eq!(
+        public.verify(encoded, &record_sig, SPolicy::AcceptHighS),
+        Err(Error::VerificationFailed)
+    );
+    assert_eq!(
+        public.verify_raw(encoded, &record_sig, SPolicy::AcceptHighS),
+        Err(Error::VerificationFailed)
+    );
+}
+
+/// Issue 11.3: no generic, raw or record signature passes as a journal
+/// entry's ECDSA authenticator, and a journal signature verifies nowhere else.
+#[test]
+fn generic_signature_is_never_a_journal_signature() {
+    let key = DeviceSigningKey::from_secret_scalar(&[0x42; 32]).unwrap();
+    let public = key.verifying_key();
+    let verifier = EntryVerifier::Ecdsa(&public);
+    let record = encoded(&sample_record());
+    let mut writer = JournalWriter::new();
+    let mut entry = [0u8; journal::MAX_ENTRY_LEN];
+    let n = writer
+        .append(&EntrySigner::Ecdsa(&key), &record, &mut entry)
+        .unwrap();
+    let entry = &entry[..n];
+    let signed = &entry[..n - 64];
+    let journal_sig = Signature::from_raw(&entry[n - 64..]).unwrap();
+    JournalEntry::decode(entry)
+        .unwrap()
+        .verify(&verifier)
+        .unwrap();
+    let mut labelled = Domain::JournalEntry.label().to_vec();
+    labelled.extend_from_slice(signed);
+    let mut forged_sigs = vec![
+        key.sign(signed).unwrap(),
+        key.sign(&labelled).unwrap(),
+        key.sign_raw(signed).unwrap(),
+    ];
+    // A record signature over the entry bytes (they are no record, so sign
+    // the record itself and splice it in).
+    let mut buf = [0u8; MAX_ENCODED_LEN];
+    forged_sigs.push(key.sign_record(&sample_record(), &mut buf).unwrap().0);
+    for sig in forged_sigs {
+        let mut forged = entry.to_vec();
+        forged[n - 64..].copy_from_slice(&sig.to_raw());
+        assert_eq!(
+            JournalEntry::decode(&forged).unwrap().verify(&verifier),
+            Err(Error::VerificationFailed)
+        );
+    }
+    assert!(key.sign_raw(&labelled).is_err());
+    // The journal signature verifies as nothing else.
+    assert!(
+        public
+            .verify(signed, &journal_sig, SPolicy::AcceptHighS)
+            .is_err()
+    );
+    assert!(
+        public
+            .verify_raw(signed, &journal_sig, SPolicy::AcceptHighS)
+            .is_err()
+    );
+}
+
+/// Version 1 records and journal entries (signed without a label) are refused.
+#[test]
+fn version_1_records_and_entries_are_refused() {
+    let key = DeviceSigningKey::from_secret_scalar(&[0x42; 32]).unwrap();
+    let public = key.verifying_key();
+    let mut v1 = encoded(&sample_record());
+    assert_eq!(v1[0], 0x02);
+    v1[0] = 0x01;
+    // As a version 1 terminal signed it: ECDSA over the bare bytes.
+    let old_sig = key.sign_raw(&v1).unwrap();
+    let refused = Some(Error::Sign(SignError::MalformedRecord { offset: 0 }));
+    assert_eq!(TransactionRecord::decode(&v1).err(), refused);
+    assert_eq!(
+        public
+            .verify_record(&v1, &old_sig, SPolicy::AcceptHighS)
+            .err(),
+        refused
+    );
+    let hkey = hmac_key(ModeOfUse::GenerateVerify);
+    let j = journal_of(1, &EntrySigner::Hmac(&hkey));
+    let mut entry = j.entries()[0].to_vec();
+    assert_eq!(entry[0], 0x02);
+    entry[0] = 0x01;
+    assert_eq!(
+        JournalEntry::decode(&entry).err(),
+        Some(Error::Sign(SignError::MalformedJournalEntry { offset: 0 }))
+    );
+}
+
 // ---------------------------------------------------------------- record
 
 fn sample_record() -> TransactionRecord<'static> {
@@ -267,7 +506,7 @@ fn record_strict_decoding() {
     let good = encoded(&sample_record());
     // Wrong version, empty.
     let mut b = good.clone();
-    b[0] = 2;
+    b[0] = 3;
     assert_eq!(
         TransactionRecord::decode(&b),
         Err(Error::Sign(SignError::MalformedRecord { offset: 0 }))
@@ -285,14 +524,14 @@ fn record_strict_decoding() {
     b.extend_from_slice(&[0x0E, 0x00]);
     assert!(malformed(TransactionRecord::decode(&b)));
     // Duplicate field: merchant ID twice.
-    let mut b = vec![1u8];
+    let mut b = vec![paycore::sign::record::VERSION];
     b.extend_from_slice(&[0x01, 0x01, b'A']);
     b.extend_from_slice(&good[1..]);
     assert!(malformed(TransactionRecord::decode(&b)));
     // Wrong order: swap terminal ID and merchant ID fields.
     let m_len = 2 + good[2] as usize;
     let t_len = 2 + good[1 + m_len + 1] as usize;
-    let mut b = vec![1u8];
+    let mut b = vec![paycore::sign::record::VERSION];
     b.extend_from_slice(&good[1 + m_len..1 + m_len + t_len]);
     b.extend_from_slice(&good[1..1 + m_len]);
     b.extend_from_slice(&good[1 + m_len + t_len..]);
@@ -313,7 +552,7 @@ fn record_strict_decoding() {
     let g = encoded(&r);
     assert!(malformed(TransactionRecord::decode(&g[..g.len() - 4])));
     // Wrong fixed length: STAN as 3 bytes.
-    let mut b = vec![1u8];
+    let mut b = vec![paycore::sign::record::VERSION];
     b.extend_from_slice(&good[1..1 + m_len + t_len]);
     b.extend_from_slice(&[0x03, 0x03, 0, 0, 123]);
     b.extend_from_slice(&good[1 + m_len + t_len + 6..]);
@@ -603,11 +842,17 @@ fn sign_and_verify_record() {
     for i in 0..n {
         let mut bad = buf;
         bad[i] ^= 0x01;
+        // A changed version byte is refused before the signature check.
+        let want = if i == 0 {
+            Error::Sign(SignError::MalformedRecord { offset: 0 })
+        } else {
+            Error::VerificationFailed
+        };
         assert_eq!(
             public
                 .verify_record(&bad[..n], &sig, SPolicy::RejectHighS)
                 .err(),
-            Some(Error::VerificationFailed),
+            Some(want),
             "byte {i}"
         );
     }

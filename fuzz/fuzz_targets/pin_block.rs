@@ -6,9 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paycore::card::pan::Pan;
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
-use paycore::pin::{self, ClearPinBlock, EncipheredPinBlock, PinBlockFormat};
+use paycore::pin::{self, ClearPinBlock, EncipheredPinBlock, PinBlockFormat, PinBlockPan};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
@@ -17,13 +16,17 @@ fuzz_target!(|data: &[u8]| {
     let Ok(format) = PinBlockFormat::from_code(selector % 5) else {
         return;
     };
-    // PAN: 12-19 digits taken from the input (any check digit).
-    let pan_len = 12 + usize::from((selector / 5) % 8);
+    // PAN: 1-19 digits (ISO 9564-1; below 12 the PAN field is zero-padded),
+    // the length from the next byte, the digits from the input.
+    let Some((&length, rest)) = rest.split_first() else {
+        return;
+    };
+    let pan_len = 1 + usize::from(length % 19);
     let Some((pan_src, rest)) = rest.split_at_checked(pan_len) else {
         return;
     };
     let digits: Vec<u8> = pan_src.iter().map(|b| b'0' + b % 10).collect();
-    let pan = Pan::from_ascii(&digits).expect("12-19 ASCII digits form a PAN");
+    let pan = PinBlockPan::from_ascii(&digits).expect("1-19 ASCII digits form a PIN block PAN");
     let Some(block) = rest.get(..format.block_len()) else {
         return;
     };

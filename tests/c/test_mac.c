@@ -57,8 +57,9 @@ static void test_vectors(void) {
     if (!json) return;
     cursor = json;
     while (next_vector(json, &cursor, &start, &end)) {
-        char id[128], kind[64], key_hex[160], msg_hex[512], mac_hex[80], pad_s[8];
-        unsigned char key_b[80], msg[256], want[40], got[64], bad[40];
+        char id[128], kind[64], key_hex[2 * PAYCORE_MAX_HMAC_KEY_LEN + 1], msg_hex[512],
+            mac_hex[80], pad_s[8];
+        unsigned char key_b[PAYCORE_MAX_HMAC_KEY_LEN], msg[256], want[40], got[64], bad[40];
         int key_len, msg_len, mac_len, i;
         uint32_t alg, key_alg, pad = PAYCORE_MAC_PADDING_NONE;
         const char *usage;
@@ -80,15 +81,14 @@ static void test_vectors(void) {
             alg = PAYCORE_MAC_ALG_CMAC; usage = "M6";
             key_alg = key_len == 24 ? PAYCORE_ALGORITHM_TDES3 : PAYCORE_ALGORITHM_TDES2;
         } else if (strcmp(kind, "hmac_sha256") == 0) {
-            /* 32-byte HMAC key carried as AES-256 (core/src/mac.rs docs). */
-            alg = PAYCORE_MAC_ALG_HMAC_SHA256; usage = "M7"; key_alg = PAYCORE_ALGORITHM_AES256;
+            /* RFC 4231 cases 1-7 and RFC 4868: keys of 4 to 131 bytes. */
+            alg = PAYCORE_MAC_ALG_HMAC_SHA256; usage = "M7";
+            key_alg = PAYCORE_ALGORITHM_HMAC_SHA256;
         } else if (strcmp(kind, "retail_mac") == 0) {
             alg = PAYCORE_MAC_ALG_RETAIL; usage = "M3"; key_alg = PAYCORE_ALGORITHM_TDES2;
         } else if (strcmp(kind, "iso9797_alg1") == 0) {
             alg = PAYCORE_MAC_ALG_ISO9797_ALG1; usage = "M1"; key_alg = PAYCORE_ALGORITHM_TDES2;
         } else {
-            /* hmac_sha256_raw_key: RFC 4231 keys of 4/20/25/131 bytes are
-             * not key lengths a paycore_key can carry. */
             skipped_vectors++;
             continue;
         }
@@ -139,9 +139,9 @@ static void test_vectors(void) {
         ran_vectors++;
     }
     free(json);
-    /* 4 AES-CMAC + 8 TDES-CMAC + 2 HMAC + 4 psec + 42 X9.19 = 60 through a key. */
-    CHECK(ran_vectors == 60);
-    CHECK(skipped_vectors == 5);
+    /* 4 AES-CMAC + 8 TDES-CMAC + 9 HMAC + 4 psec + 42 X9.19 = 67 through a key. */
+    CHECK(ran_vectors == 67);
+    CHECK(skipped_vectors == 0);
 }
 
 static void test_misuse(void) {
@@ -308,10 +308,34 @@ static void test_misuse(void) {
     paycore_key_free(tdes3_m3);
 }
 
+/* HMAC keys have any length from 1 to PAYCORE_MAX_HMAC_KEY_LEN bytes
+ * (RFC 2104 section 3); empty or longer is an invalid key, and an HMAC key
+ * is no CMAC key. */
+static void test_hmac_key_lengths(void) {
+    static unsigned char big[PAYCORE_MAX_HMAC_KEY_LEN + 1];
+    unsigned char mac[64];
+    size_t mac_len = 0;
+    paycore_key *k = NULL;
+    CHECK_RC(paycore_key_new(PAYCORE_ALGORITHM_HMAC_SHA256, big, sizeof big,
+                             (const uint8_t *)"M7", 'C', 'E', &k),
+             PAYCORE_RESULT_INVALID_KEY);
+    CHECK(k == NULL);
+    CHECK_RC(paycore_key_new(PAYCORE_ALGORITHM_HMAC_SHA256, big, 0, (const uint8_t *)"M7", 'C',
+                             'E', &k),
+             PAYCORE_RESULT_INVALID_KEY);
+    CHECK_RC(paycore_key_new(PAYCORE_ALGORITHM_HMAC_SHA256, big, PAYCORE_MAX_HMAC_KEY_LEN,
+                             (const uint8_t *)"M6", 'C', 'E', &k),
+             PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_mac_generate(k, PAYCORE_MAC_ALG_CMAC, PAYCORE_MAC_PADDING_NONE, big, 1, 8,
+                                  mac, sizeof mac, &mac_len),
+             PAYCORE_RESULT_INVALID_KEY);
+    paycore_key_free(k);
+}
+
 int main(void) {
     test_vectors();
     test_misuse();
-    printf("test_mac: %d vectors run, %d skipped (raw-length HMAC keys)\n", ran_vectors,
-           skipped_vectors);
+    test_hmac_key_lengths();
+    printf("test_mac: %d vectors run, %d skipped\n", ran_vectors, skipped_vectors);
     return test_report("test_mac");
 }

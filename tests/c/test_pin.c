@@ -19,7 +19,7 @@ static paycore_key *pin_key(const char *hex, int aes) {
 static void run_vectors(void) {
     char *json = read_file("tests/vectors/pin.json");
     const char *cursor, *s, *e;
-    int ran = 0;
+    int ran = 0, short_pans = 0;
     CHECK(json != NULL);
     if (!json) return;
     cursor = json;
@@ -32,6 +32,8 @@ static void run_vectors(void) {
             continue;
         fmt = (uint32_t)atoi(format);
         if (!field(s, e, "pan", pan, sizeof pan)) pan[0] = '\0';
+        /* ISO 9564-1: PANs of 1-11 digits are right-justified, zero-padded. */
+        if (strlen(pan) >= 1 && strlen(pan) < 12) short_pans++;
         if (strcmp(kind, "encipher") == 0) {
             paycore_key *key;
             int n;
@@ -76,6 +78,16 @@ static void run_vectors(void) {
                      PAYCORE_RESULT_OK);
             CHECK((int)out_len == n && memcmp(out, expect, out_len) == 0);
             ran++;
+        } else if (strcmp(kind, "decode") == 0) {
+            int n;
+            field(s, e, "clear_block", block, sizeof block);
+            field(s, e, "pin", want, sizeof want);
+            n = hex_decode(block, blk, sizeof blk);
+            CHECK_RC(paycore_pin_block_decode(fmt, blk, (size_t)n, (const uint8_t *)pan,
+                                              strlen(pan), out, sizeof out, &out_len),
+                     PAYCORE_RESULT_OK);
+            CHECK(out_len == strlen(want) && memcmp(out, want, out_len) == 0);
+            ran++;
         } else if (strcmp(kind, "reject_decode") == 0) {
             int n;
             field(s, e, "clear_block", block, sizeof block);
@@ -89,6 +101,7 @@ static void run_vectors(void) {
         }
     }
     CHECK(ran >= 40);
+    CHECK(short_pans >= 14);
     free(json);
 }
 
@@ -161,6 +174,29 @@ static void error_paths(void) {
                                          &pin_len) != PAYCORE_RESULT_OK);
         CHECK(pin_out[0] == 0 && pin_out[11] == 0);
         paycore_key_free(zpk);
+    }
+    /* PIN block PANs: 1-19 digits. A 1-digit PAN is accepted (its format 0
+     * PAN field is all zeros); a non-digit or a 20th digit is refused, and
+     * an empty PAN means "none", which a PAN-bound format refuses. */
+    {
+        unsigned char blk[8];
+        size_t blk_len = 0;
+        CHECK_RC(paycore_pin_block_encode(PAYCORE_PIN_FORMAT_ISO0, (const uint8_t *)"1234", 4,
+                                          (const uint8_t *)"7", 1, NULL, 0, blk, sizeof blk,
+                                          &blk_len),
+                 PAYCORE_RESULT_OK);
+        CHECK(blk_len == 8 && bytes_eq_hex(blk, 8, "041234FFFFFFFFFF"));
+        CHECK_RC(paycore_pin_block_encode(PAYCORE_PIN_FORMAT_ISO0, (const uint8_t *)"1234", 4,
+                                          (const uint8_t *)"12a45", 5, NULL, 0, blk, sizeof blk,
+                                          &blk_len),
+                 PAYCORE_RESULT_INVALID_PAN);
+        CHECK_RC(paycore_pin_block_encode(PAYCORE_PIN_FORMAT_ISO0, (const uint8_t *)"1234", 4,
+                                          (const uint8_t *)"12345678901234567890", 20, NULL, 0,
+                                          blk, sizeof blk, &blk_len),
+                 PAYCORE_RESULT_INVALID_PAN);
+        CHECK(paycore_pin_block_encode(PAYCORE_PIN_FORMAT_ISO0, (const uint8_t *)"1234", 4,
+                                       (const uint8_t *)"", 0, NULL, 0, blk, sizeof blk,
+                                       &blk_len) != PAYCORE_RESULT_OK);
     }
     paycore_key_free(pek);
     paycore_key_free(mac);

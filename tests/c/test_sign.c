@@ -92,8 +92,9 @@ static void test_rfc6979(void) {
             CHECK(comp_len == 33 && comp[0] == (unsigned char)(0x02 | (y[31] & 1)) &&
                   memcmp(comp + 1, x, 32) == 0);
         }
-        CHECK_RC(paycore_sign(key, (const uint8_t *)msg, strlen(msg), ours, sizeof ours,
-                              &ours_len),
+        /* RFC 6979 signs the bare message: the raw (label-free) primitive. */
+        CHECK_RC(paycore_sign_raw(key, (const uint8_t *)msg, strlen(msg), PAYCORE_SIGNATURE_RAW,
+                                  ours, sizeof ours, &ours_len),
                  PAYCORE_RESULT_OK);
         CHECK(ours_len == 64);
         /* Same r (same RFC 6979 nonce k); s is the low-S one of {s, n - s}. */
@@ -102,38 +103,49 @@ static void test_rfc6979(void) {
         CHECK(memcmp(ours + 32, s, 32) == 0 || memcmp(ours + 32, other_s, 32) == 0);
         memcpy(rfc, r, 32);
         memcpy(rfc + 32, s, 32);
-        CHECK_RC(paycore_verify(pub, 65, (const uint8_t *)msg, strlen(msg), rfc, 64,
+        CHECK_RC(paycore_verify_raw(pub, 65, (const uint8_t *)msg, strlen(msg), rfc, 64,
                                 PAYCORE_SIGNATURE_RAW, PAYCORE_S_POLICY_ACCEPT_HIGH_S),
                  PAYCORE_RESULT_OK);
         if (memcmp(ours + 32, s, 32) == 0) {
             /* The RFC's s is low: strict policy accepts it too. */
-            CHECK_RC(paycore_verify(pub, 65, (const uint8_t *)msg, strlen(msg), rfc, 64,
+            CHECK_RC(paycore_verify_raw(pub, 65, (const uint8_t *)msg, strlen(msg), rfc, 64,
                                     PAYCORE_SIGNATURE_RAW, PAYCORE_S_POLICY_REJECT_HIGH_S),
                      PAYCORE_RESULT_OK);
         } else {
-            CHECK_RC(paycore_verify(pub, 65, (const uint8_t *)msg, strlen(msg), rfc, 64,
+            CHECK_RC(paycore_verify_raw(pub, 65, (const uint8_t *)msg, strlen(msg), rfc, 64,
                                     PAYCORE_SIGNATURE_RAW, PAYCORE_S_POLICY_REJECT_HIGH_S),
                      PAYCORE_RESULT_VERIFICATION_FAILED);
         }
-        CHECK_RC(paycore_verify(pub, 65, (const uint8_t *)msg, strlen(msg), ours, 64,
+        CHECK_RC(paycore_verify_raw(pub, 65, (const uint8_t *)msg, strlen(msg), ours, 64,
                                 PAYCORE_SIGNATURE_RAW, PAYCORE_S_POLICY_REJECT_HIGH_S),
                  PAYCORE_RESULT_OK);
         /* DER form of the same signature: verifies, with the same r. */
-        CHECK_RC(paycore_sign_der(key, (const uint8_t *)msg, strlen(msg), der, sizeof der,
-                                  &der_len),
+        CHECK_RC(paycore_sign_raw(key, (const uint8_t *)msg, strlen(msg), PAYCORE_SIGNATURE_DER,
+                                  der, sizeof der, &der_len),
                  PAYCORE_RESULT_OK);
         CHECK(der_len >= 8 && der_len <= PAYCORE_ECDSA_P256_DER_SIG_MAX_LEN && der[0] == 0x30);
-        CHECK_RC(paycore_verify(pub, 65, (const uint8_t *)msg, strlen(msg), der, der_len,
+        CHECK_RC(paycore_verify_raw(pub, 65, (const uint8_t *)msg, strlen(msg), der, der_len,
                                 PAYCORE_SIGNATURE_DER, PAYCORE_S_POLICY_REJECT_HIGH_S),
                  PAYCORE_RESULT_OK);
         /* Deterministic. */
         {
             unsigned char again[64];
             size_t again_len = 0;
-            CHECK_RC(paycore_sign(key, (const uint8_t *)msg, strlen(msg), again, 64,
-                                  &again_len),
+            CHECK_RC(paycore_sign_raw(key, (const uint8_t *)msg, strlen(msg),
+                                      PAYCORE_SIGNATURE_RAW, again, 64, &again_len),
                      PAYCORE_RESULT_OK);
             CHECK(memcmp(again, ours, 64) == 0);
+            /* The generic domain signs label || message: another signature,
+             * and the published raw one is no generic signature. */
+            CHECK_RC(paycore_sign(key, (const uint8_t *)msg, strlen(msg), again, 64, &again_len),
+                     PAYCORE_RESULT_OK);
+            CHECK(memcmp(again, ours, 64) != 0);
+            CHECK_RC(paycore_verify(pub, 65, (const uint8_t *)msg, strlen(msg), rfc, 64,
+                                    PAYCORE_SIGNATURE_RAW, PAYCORE_S_POLICY_ACCEPT_HIGH_S),
+                     PAYCORE_RESULT_VERIFICATION_FAILED);
+            CHECK_RC(paycore_sign_raw(key, (const uint8_t *)msg, strlen(msg), 9, again, 64,
+                                      &again_len),
+                     PAYCORE_RESULT_INVALID_ARGUMENT);
         }
         paycore_signing_key_free(key);
         count++;
@@ -161,19 +173,25 @@ static void test_wycheproof_ecdsa(void) {
         CHECK(field(start, end, "id", id, sizeof id));
         CHECK(field(start, end, "result", result, sizeof result));
         CHECK(field(start, end, "high_s", high_s, sizeof high_s));
-        accept = paycore_verify(pub, (size_t)pub_len, msg, (size_t)msg_len, sig,
-                                (size_t)sig_len, PAYCORE_SIGNATURE_DER,
-                                PAYCORE_S_POLICY_ACCEPT_HIGH_S);
-        strict = paycore_verify(pub, (size_t)pub_len, msg, (size_t)msg_len, sig,
-                                (size_t)sig_len, PAYCORE_SIGNATURE_DER,
-                                PAYCORE_S_POLICY_REJECT_HIGH_S);
-        spki_accept = paycore_verify(spki, (size_t)spki_len, msg, (size_t)msg_len, sig,
-                                     (size_t)sig_len, PAYCORE_SIGNATURE_DER,
-                                     PAYCORE_S_POLICY_ACCEPT_HIGH_S);
+        /* Wycheproof signs the bare message: the raw primitive. */
+        accept = paycore_verify_raw(pub, (size_t)pub_len, msg, (size_t)msg_len, sig,
+                                    (size_t)sig_len, PAYCORE_SIGNATURE_DER,
+                                    PAYCORE_S_POLICY_ACCEPT_HIGH_S);
+        strict = paycore_verify_raw(pub, (size_t)pub_len, msg, (size_t)msg_len, sig,
+                                    (size_t)sig_len, PAYCORE_SIGNATURE_DER,
+                                    PAYCORE_S_POLICY_REJECT_HIGH_S);
+        spki_accept = paycore_verify_raw(spki, (size_t)spki_len, msg, (size_t)msg_len, sig,
+                                         (size_t)sig_len, PAYCORE_SIGNATURE_DER,
+                                         PAYCORE_S_POLICY_ACCEPT_HIGH_S);
         CHECK(spki_accept == accept);
         if (strcmp(result, "valid") == 0) {
             if (accept != PAYCORE_RESULT_OK) fprintf(stderr, "%s: valid rejected\n", id);
             CHECK(accept == PAYCORE_RESULT_OK);
+            /* Not a generic-domain signature. */
+            CHECK_RC(paycore_verify(pub, (size_t)pub_len, msg, (size_t)msg_len, sig,
+                                    (size_t)sig_len, PAYCORE_SIGNATURE_DER,
+                                    PAYCORE_S_POLICY_ACCEPT_HIGH_S),
+                     PAYCORE_RESULT_VERIFICATION_FAILED);
             CHECK(strict == (strcmp(high_s, "true") == 0 ? PAYCORE_RESULT_VERIFICATION_FAILED
                                                          : PAYCORE_RESULT_OK));
         } else {
@@ -354,6 +372,31 @@ static void test_signing_key_import_export(void) {
     paycore_signing_key_free(key);
 }
 
+/* DER ECDSA-Sig-Value of a raw r || s (X9.62; minimal INTEGERs). */
+static size_t der_int(const unsigned char *v, unsigned char *out) {
+    size_t skip = 0, n = 0;
+    while (skip < 31 && v[skip] == 0 && !(v[skip + 1] & 0x80)) skip++;
+    out[n++] = 0x02;
+    if (v[skip] & 0x80) {
+        out[n++] = (unsigned char)(32 - skip + 1);
+        out[n++] = 0x00;
+    } else {
+        out[n++] = (unsigned char)(32 - skip);
+    }
+    memcpy(out + n, v + skip, 32 - skip);
+    return n + 32 - skip;
+}
+
+static size_t raw_to_der(const unsigned char raw[64], unsigned char out[72]) {
+    unsigned char body[70];
+    size_t n = der_int(raw, body);
+    n += der_int(raw + 32, body + n);
+    out[0] = 0x30;
+    out[1] = (unsigned char)n;
+    memcpy(out + 2, body, n);
+    return n + 2;
+}
+
 /* ---------------------------------------------------------------- records */
 
 /* Text fields of a record read from JSON live here. */
@@ -531,14 +574,18 @@ static void test_record_rejections(void) {
              PAYCORE_RESULT_NULL_PARAMETER);
     CHECK_RC(paycore_record_encode(&vec_record[0], NULL, sizeof buf, &n),
              PAYCORE_RESULT_NULL_PARAMETER);
-    /* Decode rejections: truncated, trailing byte, wrong version, flipped tag. */
+    /* Decode rejections: truncated, trailing byte, wrong version (3, and
+     * version 1: signed without a domain label), flipped tag. */
     memset(&d, 0x5A, sizeof d);
     CHECK_RC(paycore_record_decode(enc, enc_len - 1, &d), PAYCORE_RESULT_MALFORMED);
     enc[enc_len] = 0;
     CHECK_RC(paycore_record_decode(enc, enc_len + 1, &d), PAYCORE_RESULT_MALFORMED);
-    enc[0] = 0x02;
+    CHECK(enc[0] == 0x02);
+    enc[0] = 0x03;
     CHECK_RC(paycore_record_decode(enc, enc_len, &d), PAYCORE_RESULT_MALFORMED);
     enc[0] = 0x01;
+    CHECK_RC(paycore_record_decode(enc, enc_len, &d), PAYCORE_RESULT_MALFORMED);
+    enc[0] = 0x02;
     enc[1] = 0x02; /* merchant tag becomes terminal tag: order broken */
     CHECK_RC(paycore_record_decode(enc, enc_len, &d), PAYCORE_RESULT_MALFORMED);
     enc[1] = 0x01;
@@ -635,30 +682,52 @@ static void test_sign_and_verify_record(void) {
     CHECK_RC(paycore_sign_record(key, &vec_record[0], enc, sizeof enc, &enc_len, sig, 64,
                                  &sig_len),
              PAYCORE_RESULT_OK);
-    /* The signed bytes are the published encoding; the signature is the
-     * one paycore_sign gives over them. */
+    /* The signed bytes are the published encoding. Issue 11.3: the generic
+     * signature over the same bytes is a different one, and it is no record
+     * signature; nor is a raw one. */
     CHECK(enc_len == (size_t)vec_text[0].enc_len && memcmp(enc, vec_text[0].enc, enc_len) == 0);
     CHECK(sig_len == 64);
     CHECK_RC(paycore_sign(key, enc, enc_len, sig2, 64, &sig2_len), PAYCORE_RESULT_OK);
-    CHECK(memcmp(sig, sig2, 64) == 0);
+    CHECK(memcmp(sig, sig2, 64) != 0);
+    CHECK_RC(paycore_verify_record(pub, 65, enc, enc_len, sig2, 64, PAYCORE_SIGNATURE_RAW,
+                                   PAYCORE_S_POLICY_ACCEPT_HIGH_S, &d),
+             PAYCORE_RESULT_VERIFICATION_FAILED);
+    CHECK_RC(paycore_sign_raw(key, enc, enc_len, PAYCORE_SIGNATURE_RAW, sig2, 64, &sig2_len),
+             PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_verify_record(pub, 65, enc, enc_len, sig2, 64, PAYCORE_SIGNATURE_RAW,
+                                   PAYCORE_S_POLICY_ACCEPT_HIGH_S, &d),
+             PAYCORE_RESULT_VERIFICATION_FAILED);
+    /* ... and the record signature is neither a generic nor a raw one. */
+    CHECK_RC(paycore_verify(pub, 65, enc, enc_len, sig, 64, PAYCORE_SIGNATURE_RAW,
+                            PAYCORE_S_POLICY_ACCEPT_HIGH_S),
+             PAYCORE_RESULT_VERIFICATION_FAILED);
+    CHECK_RC(paycore_verify_raw(pub, 65, enc, enc_len, sig, 64, PAYCORE_SIGNATURE_RAW,
+                                PAYCORE_S_POLICY_ACCEPT_HIGH_S),
+             PAYCORE_RESULT_VERIFICATION_FAILED);
     memset(&d, 0, sizeof d);
     CHECK_RC(paycore_verify_record(pub, 65, enc, enc_len, sig, 64, PAYCORE_SIGNATURE_RAW,
                                    PAYCORE_S_POLICY_REJECT_HIGH_S, &d),
              PAYCORE_RESULT_OK);
     CHECK(record_eq(&d, &vec_record[0]));
     CHECK(d.merchant_id == enc + 3);
-    /* DER signature over the record. */
-    CHECK_RC(paycore_sign_der(key, enc, enc_len, der, sizeof der, &der_len), PAYCORE_RESULT_OK);
+    /* DER form of the record signature. */
+    der_len = raw_to_der(sig, der);
     CHECK_RC(paycore_verify_record(pub, 65, enc, enc_len, der, der_len, PAYCORE_SIGNATURE_DER,
                                    PAYCORE_S_POLICY_REJECT_HIGH_S, &d),
              PAYCORE_RESULT_OK);
-    /* Tamper every byte of the encoded record: refused, *out untouched. */
+    /* A generic DER signature over the record is refused too. */
+    CHECK_RC(paycore_sign_der(key, enc, enc_len, der, sizeof der, &der_len), PAYCORE_RESULT_OK);
+    CHECK_RC(paycore_verify_record(pub, 65, enc, enc_len, der, der_len, PAYCORE_SIGNATURE_DER,
+                                   PAYCORE_S_POLICY_REJECT_HIGH_S, &d),
+             PAYCORE_RESULT_VERIFICATION_FAILED);
+    /* Tamper every byte of the encoded record: refused, *out untouched (a
+     * changed version byte is refused before the signature check). */
     for (i = 0; i < enc_len; i++) {
         memset(&d, 0x5A, sizeof d);
         enc[i] ^= 0x01;
         CHECK_RC(paycore_verify_record(pub, 65, enc, enc_len, sig, 64, PAYCORE_SIGNATURE_RAW,
                                        PAYCORE_S_POLICY_REJECT_HIGH_S, &d),
-                 PAYCORE_RESULT_VERIFICATION_FAILED);
+                 i == 0 ? PAYCORE_RESULT_MALFORMED : PAYCORE_RESULT_VERIFICATION_FAILED);
         CHECK(d.stan == 0x5A5A5A5A);
         enc[i] ^= 0x01;
     }
@@ -670,7 +739,7 @@ static void test_sign_and_verify_record(void) {
         CHECK(rc == PAYCORE_RESULT_VERIFICATION_FAILED || rc == PAYCORE_RESULT_MALFORMED);
         sig[i] ^= 0x80;
     }
-    /* A validly signed non-record: signature fine, decode fails. */
+    /* A signed non-record (no version 2 byte): refused as malformed. */
     CHECK_RC(paycore_sign(key, (const uint8_t *)"not a record", 12, sig2, 64, &sig2_len),
              PAYCORE_RESULT_OK);
     CHECK_RC(paycore_verify_record(pub, 65, (const uint8_t *)"not a record", 12, sig2, 64,
@@ -725,6 +794,159 @@ static void test_sign_and_verify_record(void) {
         CHECK_RC(paycore_sign_record(key, &bad, enc, sizeof enc, &enc_len, sig2, 64, &sig2_len),
                  PAYCORE_RESULT_INVALID_ARGUMENT);
     }
+    paycore_signing_key_free(key);
+}
+
+/* ---------------------------------------------------------------- domains */
+
+/* tests/vectors/sign_domains.json: signatures computed outside paycore
+ * (pyca/cryptography, deterministic ECDSA over label || message), plus the
+ * issue 11.3 cross-domain checks: a generic or raw signature is never a
+ * record or journal signature. */
+static void test_sign_domains(void) {
+    char *json = read_file("tests/vectors/sign_domains.json");
+    const char *cursor, *start, *end;
+    paycore_signing_key *key = rfc6979_key();
+    unsigned char pub[65];
+    size_t pub_len = 0;
+    int seen = 0;
+    CHECK(json != NULL);
+    if (!json) return;
+    CHECK_RC(paycore_signing_key_public_key(key, PAYCORE_PUBLIC_KEY_SEC1_UNCOMPRESSED, pub, 65,
+                                            &pub_len),
+             PAYCORE_RESULT_OK);
+    cursor = json;
+    while (next_vector(json, &cursor, &start, &end)) {
+        char kind[16], hex[1024];
+        unsigned char msg[512], want[64], sig[64], other[64];
+        int msg_len, want_len;
+        size_t sig_len = 0, other_len = 0;
+        CHECK(field(start, end, "kind", kind, sizeof kind));
+        if (strcmp(kind, "generic") == 0 || strcmp(kind, "record") == 0) {
+            paycore_record d;
+            unsigned char enc[PAYCORE_RECORD_MAX_ENCODED_LEN];
+            size_t enc_len = 0;
+            CHECK(field(start, end, "message", hex, sizeof hex));
+            msg_len = hex_decode(hex, msg, sizeof msg);
+            CHECK(field(start, end, "signature", hex, sizeof hex));
+            want_len = hex_decode(hex, want, sizeof want);
+            CHECK(msg_len > 0 && want_len == 64);
+            if (kind[0] == 'g') {
+                CHECK_RC(paycore_sign(key, msg, (size_t)msg_len, sig, 64, &sig_len),
+                         PAYCORE_RESULT_OK);
+                CHECK(memcmp(sig, want, 64) == 0);
+                CHECK_RC(paycore_verify(pub, 65, msg, (size_t)msg_len, sig, 64,
+                                        PAYCORE_SIGNATURE_RAW, PAYCORE_S_POLICY_REJECT_HIGH_S),
+                         PAYCORE_RESULT_OK);
+                CHECK_RC(paycore_verify_raw(pub, 65, msg, (size_t)msg_len, sig, 64,
+                                            PAYCORE_SIGNATURE_RAW,
+                                            PAYCORE_S_POLICY_ACCEPT_HIGH_S),
+                         PAYCORE_RESULT_VERIFICATION_FAILED);
+                seen |= 1;
+                continue;
+            }
+            CHECK_RC(paycore_record_decode(msg, (size_t)msg_len, &d), PAYCORE_RESULT_OK);
+            CHECK_RC(paycore_sign_record(key, &d, enc, sizeof enc, &enc_len, sig, 64, &sig_len),
+                     PAYCORE_RESULT_OK);
+            CHECK(enc_len == (size_t)msg_len && memcmp(enc, msg, enc_len) == 0);
+            CHECK(memcmp(sig, want, 64) == 0);
+            CHECK_RC(paycore_verify_record(pub, 65, msg, (size_t)msg_len, want, 64,
+                                           PAYCORE_SIGNATURE_RAW,
+                                           PAYCORE_S_POLICY_REJECT_HIGH_S, &d),
+                     PAYCORE_RESULT_OK);
+            /* Generic over the record bytes, and over label || bytes. */
+            CHECK_RC(paycore_sign(key, msg, (size_t)msg_len, other, 64, &other_len),
+                     PAYCORE_RESULT_OK);
+            CHECK_RC(paycore_verify_record(pub, 65, msg, (size_t)msg_len, other, 64,
+                                           PAYCORE_SIGNATURE_RAW,
+                                           PAYCORE_S_POLICY_ACCEPT_HIGH_S, &d),
+                     PAYCORE_RESULT_VERIFICATION_FAILED);
+            {
+                unsigned char labelled[18 + 512];
+                memcpy(labelled, "paycore/record/v2", 18); /* with its NUL */
+                memcpy(labelled + 18, msg, (size_t)msg_len);
+                CHECK_RC(paycore_sign(key, labelled, 18 + (size_t)msg_len, other, 64,
+                                      &other_len),
+                         PAYCORE_RESULT_OK);
+                CHECK_RC(paycore_verify_record(pub, 65, msg, (size_t)msg_len, other, 64,
+                                               PAYCORE_SIGNATURE_RAW,
+                                               PAYCORE_S_POLICY_ACCEPT_HIGH_S, &d),
+                         PAYCORE_RESULT_VERIFICATION_FAILED);
+                /* Raw signing of the record's own hash input is refused. */
+                CHECK_RC(paycore_sign_raw(key, labelled, 18 + (size_t)msg_len,
+                                          PAYCORE_SIGNATURE_RAW, other, 64, &other_len),
+                         PAYCORE_RESULT_INVALID_ARGUMENT);
+                CHECK_RC(paycore_verify_raw(pub, 65, labelled, 18 + (size_t)msg_len, want, 64,
+                                            PAYCORE_SIGNATURE_RAW,
+                                            PAYCORE_S_POLICY_ACCEPT_HIGH_S),
+                         PAYCORE_RESULT_INVALID_ARGUMENT);
+            }
+            seen |= 2;
+        } else if (strcmp(kind, "journal") == 0) {
+            static unsigned char rec[2][256], entry[2][512], out[2][512];
+            int rec_len[2], entry_len[2], k;
+            size_t out_len[2] = {0, 0};
+            paycore_journal_writer state;
+            paycore_journal_entry entries[2];
+            paycore_journal_problem problems[4];
+            paycore_journal_summary summary;
+            size_t np = 0;
+            const char *rnames[2] = {"record_0", "record_1"};
+            const char *enames[2] = {"entry_0", "entry_1"};
+            memset(&state, 0, sizeof state);
+            for (k = 0; k < 2; k++) {
+                CHECK(field(start, end, rnames[k], hex, sizeof hex));
+                rec_len[k] = hex_decode(hex, rec[k], sizeof rec[k]);
+                CHECK(field(start, end, enames[k], hex, sizeof hex));
+                entry_len[k] = hex_decode(hex, entry[k], sizeof entry[k]);
+                CHECK(rec_len[k] > 0 && entry_len[k] > 64);
+                CHECK_RC(paycore_journal_append_ecdsa(&state, key, rec[k], (size_t)rec_len[k],
+                                                      out[k], sizeof out[k], &out_len[k], &state),
+                         PAYCORE_RESULT_OK);
+                CHECK(out_len[k] == (size_t)entry_len[k] &&
+                      memcmp(out[k], entry[k], out_len[k]) == 0);
+                entries[k].data = out[k];
+                entries[k].len = out_len[k];
+            }
+            memset(&state, 0, sizeof state);
+            CHECK_RC(paycore_journal_verify_ecdsa(entries, 2, pub, 65, &state, true, 1, problems,
+                                                  4, &np, &summary),
+                     PAYCORE_RESULT_OK);
+            CHECK(np == 0 && summary.authentic == 2);
+            /* Splice in a generic, then a raw, signature over the signed
+             * bytes of entry 1: each is refused as an altered entry. */
+            for (k = 0; k < 2; k++) {
+                size_t signed_len = out_len[1] - 64;
+                if (k == 0)
+                    CHECK_RC(paycore_sign(key, out[1], signed_len, other, 64, &other_len),
+                             PAYCORE_RESULT_OK);
+                else
+                    CHECK_RC(paycore_sign_raw(key, out[1], signed_len, PAYCORE_SIGNATURE_RAW,
+                                              other, 64, &other_len),
+                             PAYCORE_RESULT_OK);
+                memcpy(out[1] + signed_len, other, 64);
+                CHECK_RC(paycore_journal_verify_ecdsa(entries, 2, pub, 65, &state, true, 1,
+                                                      problems, 4, &np, &summary),
+                         PAYCORE_RESULT_VERIFICATION_FAILED);
+                CHECK(np == 1 && problems[0].kind == PAYCORE_JOURNAL_PROBLEM_ALTERED &&
+                      problems[0].sequence == 1);
+                memcpy(out[1] + signed_len, entry[1] + signed_len, 64);
+            }
+            /* The journal signature is no generic signature. */
+            CHECK_RC(paycore_verify(pub, 65, out[1], out_len[1] - 64, out[1] + out_len[1] - 64,
+                                    64, PAYCORE_SIGNATURE_RAW, PAYCORE_S_POLICY_ACCEPT_HIGH_S),
+                     PAYCORE_RESULT_VERIFICATION_FAILED);
+            /* A version 1 entry is malformed. */
+            out[0][0] = 0x01;
+            CHECK_RC(paycore_journal_verify_ecdsa(entries, 1, pub, 65, &state, false, 0,
+                                                  problems, 4, &np, &summary),
+                     PAYCORE_RESULT_VERIFICATION_FAILED);
+            CHECK(np >= 1 && problems[0].kind == PAYCORE_JOURNAL_PROBLEM_MALFORMED);
+            seen |= 4;
+        }
+    }
+    free(json);
+    CHECK(seen == 7);
     paycore_signing_key_free(key);
 }
 
@@ -1261,6 +1483,7 @@ int main(void) {
     test_record_rejections();
     test_pan_token_and_mask();
     test_sign_and_verify_record();
+    test_sign_domains();
     test_seal();
     test_wycheproof_aes_gcm();
     test_journal();

@@ -15,13 +15,15 @@ pub const PAYCORE_AEAD_TAG_LEN: usize = 16;
 const _: () = assert!(PAYCORE_AEAD_TAG_LEN == TAG_LEN);
 
 /// AES-GCM encrypts `plaintext` under `key` (an AES key with usage `D0`
-/// permitting encryption; `K0` key-encryption keys are refused) and writes
-/// `ciphertext || tag` (`plaintext_len + PAYCORE_AEAD_TAG_LEN` bytes) to
-/// `out`. The nonce must never repeat under one key. DUKPT originator state
-/// blobs are sealed under a sub-key of the device key that this function
-/// never uses, so it can neither open nor forge them.
+/// and a mode permitting encryption; any other usage, `K0` included, is
+/// `PAYCORE_RESULT_KEY_USAGE`) and writes `ciphertext || tag`
+/// (`plaintext_len + PAYCORE_AEAD_TAG_LEN` bytes) to `out`. The nonce must
+/// never repeat under one key. DUKPT originator state blobs are sealed under
+/// a sub-key of the device key that this function never uses, so it can
+/// neither open nor forge them.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `nonce` valid for `PAYCORE_AEAD_NONCE_LEN`
 /// bytes; `aad` and `plaintext` valid for their lengths; `out` valid for
 /// `out_cap` writable bytes; `out_len` valid for a write.
@@ -66,6 +68,7 @@ pub unsafe extern "C" fn paycore_aead_seal(
 /// `PAYCORE_RESULT_VERIFICATION_FAILED` for a wrong key, nonce, AAD or tag.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_aead_seal`].
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -81,6 +84,9 @@ pub unsafe extern "C" fn paycore_aead_open(
     out_len: *mut usize,
 ) -> paycore_result {
     ffi_boundary!({
+        // Made first: a secret output is zeroed on every failure.
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
         let key = try_ffi!(unsafe { key_ref(key) });
         // SAFETY: forwarded caller contract.
@@ -89,8 +95,6 @@ pub unsafe extern "C" fn paycore_aead_open(
         let aad = try_ffi!(unsafe { input(aad, aad_len) });
         // SAFETY: forwarded caller contract.
         let sealed = try_ffi!(unsafe { input(sealed, sealed_len) });
-        // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         let Ok(nonce) = <&[u8; NONCE_LEN]>::try_from(nonce) else {
             return paycore_result::NullParameter;
         };

@@ -56,6 +56,7 @@ fn brand_code(brand: Brand) -> u32 {
 /// The Luhn digit is reported, not enforced.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `pan` must be valid for `pan_len` bytes; `masked` for `masked_cap`
 /// writable bytes; `masked_len`, `luhn_valid` and `brand` must be valid for
 /// writes.
@@ -117,6 +118,7 @@ unsafe fn inspect_into(
 /// `*masked_len` = size needed). Outputs are written only on success.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_pan_inspect`], with `bcd` valid for `bcd_len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_pan_bcd_inspect(
@@ -146,6 +148,7 @@ pub unsafe extern "C" fn paycore_pan_bcd_inspect(
 /// As [`paycore_pan_bcd_inspect`].
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bcd` must be valid for `bcd_len` bytes; `out` for `out_cap` writable
 /// bytes; `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -158,7 +161,7 @@ pub unsafe extern "C" fn paycore_pan_bcd_expose(
 ) -> paycore_result {
     ffi_boundary!({
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
         let parsed = unsafe { input(bcd, bcd_len) }
             .and_then(|b| Pan::from_bcd(b).map_err(paycore_result::from));
@@ -181,6 +184,7 @@ pub unsafe extern "C" fn paycore_pan_bcd_expose(
 /// empty input or a non-digit. `*valid` is written only on success.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `digits` must be valid for `len` bytes; `valid` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_luhn_check(
@@ -211,6 +215,7 @@ pub unsafe extern "C" fn paycore_luhn_check(
 /// non-digit. `*check_digit` is written only on success.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `digits` must be valid for `len` bytes; `check_digit` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_luhn_check_digit(
@@ -241,6 +246,7 @@ pub unsafe extern "C" fn paycore_luhn_check_digit(
 /// `PAYCORE_RESULT_NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `digits` must be valid for `len` bytes; `brand` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_brand_from_iin(
@@ -295,18 +301,8 @@ pub(crate) unsafe fn out_in_place<'a>(
     cap: usize,
     out_len: *mut usize,
 ) -> Result<(&'a mut [u8], &'a mut usize), paycore_result> {
-    if out_len.is_null() || (out.is_null() && cap > 0) {
-        return Err(paycore_result::NullParameter);
-    }
-    let buf: &mut [u8] = if out.is_null() {
-        &mut []
-    } else {
-        // SAFETY: non-NULL and the caller guarantees `cap` writable bytes.
-        unsafe { std::slice::from_raw_parts_mut(out, cap) }
-    };
-    // SAFETY: non-NULL and the caller guarantees it is writable.
-    let len = unsafe { &mut *out_len };
-    Ok((buf, len))
+    // SAFETY: forwarded caller contract.
+    unsafe { crate::io::out_parts(out, cap, out_len) }
 }
 
 /// A fixed-capacity text sink for `core::fmt` (masked PANs without heap).

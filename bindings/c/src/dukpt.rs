@@ -7,7 +7,7 @@
 //! caller's `persist` callback. The callback must return 0 only once the
 //! blob is durably stored, replacing the previous blob atomically. Any
 //! non-zero return withholds the transaction key (the call fails with
-//! `PAYCORE_RESULT_UNSUPPORTED`); the in-memory originator has still moved
+//! `PAYCORE_RESULT_STATE_NOT_PERSISTED`); the in-memory originator has still moved
 //! past that counter, so no counter whose key was released is ever reused,
 //! neither after a retry nor after a restart from the last stored blob.
 //!
@@ -27,7 +27,7 @@ use paycore::keys::dukpt::{
 };
 use rand_core::OsRng;
 
-use crate::io::{Out, box_handle, free_handle, input, put};
+use crate::io::{Out, box_handle, free_handle, handle_mut, handle_ref, input, put};
 use crate::keys::{key_out, key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -91,7 +91,7 @@ const _: () = assert!(PAYCORE_DUKPT_AES_STATE_LEN == AES_STATE_LEN);
 /// *after* the counter it is about to use was consumed and its key erased,
 /// and releases the transaction key only if it returned 0. Hence:
 /// - callback fails (non-zero): no key is released, the call returns
-///   `PAYCORE_RESULT_UNSUPPORTED`; the in-memory originator has still moved
+///   `PAYCORE_RESULT_STATE_NOT_PERSISTED`; the in-memory originator has still moved
 ///   past that counter and the old stored blob never released it, so neither
 ///   a retry nor a restart reuses a released counter;
 /// - crash after the callback, before the key is used: restart from the new
@@ -189,6 +189,7 @@ impl StateStore for CallbackStore {
 /// key decrypts, the MAC-generate key verifies, ...).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk` must be a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
 /// pointer write. Free the result with `paycore_key_free`.
 #[unsafe(no_mangle)]
@@ -220,6 +221,7 @@ pub unsafe extern "C" fn paycore_dukpt_derive(
 /// working key for `ksn`, as [`paycore_dukpt_derive`].
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_dukpt_derive`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_dukpt_derive_from_initial_key(
@@ -263,6 +265,7 @@ pub unsafe extern "C" fn paycore_dukpt_derive_from_initial_key(
 /// BDK (X9.24-1:2009 §A.6 "Derive Initial Key").
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk` must be a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
 /// pointer write.
 #[unsafe(no_mangle)]
@@ -291,6 +294,7 @@ pub unsafe extern "C" fn paycore_dukpt_derive_ipek(
 /// device with the 8-byte `initial_key_id` (X9.24-3-2017 §6.3.3).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk` must be a live handle; `initial_key_id` valid for `id_len` bytes;
 /// `out` for a pointer write.
 #[unsafe(no_mangle)]
@@ -321,6 +325,7 @@ pub unsafe extern "C" fn paycore_dukpt_derive_initial_key(
 /// not secret). This transport is unauthenticated; prefer TR-31.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk`, `new_initial_key` live handles; `ksn` valid for `ksn_len` bytes;
 /// `out` for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -421,6 +426,7 @@ unsafe fn originator_out(
 /// same attributes for its whole life.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Key handles live; `initial_ksn` valid for `ksn_len` bytes; `persist` a
 /// valid callback (or NULL → error) called with `ctx`; `out` valid for a
 /// pointer write.
@@ -463,6 +469,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_load_tdes(
 /// [`paycore_dukpt_originator_load_tdes`] for `device_key` and `persist`).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_dukpt_originator_load_tdes`]; `initial_key_id` valid for
 /// `id_len` bytes.
 #[unsafe(no_mangle)]
@@ -517,6 +524,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_load_aes(
 /// initial key ID with the one recorded.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `device_key` a live handle; `blob` valid for `blob_len` bytes; `out`
 /// for a pointer write.
 #[unsafe(no_mangle)]
@@ -570,6 +578,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_free(originator: *mut paycore_
 /// Writes the originator's flavour (`PAYCORE_DUKPT_FLAVOUR_*`) to `*out`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `originator` a live handle; `out` valid for a `uint32_t` write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_dukpt_originator_flavour(
@@ -581,7 +590,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_flavour(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle per the caller's contract.
-        let o = unsafe { &(*originator).inner };
+        let o = &try_ffi!(unsafe { handle_ref(originator) }).inner;
         let code = match o {
             Flavour::Tdes(_) => PAYCORE_DUKPT_FLAVOUR_TDES,
             Flavour::Aes(_) => PAYCORE_DUKPT_FLAVOUR_AES,
@@ -596,6 +605,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_flavour(
 /// 10 bytes (TDES) or 12 (AES).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `originator` a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -612,7 +622,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_ksn(
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         // SAFETY: non-NULL live handle per the caller's contract.
-        match unsafe { &(*originator).inner } {
+        match &try_ffi!(unsafe { handle_ref(originator) }).inner {
             Flavour::Tdes(o) => out.write(o.ksn().as_bytes()),
             Flavour::Aes(o) => out.write(o.ksn().as_bytes()),
         }
@@ -626,11 +636,12 @@ pub unsafe extern "C" fn paycore_dukpt_originator_ksn(
 ///
 /// The KSN buffer is checked (size 10 TDES / 12 AES) before any counter is
 /// consumed. If `persist` refuses, the result is
-/// `PAYCORE_RESULT_UNSUPPORTED`, nothing is released and that counter is
+/// `PAYCORE_RESULT_STATE_NOT_PERSISTED`, nothing is released and that counter is
 /// skipped for good (call again for the next one).
 /// `PAYCORE_RESULT_COUNTER_EXHAUSTED` when no counter is left.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `originator`, `device_key` live handles; `persist` a valid callback
 /// called with `ctx`; `ksn_out` valid for `ksn_cap` writable bytes;
 /// `ksn_len`, `tx_out` valid for writes.
@@ -655,7 +666,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_next(
         let device_key = try_ffi!(unsafe { key_ref(device_key) });
         let mut store = try_ffi!(CallbackStore::new(persist, ctx));
         // SAFETY: non-NULL live handle, exclusively borrowed for the call.
-        let o = unsafe { &mut (*originator).inner };
+        let o = &mut try_ffi!(unsafe { handle_mut(originator) }).inner;
         let need = match o {
             Flavour::Tdes(_) => PAYCORE_DUKPT_TDES_KSN_LEN,
             Flavour::Aes(_) => PAYCORE_DUKPT_AES_KSN_LEN,
@@ -683,10 +694,8 @@ pub unsafe extern "C" fn paycore_dukpt_originator_next(
         if rc != paycore_result::Ok {
             return rc;
         }
-        let handle = Box::into_raw(Box::new(paycore_dukpt_tx { inner: tx }));
         // SAFETY: `tx_out` checked non-NULL above.
-        unsafe { tx_out.write(handle) };
-        paycore_result::Ok
+        unsafe { box_handle(paycore_dukpt_tx { inner: tx }, tx_out) }
     })
 }
 
@@ -695,9 +704,11 @@ pub unsafe extern "C" fn paycore_dukpt_originator_next(
 /// under the KEK of the current counter, loads it as the new initial key
 /// (type `new_key_type`, an AES `PAYCORE_DUKPT_KEY_TYPE_*`) with the 8-byte
 /// `new_initial_key_id`, and persists the new state. `PAYCORE_RESULT_UNSUPPORTED`
-/// for a TDES originator or a refused persist.
+/// for a TDES originator; `PAYCORE_RESULT_STATE_NOT_PERSISTED` for a refused
+/// persist.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Handles live; `encrypted` valid for `encrypted_len` bytes,
 /// `new_initial_key_id` for `id_len`; `persist` a valid callback.
 #[unsafe(no_mangle)]
@@ -726,7 +737,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_update_initial_key(
         let key_type = try_ffi!(key_type_from_code(new_key_type));
         let mut store = try_ffi!(CallbackStore::new(persist, ctx));
         // SAFETY: non-NULL live handle, exclusively borrowed for the call.
-        let Flavour::Aes(o) = (unsafe { &mut (*originator).inner }) else {
+        let Flavour::Aes(o) = &mut try_ffi!(unsafe { handle_mut(originator) }).inner else {
             return paycore_result::Unsupported;
         };
         match o.update_initial_key(encrypted, key_type, id, device_key, &mut OsRng, &mut store) {
@@ -742,6 +753,7 @@ pub unsafe extern "C" fn paycore_dukpt_originator_update_initial_key(
 /// `PAYCORE_DUKPT_KEY_TYPE_TDES2` and no KEK / key-derivation usages.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `tx` a live handle; `out` valid for a pointer write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_dukpt_tx_working_key(
@@ -757,7 +769,7 @@ pub unsafe extern "C" fn paycore_dukpt_tx_working_key(
         let usage = try_ffi!(usage_from_code(usage));
         let key_type = try_ffi!(key_type_from_code(key_type));
         // SAFETY: non-NULL live handle per the caller's contract.
-        let key: Result<Key, Error> = match unsafe { &(*tx).inner } {
+        let key: Result<Key, Error> = match &try_ffi!(unsafe { handle_ref(tx) }).inner {
             TxKey::Tdes(t) => {
                 if key_type == WorkingKeyType::Tdes2 {
                     t.working_key(usage)
@@ -779,6 +791,7 @@ pub unsafe extern "C" fn paycore_dukpt_tx_working_key(
 /// attributes). Counter zero is refused (`PAYCORE_RESULT_MALFORMED`).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `bdk` a live handle; `ksn` valid for `ksn_len` bytes; `out` for a
 /// pointer write. Free the result with [`paycore_dukpt_tx_free`].
 #[unsafe(no_mangle)]
@@ -804,16 +817,15 @@ pub unsafe extern "C" fn paycore_dukpt_host_transaction(
             Ok(_) => Err(Error::invalid_argument("ksn")),
             Err(e) => Err(e),
         }));
-        let handle = Box::into_raw(Box::new(paycore_dukpt_tx { inner: tx }));
         // SAFETY: `out` checked non-NULL above.
-        unsafe { out.write(handle) };
-        paycore_result::Ok
+        unsafe { box_handle(paycore_dukpt_tx { inner: tx }, out) }
     })
 }
 
 /// Writes the transaction's KSN (10 or 12 bytes).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `tx` a live handle; `out` valid for `out_cap` writable bytes; `out_len`
 /// for a write.
 #[unsafe(no_mangle)]
@@ -830,7 +842,7 @@ pub unsafe extern "C" fn paycore_dukpt_tx_ksn(
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         // SAFETY: non-NULL live handle per the caller's contract.
-        match unsafe { &(*tx).inner } {
+        match &try_ffi!(unsafe { handle_ref(tx) }).inner {
             TxKey::Tdes(t) => out.write(t.ksn().as_bytes()),
             TxKey::Aes(t) => out.write(t.ksn().as_bytes()),
         }

@@ -1,5 +1,8 @@
 //! The tamper-evident offline journal (hash chain of authenticated
-//! entries; entry layout in core `paycore::sign::journal`).
+//! entries; entry layout, version 2, in core `paycore::sign::journal`).
+//! Authenticators cover the journal domain label `paycore/journal/v2\0`
+//! before the entry bytes, so no generic or record signature passes as one;
+//! version 1 entries are `MALFORMED`.
 //!
 //! Terminal side: the writer state is a plain [`paycore_journal_writer`]
 //! struct the firmware persists (not secret; all zeros = a new journal).
@@ -20,7 +23,7 @@ use paycore::sign::journal::{
     MAX_ENTRY_LEN, MAX_RECORD_LEN, Problem,
 };
 
-use crate::io::{Out, input, put};
+use crate::io::{Out, input, input_array, output_array, put, read_in};
 use crate::keys::{key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::sign::{paycore_signing_key, signing_key_ref, verifying_key_from};
@@ -195,7 +198,7 @@ unsafe fn append(
     let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
     // SAFETY: non-NULL and readable per the contract; read by value so
     // `next_state` may alias it.
-    let current = unsafe { state.read() };
+    let current = try_ffi!(unsafe { read_in(state) });
     let mut writer = JournalWriter::resume(current.next_sequence, current.previous_hash);
     let mut buf = vec![0u8; MAX_ENTRY_LEN];
     let n = try_ffi!(
@@ -226,6 +229,7 @@ unsafe fn append(
 /// sequence overflow); `BUFFER_TOO_SMALL` (`*out_len` = entry length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `state` valid for a read, `next_state` for a write; `key` a live handle;
 /// `record` valid for `record_len` bytes; `out` for `out_cap` writable
 /// bytes; `out_len` for a write.
@@ -267,6 +271,7 @@ pub unsafe extern "C" fn paycore_journal_append_hmac(
 /// `NULL_PARAMETER`; `INVALID_ARGUMENT`; `BUFFER_TOO_SMALL`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_journal_append_hmac`], with `key` a live signing key handle.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -332,7 +337,7 @@ unsafe fn verify(
         &[]
     } else {
         // SAFETY: non-NULL; the caller guarantees `entries_count` readable pairs.
-        unsafe { std::slice::from_raw_parts(entries, entries_count) }
+        try_ffi!(unsafe { input_array(entries, entries_count) })
     };
     let mut slices: Vec<&[u8]> = Vec::with_capacity(pairs.len());
     for pair in pairs {
@@ -343,10 +348,10 @@ unsafe fn verify(
         &mut []
     } else {
         // SAFETY: non-NULL; the caller guarantees `problems_cap` writable elements.
-        unsafe { std::slice::from_raw_parts_mut(problems, problems_cap) }
+        try_ffi!(unsafe { output_array(problems, problems_cap) })
     };
     // SAFETY: checked non-NULL; readable per the contract.
-    let start = unsafe { start.read() };
+    let start = try_ffi!(unsafe { read_in(start) });
     let start = ChainStart {
         first_sequence: start.next_sequence,
         previous_hash: start.previous_hash,
@@ -396,6 +401,7 @@ unsafe fn verify(
 /// forbids verification), checked before any entry is read.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `entries` valid for `entries_count` pairs, each valid for reads; `key` a
 /// live handle; `start` valid for a read; `problems` for `problems_cap`
 /// writes; `problems_len` and `summary` for writes.
@@ -446,6 +452,7 @@ pub unsafe extern "C" fn paycore_journal_verify_hmac(
 /// As [`paycore_journal_verify_hmac`]; `MALFORMED` for a bad public key.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_journal_verify_hmac`], `public_key` valid for
 /// `public_key_len` bytes.
 #[unsafe(no_mangle)]
@@ -493,6 +500,7 @@ pub unsafe extern "C" fn paycore_journal_verify_ecdsa(
 /// `NULL_PARAMETER`; `MALFORMED`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `entry` valid for `entry_len` bytes; `out` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_journal_entry_decode(

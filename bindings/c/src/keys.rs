@@ -3,7 +3,7 @@
 use paycore::keys::kcv::{Kcv, KcvMethod};
 use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
 
-use crate::io::{Out, box_handle, free_handle, input, put};
+use crate::io::{Out, box_handle, free_handle, handle_ref, input, put};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -17,6 +17,12 @@ pub const PAYCORE_ALGORITHM_AES128: u32 = 3;
 pub const PAYCORE_ALGORITHM_AES192: u32 = 4;
 /// AES-256.
 pub const PAYCORE_ALGORITHM_AES256: u32 = 5;
+/// HMAC-SHA256 key of any length from 1 to `PAYCORE_MAX_HMAC_KEY_LEN`
+/// bytes (RFC 2104 §3; usage `M7`).
+pub const PAYCORE_ALGORITHM_HMAC_SHA256: u32 = 6;
+/// Longest HMAC-SHA256 key a `paycore_key` holds, in bytes.
+pub const PAYCORE_MAX_HMAC_KEY_LEN: usize = 256;
+const _: () = assert!(PAYCORE_MAX_HMAC_KEY_LEN == paycore::keys::MAX_HMAC_KEY_LEN);
 
 /// KCV: encipher a zero block, leftmost bytes.
 pub const PAYCORE_KCV_LEGACY: u32 = 1;
@@ -42,20 +48,19 @@ pub(crate) fn algorithm_from_code(code: u32) -> Result<Algorithm, paycore_result
         PAYCORE_ALGORITHM_AES128 => Algorithm::Aes128,
         PAYCORE_ALGORITHM_AES192 => Algorithm::Aes192,
         PAYCORE_ALGORITHM_AES256 => Algorithm::Aes256,
+        PAYCORE_ALGORITHM_HMAC_SHA256 => Algorithm::HmacSha256,
         _ => return Err(paycore_result::InvalidArgument),
     })
 }
 
-/// Borrows the key behind a handle.
+/// Borrows the key behind a handle (`INVALID_ARGUMENT` for a handle of
+/// another type).
 ///
 /// # Safety
-/// `key` must be NULL or a live handle from `paycore_key_new`.
+/// `key` must be NULL or a live paycore handle (of any type).
 pub(crate) unsafe fn key_ref<'a>(key: *const paycore_key) -> Result<&'a Key, paycore_result> {
-    if key.is_null() {
-        return Err(paycore_result::NullParameter);
-    }
-    // SAFETY: non-NULL live handle per the caller's contract.
-    Ok(unsafe { &(*key).key })
+    // SAFETY: forwarded caller contract.
+    unsafe { handle_ref(key) }.map(|handle| &handle.key)
 }
 
 /// Boxes a key into a new handle written to `out`.
@@ -75,6 +80,7 @@ pub(crate) unsafe fn key_out(key: Key, out: *mut *mut paycore_key) -> paycore_re
 /// - `exportability`: `'E'`, `'N'` or `'S'`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `material` must be valid for `material_len` bytes, `usage` for 2 bytes,
 /// `out` for a pointer write. Free the handle with [`paycore_key_free`].
 #[unsafe(no_mangle)]
@@ -129,6 +135,7 @@ pub unsafe extern "C" fn paycore_key_free(key: *mut paycore_key) {
 /// `len` bytes: up to the block length for legacy, up to 5 for CMAC).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -159,6 +166,7 @@ pub unsafe extern "C" fn paycore_key_kcv(
 /// Returns `PAYCORE_RESULT_VERIFICATION_FAILED` on mismatch.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `expected` valid for `expected_len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_key_kcv_verify(
@@ -192,6 +200,7 @@ pub(crate) const fn algorithm_code(algorithm: Algorithm) -> u32 {
         Algorithm::Aes128 => PAYCORE_ALGORITHM_AES128,
         Algorithm::Aes192 => PAYCORE_ALGORITHM_AES192,
         Algorithm::Aes256 => PAYCORE_ALGORITHM_AES256,
+        Algorithm::HmacSha256 => PAYCORE_ALGORITHM_HMAC_SHA256,
         // Algorithm is non-exhaustive: a future algorithm has no C code yet.
         _ => 0,
     }
@@ -200,6 +209,7 @@ pub(crate) const fn algorithm_code(algorithm: Algorithm) -> u32 {
 /// Writes the key's algorithm (`PAYCORE_ALGORITHM_*`) to `*out`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for a `uint32_t` write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_key_algorithm(
@@ -219,6 +229,7 @@ pub unsafe extern "C" fn paycore_key_algorithm(
 /// `out` (2 bytes; `*out_len` = 2).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -240,6 +251,7 @@ pub unsafe extern "C" fn paycore_key_usage(
 /// Writes the key's TR-31 mode of use character (e.g. `'E'`) to `*out`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for a one-byte write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_key_mode_of_use(
@@ -259,6 +271,7 @@ pub unsafe extern "C" fn paycore_key_mode_of_use(
 /// unused, no NUL) to `out` (2 bytes; `*out_len` = 2).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -281,6 +294,7 @@ pub unsafe extern "C" fn paycore_key_version(
 /// to `*out`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for a one-byte write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_key_exportability(
@@ -304,6 +318,7 @@ pub unsafe extern "C" fn paycore_key_exportability(
 /// Prefer [`paycore_tr31_wrap`](crate::paycore_tr31_wrap) to move keys.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -314,15 +329,9 @@ pub unsafe extern "C" fn paycore_key_export(
     out_len: *mut usize,
 ) -> paycore_result {
     ffi_boundary!({
-        if out_len.is_null() && !out.is_null() {
-            // A secret output is zeroed on every failure, this one included.
-            // SAFETY: non-NULL and valid for `out_cap` writable bytes per
-            // the caller's contract.
-            unsafe { std::ptr::write_bytes(out, 0, out_cap) };
-            return paycore_result::NullParameter;
-        }
+        // Made first: a secret output is zeroed on every failure.
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
         let key = match unsafe { key_ref(key) } {
             Ok(key) => key,

@@ -11,12 +11,24 @@
 //!   that turns a panic into `PAYCORE_RESULT_INTERNAL` (a panic is a bug: the
 //!   core is panic-free on all inputs, which fuzzing checks);
 //! - keys are opaque handles (`paycore_key_new` / `paycore_key_free`); free
-//!   zeroizes and accepts NULL.
+//!   zeroizes and accepts NULL;
+//! - lengths: a `(pointer, length)` pair or output capacity above
+//!   `PTRDIFF_MAX` bytes is `PAYCORE_RESULT_INVALID_ARGUMENT`;
+//! - aliasing: no output (buffer, `*out_len`, out-pointer, mutable handle)
+//!   may overlap an input or another output of the same call, else
+//!   `PAYCORE_RESULT_INVALID_ARGUMENT` (inputs may overlap each other);
+//! - handles carry a per-type tag checked on entry: a handle of the wrong
+//!   type gives `PAYCORE_RESULT_INVALID_ARGUMENT`; a freed handle is
+//!   detected only on a best-effort basis (its memory may be reused).
+//!
+//! The checks live in `io.rs`; see its module docs.
 #![allow(non_camel_case_types)]
 // A std-only crate: core-vs-std path preferences do not apply.
 #![allow(clippy::std_instead_of_core)]
 
 mod aead;
+#[cfg(test)]
+mod boundary_tests;
 mod card;
 mod dukpt;
 mod io;
@@ -52,9 +64,11 @@ pub use tr31::*;
 pub use track::*;
 
 /// Runs `$body` (an expression producing a `paycore_result`) inside a panic
-/// boundary.
+/// boundary and a fresh [`io::Scope`] (the ranges the call borrows, checked
+/// for aliasing).
 macro_rules! ffi_boundary {
     ($body:block) => {{
+        let _scope = $crate::io::Scope::enter();
         match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(
             || -> $crate::result::paycore_result { $body },
         )) {

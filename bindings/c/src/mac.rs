@@ -17,7 +17,7 @@
 use paycore::keys::{Algorithm, Key};
 use paycore::mac::{self, MacAlgorithm, MacGenerator, MacVerifier, Padding};
 
-use crate::io::{Out, free_handle, input};
+use crate::io::{Out, box_handle, free_handle, handle_mut, input};
 use crate::keys::{key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -94,6 +94,7 @@ fn check_len(len: usize, full: usize) -> Result<(), paycore_result> {
 /// `mac_len`).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `data` valid for `data_len` bytes; `out`
 /// valid for `out_cap` writable bytes; `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -133,6 +134,7 @@ pub unsafe extern "C" fn paycore_mac_generate(
 /// `KEY_USAGE` (usage/mode forbid verification); `INVALID_KEY`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `data` and `expected` valid for their lengths.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_mac_verify(
@@ -197,6 +199,7 @@ impl core::fmt::Debug for paycore_mac_verifier {
 /// is left untouched on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle (it may be freed after this call: the state
 /// holds its own key schedule); `out` valid for a pointer write.
 #[unsafe(no_mangle)]
@@ -214,13 +217,12 @@ pub unsafe extern "C" fn paycore_mac_new(
         }
         let algorithm = try_ffi!(algorithm_from_codes(algorithm, padding));
         let state = try_ffi!(MacGenerator::new(key, algorithm).map_err(paycore_result::from));
-        let handle = Box::into_raw(Box::new(paycore_mac {
+        let handle = paycore_mac {
             state: Some(state),
             full_len: full_len(algorithm, key.algorithm()),
-        }));
+        };
         // SAFETY: `out` checked non-NULL; caller guarantees it is writable.
-        unsafe { out.write(handle) };
-        paycore_result::Ok
+        unsafe { box_handle(handle, out) }
     })
 }
 
@@ -230,6 +232,7 @@ pub unsafe extern "C" fn paycore_mac_new(
 /// `NULL_PARAMETER`; `INVALID_ARGUMENT` if the handle is spent.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `mac` must be a live handle not used concurrently; `data` valid for
 /// `data_len` bytes.
 #[unsafe(no_mangle)]
@@ -243,7 +246,7 @@ pub unsafe extern "C" fn paycore_mac_update(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle, exclusively used per the contract.
-        let handle = unsafe { &mut *mac };
+        let handle = try_ffi!(unsafe { handle_mut(mac) });
         // SAFETY: forwarded caller contract.
         let data = try_ffi!(unsafe { input(data, data_len) });
         let Some(state) = handle.state.as_mut() else {
@@ -265,6 +268,7 @@ pub unsafe extern "C" fn paycore_mac_update(
 /// As above; `INVALID_ARGUMENT` if the handle is already spent.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `mac` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -280,7 +284,7 @@ pub unsafe extern "C" fn paycore_mac_finalize(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle, exclusively used per the contract.
-        let handle = unsafe { &mut *mac };
+        let handle = try_ffi!(unsafe { handle_mut(mac) });
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         if handle.state.is_none() {
@@ -322,6 +326,7 @@ pub unsafe extern "C" fn paycore_mac_free(mac: *mut paycore_mac) {
 /// is left untouched on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for a pointer write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_mac_verifier_new(
@@ -338,10 +343,9 @@ pub unsafe extern "C" fn paycore_mac_verifier_new(
         }
         let algorithm = try_ffi!(algorithm_from_codes(algorithm, padding));
         let state = try_ffi!(MacVerifier::new(key, algorithm).map_err(paycore_result::from));
-        let handle = Box::into_raw(Box::new(paycore_mac_verifier { state: Some(state) }));
+        let handle = paycore_mac_verifier { state: Some(state) };
         // SAFETY: `out` checked non-NULL; caller guarantees it is writable.
-        unsafe { out.write(handle) };
-        paycore_result::Ok
+        unsafe { box_handle(handle, out) }
     })
 }
 
@@ -351,6 +355,7 @@ pub unsafe extern "C" fn paycore_mac_verifier_new(
 /// `NULL_PARAMETER`; `INVALID_ARGUMENT` if the handle is spent.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `verifier` must be a live handle not used concurrently; `data` valid
 /// for `data_len` bytes.
 #[unsafe(no_mangle)]
@@ -364,7 +369,7 @@ pub unsafe extern "C" fn paycore_mac_verifier_update(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle, exclusively used per the contract.
-        let handle = unsafe { &mut *verifier };
+        let handle = try_ffi!(unsafe { handle_mut(verifier) });
         // SAFETY: forwarded caller contract.
         let data = try_ffi!(unsafe { input(data, data_len) });
         let Some(state) = handle.state.as_mut() else {
@@ -385,6 +390,7 @@ pub unsafe extern "C" fn paycore_mac_verifier_update(
 /// (spent handle, `expected_len` out of range).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `verifier` must be a live handle; `expected` valid for `expected_len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_mac_verifier_verify(
@@ -397,7 +403,7 @@ pub unsafe extern "C" fn paycore_mac_verifier_verify(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL live handle, exclusively used per the contract.
-        let handle = unsafe { &mut *verifier };
+        let handle = try_ffi!(unsafe { handle_mut(verifier) });
         // SAFETY: forwarded caller contract.
         let expected = try_ffi!(unsafe { input(expected, expected_len) });
         let Some(state) = handle.state.take() else {

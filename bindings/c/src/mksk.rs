@@ -1,13 +1,11 @@
 //! Master/session key installation: working keys enciphered under a
 //! terminal master key (TMK, usage `K0`), all or nothing.
 
-use std::slice;
-
 use paycore::keys::kcv::KcvMethod;
 use paycore::keys::mksk::{self, Cryptogram, MAX_WORKING_KEYS, WorkingKeyDelivery};
 use paycore::keys::{Exportability, KeyAttributes, KeyUsage, KeyVersion, ModeOfUse};
 
-use crate::io::input;
+use crate::io::{input, input_array, new_handle, output_array, output_one};
 use crate::keys::{
     PAYCORE_KCV_CMAC, PAYCORE_KCV_LEGACY, algorithm_from_code, key_ref, paycore_key,
 };
@@ -112,6 +110,7 @@ unsafe fn delivery<'a>(
 /// with `*keys_len = count`, before any work.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `tmk` a live handle; `deliveries` valid for `count` structs whose
 /// pointers are valid for their lengths; `keys_out` for `keys_cap` pointer
 /// writes; `keys_len` for a write. Free each returned handle with
@@ -130,10 +129,10 @@ pub unsafe extern "C" fn paycore_mksk_install(
             return paycore_result::NullParameter;
         }
         // SAFETY: non-NULL and valid for `keys_cap` writes per the contract.
-        let slots = unsafe { slice::from_raw_parts_mut(keys_out, keys_cap) };
+        let slots = try_ffi!(unsafe { output_array(keys_out, keys_cap) });
         slots.fill(core::ptr::null_mut());
         // SAFETY: non-NULL and writable per the contract.
-        let len = unsafe { &mut *keys_len };
+        let len = try_ffi!(unsafe { output_one(keys_len) });
         *len = 0;
         if count == 0 || count > MAX_WORKING_KEYS {
             return paycore_result::InvalidArgument;
@@ -148,7 +147,7 @@ pub unsafe extern "C" fn paycore_mksk_install(
         // SAFETY: forwarded caller contract.
         let tmk = try_ffi!(unsafe { key_ref(tmk) });
         // SAFETY: non-NULL, `count` ≤ 8 structs readable per the contract.
-        let raw = unsafe { slice::from_raw_parts(deliveries, count) };
+        let raw = try_ffi!(unsafe { input_array(deliveries, count) });
         let mut converted = Vec::with_capacity(count);
         for d in raw {
             // SAFETY: forwarded caller contract.
@@ -163,7 +162,7 @@ pub unsafe extern "C" fn paycore_mksk_install(
             }
         }
         for (slot, key) in slots.iter_mut().zip(keys) {
-            *slot = Box::into_raw(Box::new(paycore_key { key }));
+            *slot = new_handle(paycore_key { key });
         }
         *len = count;
         paycore_result::Ok

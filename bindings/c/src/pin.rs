@@ -1,11 +1,13 @@
 //! ISO 9564-1 PIN blocks: encipher, decipher, translate.
 //!
 //! Formats are `PAYCORE_PIN_FORMAT_ISO0`..`ISO4`. PINs are ASCII digits
-//! `(const uint8_t *, size_t)`; PANs are ASCII digits, `(NULL, 0)` where the
-//! format takes none. Random fill comes from the operating system.
+//! `(const uint8_t *, size_t)`; PANs are 1-19 ASCII digits (ISO 9564-1: a
+//! PAN shorter than 12 digits is right-justified and zero-padded in the PAN
+//! field), `(NULL, 0)` where the format takes none. Random fill comes from the operating system.
 
-use paycore::card::pan::Pan;
-use paycore::pin::{self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat};
+use paycore::pin::{
+    self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, PinBlockPan,
+};
 use rand_core::OsRng;
 
 use crate::io::{Out, input, input_str};
@@ -35,11 +37,11 @@ fn format_from_code(code: u32) -> Result<PinBlockFormat, paycore_result> {
         .ok_or(paycore_result::InvalidArgument)
 }
 
-fn pan_from(bytes: &[u8]) -> Result<Option<Pan>, paycore_result> {
+fn pan_from(bytes: &[u8]) -> Result<Option<PinBlockPan>, paycore_result> {
     if bytes.is_empty() {
         return Ok(None);
     }
-    Pan::from_ascii(bytes)
+    PinBlockPan::from_ascii(bytes)
         .map(Some)
         .map_err(paycore_result::from)
 }
@@ -49,7 +51,7 @@ fn pan_from(bytes: &[u8]) -> Result<Option<Pan>, paycore_result> {
 fn clear_block(
     format: PinBlockFormat,
     pin: &Pin,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
     fill: &str,
 ) -> Result<ClearPinBlock, paycore_result> {
     let result = if fill.is_empty() {
@@ -66,6 +68,7 @@ fn clear_block(
 /// Writes 8 or 16 bytes.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; every `(pointer, length)` pair valid for
 /// reads; `out` valid for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -108,6 +111,7 @@ pub unsafe extern "C" fn paycore_pin_block_encipher(
 /// digits (4-12 bytes, no NUL). On failure the output buffer is zeroed.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_pin_block_encipher`].
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -123,14 +127,15 @@ pub unsafe extern "C" fn paycore_pin_block_decipher(
     pin_len: *mut usize,
 ) -> paycore_result {
     ffi_boundary!({
+        // Made first: a secret output is zeroed on every failure.
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new_secret(pin_out, pin_cap, pin_len) });
         // SAFETY: forwarded caller contract.
         let key = try_ffi!(unsafe { key_ref(key) });
         // SAFETY: forwarded caller contract.
         let block = try_ffi!(unsafe { input(block, block_len) });
         // SAFETY: forwarded caller contract.
         let pan = try_ffi!(unsafe { input(pan, pan_len) });
-        // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(pin_out, pin_cap, pin_len) });
         let result = (|| {
             let format = format_from_code(format)?;
             let block = EncipheredPinBlock::from_bytes(block).map_err(paycore_result::from)?;
@@ -154,6 +159,7 @@ pub unsafe extern "C" fn paycore_pin_block_decipher(
 /// format 2) give `PAYCORE_RESULT_UNSUPPORTED` before any key is used.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_pin_block_encipher`]; `to_key` must be a live handle.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -206,6 +212,7 @@ pub unsafe extern "C" fn paycore_pin_block_translate(
 /// [`paycore_pin_block_encipher`]. On failure the output is zeroed.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_pin_block_encipher`].
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -222,14 +229,15 @@ pub unsafe extern "C" fn paycore_pin_block_encode(
     out_len: *mut usize,
 ) -> paycore_result {
     ffi_boundary!({
+        // Made first: a secret output is zeroed on every failure.
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
         let pin = try_ffi!(unsafe { input(pin, pin_len) });
         // SAFETY: forwarded caller contract.
         let pan = try_ffi!(unsafe { input(pan, pan_len) });
         // SAFETY: forwarded caller contract.
         let fill = try_ffi!(unsafe { input_str(fill, fill_len) });
-        // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         let result = (|| {
             let format = format_from_code(format)?;
             let pin = Pin::from_ascii(pin).map_err(paycore_result::from)?;
@@ -251,6 +259,7 @@ pub unsafe extern "C" fn paycore_pin_block_encode(
 /// On failure the output is zeroed.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_pin_block_encipher`].
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -265,12 +274,13 @@ pub unsafe extern "C" fn paycore_pin_block_decode(
     pin_len: *mut usize,
 ) -> paycore_result {
     ffi_boundary!({
+        // Made first: a secret output is zeroed on every failure.
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new_secret(pin_out, pin_cap, pin_len) });
         // SAFETY: forwarded caller contract.
         let block = try_ffi!(unsafe { input(block, block_len) });
         // SAFETY: forwarded caller contract.
         let pan = try_ffi!(unsafe { input(pan, pan_len) });
-        // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(pin_out, pin_cap, pin_len) });
         let result = (|| {
             let format = format_from_code(format)?;
             let clear = ClearPinBlock::from_bytes(format, block).map_err(paycore_result::from)?;

@@ -17,7 +17,7 @@
 
 use paycore::card::qr::{Builder, DataObject, MAX_PAYLOAD_LEN, Payload, crc16_ccitt_false};
 
-use crate::io::{Out, input, put};
+use crate::io::{Out, input, input_array, put, read_in};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -127,6 +127,7 @@ fn locate<'a>(
 /// structural error, text that is not UTF-8 or more than 512 characters.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `payload` must be valid for `len` bytes; `crc_valid` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_qr_decode(
@@ -158,6 +159,7 @@ pub unsafe extern "C" fn paycore_qr_decode(
 /// rule broken, including a CRC mismatch.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `payload` must be valid for `len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_qr_parse(payload: *const u8, len: usize) -> paycore_result {
@@ -196,6 +198,7 @@ pub unsafe extern "C" fn paycore_qr_parse(payload: *const u8, len: usize) -> pay
 /// of that level (nor its end).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `payload` must be valid for `len` bytes; `parent` NULL or valid for a
 /// read; `found` and `out` valid for writes.
 #[unsafe(no_mangle)]
@@ -218,7 +221,7 @@ pub unsafe extern "C" fn paycore_qr_next(
             (decoded.fields(), text.len())
         } else {
             // SAFETY: non-NULL and readable per the caller's contract.
-            let want = unsafe { parent.read() };
+            let want = try_ffi!(unsafe { read_in(parent) });
             let Some(template) = locate(text, decoded.fields(), &want) else {
                 return paycore_result::InvalidArgument;
             };
@@ -250,6 +253,7 @@ pub unsafe extern "C" fn paycore_qr_next(
 /// As [`paycore_qr_next`].
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_qr_next`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_qr_find(
@@ -271,7 +275,7 @@ pub unsafe extern "C" fn paycore_qr_find(
             decoded.fields().find(|o| u32::from(o.id()) == id)
         } else {
             // SAFETY: non-NULL and readable per the caller's contract.
-            let want = unsafe { parent.read() };
+            let want = try_ffi!(unsafe { read_in(parent) });
             let Some(template) = locate(text, decoded.fields(), &want) else {
                 return paycore_result::InvalidArgument;
             };
@@ -294,6 +298,7 @@ pub unsafe extern "C" fn paycore_qr_find(
 /// `PAYCORE_RESULT_NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `crc` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_qr_crc16(
@@ -326,6 +331,7 @@ pub unsafe extern "C" fn paycore_qr_crc16(
 /// size needed).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `items` must be valid for `count` reads (NULL allowed when `count` is
 /// 0), each item's `value` for its `value_len` bytes; `out` for `out_cap`
 /// writable bytes; `out_len` valid for a write.
@@ -347,7 +353,7 @@ pub unsafe extern "C" fn paycore_qr_build(
             &[]
         } else {
             // SAFETY: non-NULL and the caller guarantees `count` items.
-            unsafe { std::slice::from_raw_parts(items, count) }
+            try_ffi!(unsafe { input_array(items, count) })
         };
         let mut scratch = [0u8; PAYCORE_QR_MAX_PAYLOAD_BYTES];
         let mut builder = Builder::new(&mut scratch);

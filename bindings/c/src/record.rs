@@ -14,7 +14,7 @@ use paycore::sign::record::{
     TransactionType,
 };
 
-use crate::io::{Out, input, input_str, put};
+use crate::io::{Out, input, input_str, put, read_in};
 use crate::keys::{key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -28,7 +28,7 @@ const _: () = assert!(PAYCORE_PAN_TOKEN_LEN == PAN_TOKEN_LEN);
 /// Signature image hash (SHA-256) length, in bytes.
 pub const PAYCORE_RECORD_HASH_LEN: usize = 32;
 
-/// Transaction type: purchase (v1 code `0x01`).
+/// Transaction type: purchase (code `0x01`).
 pub const PAYCORE_TRANSACTION_TYPE_SALE: u32 = 1;
 /// Transaction type: refund (`0x02`).
 pub const PAYCORE_TRANSACTION_TYPE_REFUND: u32 = 2;
@@ -41,7 +41,7 @@ pub const PAYCORE_TRANSACTION_TYPE_COMPLETION: u32 = 5;
 /// Transaction type: reversal (`0x06`).
 pub const PAYCORE_TRANSACTION_TYPE_REVERSAL: u32 = 6;
 
-/// Entry mode: contact chip (v1 code `0x01`).
+/// Entry mode: contact chip (code `0x01`).
 pub const PAYCORE_ENTRY_MODE_CHIP: u32 = 1;
 /// Entry mode: contactless (`0x02`).
 pub const PAYCORE_ENTRY_MODE_CONTACTLESS: u32 = 2;
@@ -126,7 +126,7 @@ pub(crate) unsafe fn record_from_c<'a>(
     }
     // SAFETY: non-NULL and readable per the caller's contract (plain data:
     // pointers, integers and byte arrays have no invalid bit patterns).
-    let r = unsafe { record.read() };
+    let r = unsafe { read_in(record) }?;
     let transaction_type = u8::try_from(r.transaction_type)
         .ok()
         .and_then(|c| TransactionType::from_code(c).ok())
@@ -202,7 +202,7 @@ pub(crate) fn record_to_c(r: &TransactionRecord<'_>) -> paycore_record {
     }
 }
 
-/// Encodes a record into its canonical version-1 bytes (at most
+/// Encodes a record into its canonical version-2 bytes (at most
 /// `PAYCORE_RECORD_MAX_ENCODED_LEN`).
 ///
 /// # Errors
@@ -211,6 +211,7 @@ pub(crate) fn record_to_c(r: &TransactionRecord<'_>) -> paycore_record {
 /// rules); `BUFFER_TOO_SMALL` (`*out_len` = encoded length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `record` must be valid for a read and its text pointers for their
 /// lengths; `out` valid for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -231,8 +232,8 @@ pub unsafe extern "C" fn paycore_record_encode(
     })
 }
 
-/// Decodes a canonical version-1 record strictly. On success `*out` holds
-/// the fields, its text pointers pointing into `encoded` (zero copy: keep
+/// Decodes a canonical version-2 record strictly (version 1 is
+/// `MALFORMED`). On success `*out` holds the fields, its text pointers pointing into `encoded` (zero copy: keep
 /// `encoded` alive while using `*out`). `*out` is written only on success.
 ///
 /// # Errors
@@ -240,6 +241,7 @@ pub unsafe extern "C" fn paycore_record_encode(
 /// or an invalid field).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `encoded` must be valid for `encoded_len` bytes; `out` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_record_decode(
@@ -270,6 +272,7 @@ pub unsafe extern "C" fn paycore_record_decode(
 /// (`*out_len` = 16).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `pan` valid for `pan_len` bytes; `out`
 /// valid for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -302,6 +305,7 @@ pub unsafe extern "C" fn paycore_pan_token(
 /// `NULL_PARAMETER`; `INVALID_PAN`; `BUFFER_TOO_SMALL` (`*out_len` = PAN length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `pan` valid for `pan_len` bytes; `out` valid for `out_cap` writable
 /// bytes; `out_len` for a write.
 #[unsafe(no_mangle)]

@@ -8,7 +8,7 @@
 use paycore::sign::seal::{self, OVERHEAD, RecipientPublicKey, RecipientSecretKey};
 use rand_core::OsRng;
 
-use crate::io::{Out, box_handle, free_handle, input};
+use crate::io::{Out, box_handle, free_handle, handle_ref, input};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -32,9 +32,12 @@ impl core::fmt::Debug for paycore_recipient_key {
 
 /// # Safety
 /// `out` must be non-NULL and valid for a pointer write.
-unsafe fn recipient_key_out(key: RecipientSecretKey, out: *mut *mut paycore_recipient_key) {
+unsafe fn recipient_key_out(
+    key: RecipientSecretKey,
+    out: *mut *mut paycore_recipient_key,
+) -> paycore_result {
     // SAFETY: forwarded caller contract (non-NULL, checked by the callers).
-    let _ = unsafe { box_handle(paycore_recipient_key { key }, out) };
+    unsafe { box_handle(paycore_recipient_key { key }, out) }
 }
 
 /// # Safety
@@ -42,11 +45,8 @@ unsafe fn recipient_key_out(key: RecipientSecretKey, out: *mut *mut paycore_reci
 unsafe fn recipient_key_ref<'a>(
     key: *const paycore_recipient_key,
 ) -> Result<&'a RecipientSecretKey, paycore_result> {
-    if key.is_null() {
-        return Err(paycore_result::NullParameter);
-    }
-    // SAFETY: non-NULL live handle per the caller's contract.
-    Ok(unsafe { &(*key).key })
+    // SAFETY: forwarded caller contract.
+    unsafe { handle_ref(key) }.map(|handle| &handle.key)
 }
 
 /// Generates a recipient (host) key pair from the operating system's RNG.
@@ -55,6 +55,7 @@ unsafe fn recipient_key_ref<'a>(
 /// `NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `out` must be valid for a pointer write. Free with
 /// [`paycore_recipient_key_free`].
 #[unsafe(no_mangle)]
@@ -67,8 +68,7 @@ pub unsafe extern "C" fn paycore_recipient_key_generate(
         }
         let key = RecipientSecretKey::generate(&mut OsRng);
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { recipient_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { recipient_key_out(key, out) }
     })
 }
 
@@ -80,6 +80,7 @@ pub unsafe extern "C" fn paycore_recipient_key_generate(
 /// on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `scalar` valid for `scalar_len` bytes; `out` valid for a pointer write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_recipient_key_from_scalar(
@@ -96,8 +97,7 @@ pub unsafe extern "C" fn paycore_recipient_key_from_scalar(
         let key =
             try_ffi!(RecipientSecretKey::from_secret_scalar(scalar).map_err(paycore_result::from));
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { recipient_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { recipient_key_out(key, out) }
     })
 }
 
@@ -123,6 +123,7 @@ pub unsafe extern "C" fn paycore_recipient_key_free(key: *mut paycore_recipient_
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -151,6 +152,7 @@ pub unsafe extern "C" fn paycore_recipient_key_public_key(
 /// (`*out_len` = envelope length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Every `(pointer, length)` pair valid for reads; `out` valid for
 /// `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -200,6 +202,7 @@ pub unsafe extern "C" fn paycore_seal(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = plaintext length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `recipient` must be a live handle; every `(pointer, length)` pair valid
 /// for reads; `out` valid for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -216,7 +219,7 @@ pub unsafe extern "C" fn paycore_open(
 ) -> paycore_result {
     ffi_boundary!({
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         let inputs = (|| {
             // SAFETY: forwarded caller contract.
             let recipient = unsafe { recipient_key_ref(recipient) }?;

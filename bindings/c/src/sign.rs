@@ -5,6 +5,17 @@
 //! Public keys are plain bytes: a SEC1 point (33-byte compressed or 65-byte
 //! uncompressed, SEC 1 v2 §2.3.3) or a DER SubjectPublicKeyInfo (RFC 5480),
 //! told apart by the first byte (`0x02`/`0x03`/`0x04` SEC1, `0x30` DER).
+//!
+//! Every signature belongs to one domain (core `paycore::sign::ecdsa`,
+//! "Signature domains"): ECDSA over `SHA-256(label || message)`.
+//! [`paycore_sign`] / [`paycore_sign_der`] / [`paycore_verify`] use the
+//! generic label `paycore/generic/v1\0`; [`paycore_sign_record`] /
+//! [`paycore_verify_record`] the record label `paycore/record/v2\0`; the
+//! ECDSA journal functions the journal label `paycore/journal/v2\0`. A
+//! signature of one domain fails in every other. [`paycore_sign_raw`] /
+//! [`paycore_verify_raw`] are plain ECDSA-SHA256 over the message itself,
+//! for verifiers outside paycore; they refuse a message starting with
+//! `paycore/` (`INVALID_ARGUMENT`), so they never reach a domain either.
 
 use paycore::sign::ecdsa::{
     DeviceSigningKey, MAX_DER_SIGNATURE_LEN, SEC1_COMPRESSED_LEN, SEC1_UNCOMPRESSED_LEN,
@@ -13,7 +24,7 @@ use paycore::sign::ecdsa::{
 use paycore::sign::record::MAX_ENCODED_LEN;
 use rand_core::OsRng;
 
-use crate::io::{Out, box_handle, free_handle, input, put};
+use crate::io::{Out, box_handle, free_handle, handle_ref, input, put};
 use crate::record::{paycore_record, record_from_c, record_to_c};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -75,11 +86,8 @@ impl core::fmt::Debug for paycore_signing_key {
 pub(crate) unsafe fn signing_key_ref<'a>(
     key: *const paycore_signing_key,
 ) -> Result<&'a DeviceSigningKey, paycore_result> {
-    if key.is_null() {
-        return Err(paycore_result::NullParameter);
-    }
-    // SAFETY: non-NULL live handle per the caller's contract.
-    Ok(unsafe { &(*key).key })
+    // SAFETY: forwarded caller contract.
+    unsafe { handle_ref(key) }.map(|handle| &handle.key)
 }
 
 /// Parses a public key given as SEC1 or SPKI DER bytes.
@@ -111,9 +119,12 @@ fn signature_from(bytes: &[u8], format: u32) -> Result<Signature, paycore_result
 ///
 /// # Safety
 /// `out` must be non-NULL and valid for a pointer write.
-unsafe fn signing_key_out(key: DeviceSigningKey, out: *mut *mut paycore_signing_key) {
+unsafe fn signing_key_out(
+    key: DeviceSigningKey,
+    out: *mut *mut paycore_signing_key,
+) -> paycore_result {
     // SAFETY: forwarded caller contract (non-NULL, checked by the callers).
-    let _ = unsafe { box_handle(paycore_signing_key { key }, out) };
+    unsafe { box_handle(paycore_signing_key { key }, out) }
 }
 
 /// Generates a fresh device signing key from the operating system's RNG.
@@ -122,6 +133,7 @@ unsafe fn signing_key_out(key: DeviceSigningKey, out: *mut *mut paycore_signing_
 /// `NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `out` must be valid for a pointer write. Free the handle with
 /// [`paycore_signing_key_free`].
 #[unsafe(no_mangle)]
@@ -134,8 +146,7 @@ pub unsafe extern "C" fn paycore_signing_key_generate(
         }
         let key = DeviceSigningKey::generate(&mut OsRng);
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { signing_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { signing_key_out(key, out) }
     })
 }
 
@@ -147,6 +158,7 @@ pub unsafe extern "C" fn paycore_signing_key_generate(
 /// left untouched on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `scalar` valid for `scalar_len` bytes; `out` valid for a pointer write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_signing_key_from_scalar(
@@ -163,8 +175,7 @@ pub unsafe extern "C" fn paycore_signing_key_from_scalar(
         let key =
             try_ffi!(DeviceSigningKey::from_secret_scalar(scalar).map_err(paycore_result::from));
         // SAFETY: checked non-NULL; caller guarantees it is writable.
-        unsafe { signing_key_out(key, out) };
-        paycore_result::Ok
+        unsafe { signing_key_out(key, out) }
     })
 }
 
@@ -190,6 +201,7 @@ pub unsafe extern "C" fn paycore_signing_key_free(key: *mut paycore_signing_key)
 /// `NULL_PARAMETER`; `INVALID_ARGUMENT` (format); `BUFFER_TOO_SMALL`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -222,6 +234,7 @@ pub unsafe extern "C" fn paycore_signing_key_public_key(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 32).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `out` valid for `out_cap` writable bytes;
 /// `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -233,7 +246,7 @@ pub unsafe extern "C" fn paycore_signing_key_dangerous_export_scalar(
 ) -> paycore_result {
     ffi_boundary!({
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
         let key = match unsafe { signing_key_ref(key) } {
             Ok(key) => key,
@@ -248,13 +261,17 @@ pub unsafe extern "C" fn paycore_signing_key_dangerous_export_scalar(
     })
 }
 
-/// Signs `message` (SHA-256, RFC 6979 deterministic nonce, low-S) and
-/// writes the raw `r || s` signature (`PAYCORE_ECDSA_P256_SIG_LEN` bytes).
+/// Signs `message` in the generic domain (ECDSA over
+/// `SHA-256("paycore/generic/v1\0" || message)`, RFC 6979 deterministic
+/// nonce, low-S) and writes the raw `r || s` signature
+/// (`PAYCORE_ECDSA_P256_SIG_LEN` bytes). The signature never verifies as a
+/// record or journal signature, nor under [`paycore_verify_raw`].
 ///
 /// # Errors
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = 64).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `message` valid for `message_len` bytes;
 /// `out` valid for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -288,6 +305,7 @@ pub unsafe extern "C" fn paycore_sign(
 /// `NULL_PARAMETER`; `BUFFER_TOO_SMALL` (`*out_len` = the DER length).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_sign`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_sign_der(
@@ -312,9 +330,10 @@ pub unsafe extern "C" fn paycore_sign_der(
     })
 }
 
-/// Verifies `signature` (format `PAYCORE_SIGNATURE_RAW` or `_DER`) over
-/// `message` under `public_key` (SEC1 or SPKI DER, see the module docs)
-/// with `policy` (`PAYCORE_S_POLICY_*`).
+/// Verifies a generic-domain `signature` (format `PAYCORE_SIGNATURE_RAW` or
+/// `_DER`, as made by [`paycore_sign`]) over `message` under `public_key`
+/// (SEC1 or SPKI DER, see the module docs) with `policy`
+/// (`PAYCORE_S_POLICY_*`). Record, journal and raw signatures fail.
 ///
 /// # Errors
 /// `VERIFICATION_FAILED` (wrong signature, or high-S under
@@ -323,6 +342,7 @@ pub unsafe extern "C" fn paycore_sign_der(
 /// `INVALID_ARGUMENT` (format or policy code).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Every `(pointer, length)` pair must be valid for reads.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -359,7 +379,99 @@ pub unsafe extern "C" fn paycore_verify(
     })
 }
 
-/// Encodes `record` canonically and signs the encoding with `key`. Writes
+/// Plain ECDSA-SHA256 over `message` itself, with no domain label (FIPS
+/// 186-5; RFC 6979 nonce; low-S), for verifiers outside paycore. Writes the
+/// signature in `signature_format` (`PAYCORE_SIGNATURE_RAW`: 64 bytes;
+/// `PAYCORE_SIGNATURE_DER`: at most `PAYCORE_ECDSA_P256_DER_SIG_MAX_LEN`).
+/// A message starting with `paycore/` (the namespace of the domain labels)
+/// is refused, so a raw signature is never a record, journal or generic one.
+///
+/// # Errors
+/// `NULL_PARAMETER`; `INVALID_ARGUMENT` (format, or a message starting with
+/// `paycore/`); `BUFFER_TOO_SMALL` (`*out_len` = the signature length).
+///
+/// # Safety
+/// As [`paycore_sign`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_sign_raw(
+    key: *const paycore_signing_key,
+    message: *const u8,
+    message_len: usize,
+    signature_format: u32,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { signing_key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let message = try_ffi!(unsafe { input(message, message_len) });
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        if !matches!(
+            signature_format,
+            PAYCORE_SIGNATURE_RAW | PAYCORE_SIGNATURE_DER
+        ) {
+            return paycore_result::InvalidArgument;
+        }
+        let sig = try_ffi!(key.sign_raw(message).map_err(paycore_result::from));
+        match signature_format {
+            PAYCORE_SIGNATURE_RAW => out.write(&sig.to_raw()),
+            PAYCORE_SIGNATURE_DER => {
+                let mut der = [0u8; MAX_DER_SIGNATURE_LEN];
+                let n = try_ffi!(sig.encode_der(&mut der).map_err(paycore_result::from));
+                out.write(der.get(..n).unwrap_or(&[]))
+            }
+            _ => paycore_result::InvalidArgument,
+        }
+    })
+}
+
+/// Verifies a plain ECDSA-SHA256 `signature` over `message` itself (no
+/// domain label), as made by [`paycore_sign_raw`] or a signer outside
+/// paycore; arguments as [`paycore_verify`]. A message starting with
+/// `paycore/` is refused, so a record, journal or generic signature never
+/// passes as a raw one.
+///
+/// # Errors
+/// As [`paycore_verify`]; `INVALID_ARGUMENT` for a message starting with
+/// `paycore/`.
+///
+/// # Safety
+/// As [`paycore_verify`].
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn paycore_verify_raw(
+    public_key: *const u8,
+    public_key_len: usize,
+    message: *const u8,
+    message_len: usize,
+    signature: *const u8,
+    signature_len: usize,
+    signature_format: u32,
+    policy: u32,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let public_key = try_ffi!(unsafe { input(public_key, public_key_len) });
+        // SAFETY: forwarded caller contract.
+        let message = try_ffi!(unsafe { input(message, message_len) });
+        // SAFETY: forwarded caller contract.
+        let signature = try_ffi!(unsafe { input(signature, signature_len) });
+        let policy = try_ffi!(policy_from_code(policy));
+        let public = try_ffi!(verifying_key_from(public_key));
+        let signature = try_ffi!(signature_from(signature, signature_format));
+        match public.verify_raw(message, &signature, policy) {
+            Ok(()) => paycore_result::Ok,
+            Err(e) => e.into(),
+        }
+    })
+}
+
+/// Encodes `record` canonically (version 2) and signs the encoding with
+/// `key` in the record domain (ECDSA over
+/// `SHA-256("paycore/record/v2\0" || encoding)`). Writes
 /// the encoded record (at most `PAYCORE_RECORD_MAX_ENCODED_LEN` bytes) to
 /// `encoded` and the raw signature (`PAYCORE_ECDSA_P256_SIG_LEN` bytes) to
 /// `signature`: send both to the host. Both outputs are written only if
@@ -370,6 +482,7 @@ pub unsafe extern "C" fn paycore_verify(
 /// As [`paycore_record_encode`](crate::paycore_record_encode); `NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `key` must be a live handle; `record` as in `paycore_record_encode`;
 /// each output valid for its capacity; the length pointers for writes.
 #[unsafe(no_mangle)]
@@ -420,15 +533,20 @@ pub unsafe extern "C" fn paycore_sign_record(
     })
 }
 
-/// Verifies `signature` (format `PAYCORE_SIGNATURE_*`) over the encoded
-/// record under `public_key`, then decodes it into `*out` (text pointers
-/// into `encoded`, zero copy). `*out` is written only if the signature
-/// verifies and the record decodes.
+/// Verifies the record-domain `signature` (format `PAYCORE_SIGNATURE_*`)
+/// over the encoded record under `public_key`, then decodes it into `*out`
+/// (text pointers into `encoded`, zero copy). `*out` is written only if the
+/// signature verifies and the record decodes. A generic or raw signature
+/// over the same bytes fails.
 ///
 /// # Errors
-/// As [`paycore_verify`], then as [`paycore_record_decode`](crate::paycore_record_decode).
+/// `MALFORMED` for a record encoding version other than 2 (version 1
+/// records, signed without a domain label, are refused before any
+/// signature check); as [`paycore_verify`], then as
+/// [`paycore_record_decode`](crate::paycore_record_decode).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Every `(pointer, length)` pair valid for reads; `out` valid for a write.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
@@ -504,13 +622,19 @@ mod tests {
                 paycore_signing_key_from_scalar(scalar.as_ptr(), 32, &mut key),
                 paycore_result::Ok
             );
-            assert_eq!(format!("{:?}", &*key), "DeviceSigningKey { .. }");
+            assert_eq!(
+                format!("{:?}", handle_ref(key).unwrap()),
+                "DeviceSigningKey { .. }"
+            );
             let scalar = [0x22u8; 32];
             assert_eq!(
                 paycore_recipient_key_from_scalar(scalar.as_ptr(), 32, &mut host),
                 paycore_result::Ok
             );
-            assert_eq!(format!("{:?}", &*host), "RecipientSecretKey { .. }");
+            assert_eq!(
+                format!("{:?}", handle_ref(host).unwrap()),
+                "RecipientSecretKey { .. }"
+            );
             let material = [0x33u8; 32];
             let usage = *b"M7";
             assert_eq!(
@@ -533,8 +657,14 @@ mod tests {
                 paycore_mac_verifier_new(mac_key, alg, pad, &mut verifier),
                 paycore_result::Ok
             );
-            assert_eq!(format!("{:?}", &*mac), "paycore_mac { .. }");
-            assert_eq!(format!("{:?}", &*verifier), "paycore_mac_verifier { .. }");
+            assert_eq!(
+                format!("{:?}", handle_ref(mac).unwrap()),
+                "paycore_mac { .. }"
+            );
+            assert_eq!(
+                format!("{:?}", handle_ref(verifier).unwrap()),
+                "paycore_mac_verifier { .. }"
+            );
             paycore_mac_free(mac);
             paycore_mac_verifier_free(verifier);
             paycore_key_free(mac_key);

@@ -149,6 +149,7 @@ fn checked_tag(raw: u32) -> Result<Tag, paycore_result> {
 /// is written on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `found` and `out` valid for writes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tlv_next(
@@ -194,6 +195,7 @@ pub unsafe extern "C" fn paycore_tlv_next(
 /// before the match. Nothing is written on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `found` and `out` valid for writes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tlv_find(
@@ -233,6 +235,7 @@ pub unsafe extern "C" fn paycore_tlv_find(
 /// tree. `*count` is written only on success.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `count` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tlv_validate(
@@ -267,6 +270,7 @@ pub unsafe extern "C" fn paycore_tlv_validate(
 /// size needed, nothing written).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `value` must be valid for `value_len` bytes; `out` for `out_cap`
 /// writable bytes (it must not overlap `value`); `out_len` valid for a
 /// write.
@@ -412,6 +416,7 @@ pub extern "C" fn paycore_tag_is_sensitive(tag: u32) -> bool {
 /// `PAYCORE_RESULT_NULL_PARAMETER`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `found` and `out` must be valid for writes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tag_lookup(
@@ -448,6 +453,7 @@ pub extern "C" fn paycore_tag_count() -> usize {
 /// an index out of range.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `out` must be valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tag_at(
@@ -496,6 +502,7 @@ pub struct paycore_dol_entry {
 /// `00`/`FF`. Nothing is written on failure.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `dol` must be valid for `dol_len` bytes; `count` and `total_len` valid
 /// for writes.
 #[unsafe(no_mangle)]
@@ -530,6 +537,7 @@ pub unsafe extern "C" fn paycore_dol_parse(
 /// not the start of an entry or the end.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `dol` must be valid for `dol_len` bytes; `found` and `out` valid for
 /// writes.
 #[unsafe(no_mangle)]
@@ -583,6 +591,7 @@ pub unsafe extern "C" fn paycore_dol_next(
 /// `*out_len` = total length, nothing written).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `dol` and `values` must be valid for their lengths; `out` for `out_cap`
 /// writable bytes not overlapping the inputs; `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -634,6 +643,7 @@ pub unsafe extern "C" fn paycore_dol_build(
 /// length` (with `*out_len` = `length`, nothing written).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `value` must be valid for `value_len` bytes; `out` for `out_cap`
 /// writable bytes not overlapping `value`; `out_len` valid for a write.
 #[unsafe(no_mangle)]

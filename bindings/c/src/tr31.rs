@@ -6,7 +6,7 @@ use paycore::keys::tr31::{
 };
 use rand_core::OsRng;
 
-use crate::io::{Out, input_str, put};
+use crate::io::{Out, put};
 use crate::keys::{key_out, key_ref, paycore_key};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
@@ -39,16 +39,11 @@ pub struct paycore_tr31_header {
 /// are `MALFORMED` (a key block is printable ASCII).
 ///
 /// # Safety
-/// As [`input_str`].
+/// As `io::input`.
 pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize) -> Result<&'a str, paycore_result> {
     // SAFETY: forwarded caller contract.
-    unsafe { input_str(ptr, len) }.map_err(|e| {
-        if e == paycore_result::InvalidArgument {
-            paycore_result::Malformed
-        } else {
-            e
-        }
-    })
+    let bytes = unsafe { crate::io::input(ptr, len) }?;
+    std::str::from_utf8(bytes).map_err(|_| paycore_result::Malformed)
 }
 
 fn header_info(h: &KeyBlockHeader<'_>) -> paycore_tr31_header {
@@ -75,6 +70,7 @@ fn header_info(h: &KeyBlockHeader<'_>) -> paycore_tr31_header {
 /// may be NULL) receives the header fields.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `kbpk` a live handle; `block` valid for `block_len` bytes (ASCII, no
 /// NUL needed); `out` valid for a pointer write; `header` NULL or valid for
 /// a struct write.
@@ -98,7 +94,7 @@ pub unsafe extern "C" fn paycore_tr31_unwrap(
         let info = header_info(unwrapped.header());
         if !header.is_null() {
             // SAFETY: non-NULL and writable per the caller's contract.
-            unsafe { header.write(info) };
+            try_ffi!(unsafe { put(header, info) });
         }
         // SAFETY: `out` checked non-NULL above.
         unsafe { key_out(unwrapped.into_key(), out) }
@@ -109,6 +105,7 @@ pub unsafe extern "C" fn paycore_tr31_unwrap(
 /// any key: nothing is authenticated, so use it only to route the block.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `block` valid for `block_len` bytes; `header` for a struct write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tr31_header_parse(
@@ -136,6 +133,7 @@ pub unsafe extern "C" fn paycore_tr31_header_parse(
 /// unwrapped successfully.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `block` valid for `block_len` bytes; `id_out` for 2 writable bytes;
 /// `out` for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -164,10 +162,7 @@ pub unsafe extern "C" fn paycore_tr31_optional_block(
         if rc == paycore_result::Ok {
             let [a, b] = ob.id().code();
             // SAFETY: `id_out` non-NULL, valid for 2 bytes per the contract.
-            unsafe {
-                id_out.write(a);
-                id_out.add(1).write(b);
-            }
+            try_ffi!(unsafe { put(id_out.cast::<[u8; 2]>(), [a, b]) });
         }
         rc
     })
@@ -274,6 +269,7 @@ unsafe fn wrap_impl(
 /// keys stronger than the KBPK and versions A/C (`PAYCORE_RESULT_UNSUPPORTED`).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// Handles live; `optional_blocks` valid for `optional_blocks_len` bytes;
 /// `out` for `out_cap` writable bytes; `out_len` for a write.
 #[unsafe(no_mangle)]
@@ -310,6 +306,7 @@ pub unsafe extern "C" fn paycore_tr31_wrap(
 /// the cipher block length. Never use fixed padding in production.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_tr31_wrap`]; `padding` valid for `padding_len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_tr31_wrap_with_padding(

@@ -22,7 +22,7 @@ use paycore::card::track::{
 use paycore::secret::SecretBytes;
 
 use crate::card::{PAYCORE_PAN_MAX_LEN, masked_pan, pan_brand};
-use crate::io::{Out, input, put};
+use crate::io::{Out, input, put, read_in};
 use crate::result::paycore_result;
 use crate::{ffi_boundary, try_ffi};
 
@@ -231,6 +231,7 @@ fn info(kind: u32, parsed: &Parsed) -> paycore_track_info {
 /// for a PAN that is not 12-19 digits. `*out` is written only on success.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `out` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_track_parse(
@@ -274,7 +275,7 @@ unsafe fn expose(
     out_len: *mut usize,
 ) -> paycore_result {
     // SAFETY: forwarded caller contract.
-    let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+    let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
     // SAFETY: forwarded caller contract.
     let data = match unsafe { input(data, len) } {
         Ok(d) => d,
@@ -314,6 +315,7 @@ unsafe fn expose(
 /// `*out_len` = size needed).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `out` for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -339,6 +341,7 @@ pub unsafe extern "C" fn paycore_track_expose_pan(
 /// As [`paycore_track_expose_pan`].
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_track_expose_pan`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_track_expose_discretionary(
@@ -364,6 +367,7 @@ pub unsafe extern "C" fn paycore_track_expose_discretionary(
 /// `kind` other than `PAYCORE_TRACK_KIND_TRACK1` (track 2 has no name).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// As [`paycore_track_expose_pan`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_track_expose_name(
@@ -444,6 +448,7 @@ fn emit(
 /// `PAYCORE_RESULT_BUFFER_TOO_SMALL` (with `*out_len` = size needed).
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `data` must be valid for `len` bytes; `out` for `out_cap` writable bytes;
 /// `out_len` valid for a write.
 #[unsafe(no_mangle)]
@@ -459,7 +464,7 @@ pub unsafe extern "C" fn paycore_track_encode(
 ) -> paycore_result {
     ffi_boundary!({
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         // SAFETY: forwarded caller contract.
         let encoded = unsafe { input(data, len) }
             .and_then(|d| parse(kind, d))
@@ -483,6 +488,7 @@ pub unsafe extern "C" fn paycore_track_encode(
 /// track 2 / tag 57, or bad flags; `PAYCORE_RESULT_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `pan`, `name` and `discretionary` must be valid for their lengths;
 /// `fields` valid for a read; `out` for `out_cap` writable bytes; `out_len`
 /// valid for a write.
@@ -503,7 +509,7 @@ pub unsafe extern "C" fn paycore_track_build(
 ) -> paycore_result {
     ffi_boundary!({
         // SAFETY: forwarded caller contract.
-        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
         let encoded = (|| {
             // SAFETY: forwarded caller contract.
             let pan = unsafe { input(pan, pan_len) }?;
@@ -515,7 +521,7 @@ pub unsafe extern "C" fn paycore_track_build(
                 return Err(paycore_result::NullParameter);
             }
             // SAFETY: non-NULL and readable per the caller's contract.
-            let fields = unsafe { fields.read() };
+            let fields = unsafe { read_in(fields) }?;
             let pan = Pan::from_ascii(pan).map_err(paycore_result::from)?;
             let expiry = if fields.expiry_present {
                 Some(
@@ -557,6 +563,7 @@ pub unsafe extern "C" fn paycore_track_build(
 /// character outside the track's character set.
 ///
 /// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
 /// `framed` must be valid for `len` bytes; `lrc` valid for a write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn paycore_track_lrc(

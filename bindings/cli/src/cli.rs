@@ -5,8 +5,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// paycore: payment cryptography calculator (EMV, PIN blocks, keys, DUKPT,
 /// TR-31, MACs, signatures) and an end-to-end demo.
 ///
-/// Any key, PIN or other hex argument may be given as `-` to read it from
-/// one line of standard input (keeps secrets out of `ps` and shell history).
+/// Any key, PIN, PAN, PIN block, fill, track or other hex argument may be
+/// given as `-` to read it from one line of standard input (keeps secrets
+/// out of `ps` and shell history). Several `-` read successive lines, in the
+/// order the command's arguments are listed.
 #[derive(Debug, Parser)]
 #[command(name = "paycore", version, about, propagate_version = true)]
 pub(crate) struct Cli {
@@ -59,7 +61,7 @@ pub(crate) enum Command {
 pub(crate) enum PanCommand {
     /// Luhn check, brand and masked form of a PAN.
     Inspect {
-        /// The PAN (digits only).
+        /// The PAN (digits only), or `-` to read it from standard input.
         pan: String,
     },
 }
@@ -142,7 +144,7 @@ pub(crate) enum PinblockCommand {
         /// The PIN (4-12 digits).
         #[arg(long)]
         pin: String,
-        /// The PAN (formats 0, 3, 4).
+        /// The PAN (formats 0, 3, 4): 1-19 digits (ISO 9564-1; shorter than 12 is zero-padded).
         #[arg(long)]
         pan: Option<String>,
         /// Fill/random bytes in hex, only to reproduce published vectors.
@@ -157,7 +159,7 @@ pub(crate) enum PinblockCommand {
         /// The clear PIN block (hex).
         #[arg(long)]
         block: String,
-        /// The PAN (formats 0, 3, 4).
+        /// The PAN (formats 0, 3, 4): 1-19 digits (ISO 9564-1; shorter than 12 is zero-padded).
         #[arg(long)]
         pan: Option<String>,
     },
@@ -172,7 +174,7 @@ pub(crate) enum PinblockCommand {
         /// The PIN (4-12 digits).
         #[arg(long)]
         pin: String,
-        /// The PAN (formats 0, 3, 4).
+        /// The PAN (formats 0, 3, 4): 1-19 digits (ISO 9564-1; shorter than 12 is zero-padded).
         #[arg(long)]
         pan: Option<String>,
         /// Fill/random bytes in hex, only to reproduce published vectors.
@@ -190,7 +192,7 @@ pub(crate) enum PinblockCommand {
         /// The enciphered PIN block (hex).
         #[arg(long)]
         block: String,
-        /// The PAN (formats 0, 3, 4).
+        /// The PAN (formats 0, 3, 4): 1-19 digits (ISO 9564-1; shorter than 12 is zero-padded).
         #[arg(long)]
         pan: Option<String>,
     },
@@ -306,23 +308,40 @@ pub(crate) struct MacArgs {
 pub(crate) enum SignCommand {
     /// Generate a device P-256 key pair.
     Keygen,
-    /// Sign a transaction record (hex of its canonical encoding).
+    /// Sign a transaction record (record domain), or other data (generic
+    /// domain, or plain ECDSA with --raw).
     Sign {
         /// Private key (32-byte scalar, hex).
         #[arg(long)]
         key: String,
-        /// Record bytes (hex).
+        /// Canonical record encoding, version 2 (hex): signed in the record
+        /// domain, SHA-256("paycore/record/v2\0" || record).
+        #[arg(long, required_unless_present = "data", conflicts_with = "data")]
+        record: Option<String>,
+        /// Any other message (hex): signed in the generic domain,
+        /// SHA-256("paycore/generic/v1\0" || data); never a record signature.
         #[arg(long)]
-        record: String,
+        data: Option<String>,
+        /// With --data: plain ECDSA-SHA256 over the data itself (no domain
+        /// label), for verifiers outside paycore. Data starting with
+        /// "paycore/" is refused.
+        #[arg(long)]
+        raw: bool,
     },
-    /// Verify a record signature.
+    /// Verify a record signature (or a --data / --data --raw signature).
     Verify {
         /// Public key (SEC1, hex).
         #[arg(long)]
         public_key: String,
-        /// Record bytes (hex).
+        /// Canonical record encoding, version 2 (hex).
+        #[arg(long, required_unless_present = "data", conflicts_with = "data")]
+        record: Option<String>,
+        /// Other message (hex), generic domain.
         #[arg(long)]
-        record: String,
+        data: Option<String>,
+        /// With --data: plain ECDSA-SHA256, no domain label.
+        #[arg(long)]
+        raw: bool,
         /// Signature: raw r||s (64 bytes) or DER (hex).
         #[arg(long)]
         signature: String,

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn paycore() -> Command {
     Command::cargo_bin("paycore").expect("binary built")
@@ -144,6 +144,26 @@ fn pinblock_vectors() {
         ran += 1;
     }
     assert!(ran >= 40, "only {ran} vectors ran");
+}
+
+/// ISO 9564-1 PIN block PANs have 1-19 digits: the short-PAN vectors of
+/// pin.json run above; here a 1-digit PAN, and the refusals (empty,
+/// non-digit, 20 digits) that never echo the PAN.
+#[test]
+fn pinblock_short_pans() {
+    let v = json_ok(&[
+        "pinblock", "encode", "--format", "0", "--pin", "1234", "--pan", "7",
+    ]);
+    assert_eq!(v["block"], "041234FFFFFFFFFF");
+    for bad in ["", "12a45", "12345678901234567890"] {
+        let e = json_err(&[
+            "pinblock", "encode", "--format", "0", "--pin", "1234", "--pan", bad,
+        ]);
+        assert_eq!(e["error"]["kind"], "invalid_pan", "{bad:?}");
+        if !bad.is_empty() {
+            assert!(!e["error"]["message"].as_str().unwrap().contains(bad));
+        }
+    }
 }
 
 #[test]
@@ -454,7 +474,18 @@ fn tr31_vectors() {
         } else {
             assert!(out["key"].is_null());
         }
-        if e["kcv_method"] == "legacy" && e["kcv"].as_str().is_some_and(|k| k.len() == 6) {
+        if e.get("kcv_withheld").is_some() {
+            // A verify-only MAC key (ISO 20038 B.3, M3/V): the unwrap
+            // succeeds and says why the check value is not shown.
+            assert!(out["kcv"].is_null(), "{}", v["id"]);
+            assert!(
+                out["kcv_withheld"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("verify-only")),
+                "{}",
+                v["id"]
+            );
+        } else if e["kcv_method"] == "legacy" && e["kcv"].as_str().is_some_and(|k| k.len() == 6) {
             assert_eq!(out["kcv"], e["kcv"], "{}", v["id"]);
         }
         ran += 1;
@@ -501,10 +532,11 @@ fn tr31_vectors() {
 }
 
 /// tests/vectors/mac.json: retail MAC, ISO 9797-1 alg 1, AES/TDES CMAC and
-/// HMAC-SHA256 (16/24/32-byte keys) through `paycore mac`.
+/// HMAC-SHA256 (keys of any length) through `paycore mac`.
 #[test]
 fn mac_vectors() {
     let mut ran = 0;
+    let mut hmac = 0;
     for v in vectors(include_str!("../../../tests/vectors/mac.json"), "vectors") {
         let (i, e) = (&v["inputs"], &v["expected"]);
         let key = i["key"].as_str().unwrap();
@@ -516,8 +548,9 @@ fn mac_vectors() {
             "tdes_cmac" => args.extend(["--algorithm", "cmac", "--cipher", "tdes"]),
             "retail_mac" => args.extend(["--algorithm", "retail"]),
             "iso9797_alg1" if key.len() != 16 => args.extend(["--algorithm", "iso9797-1-alg1"]),
-            "hmac_sha256" if matches!(key.len(), 32 | 48 | 64) => {
-                args.extend(["--algorithm", "hmac-sha256"])
+            "hmac_sha256" => {
+                args.extend(["--algorithm", "hmac-sha256"]);
+                hmac += 1;
             }
             _ => continue,
         }
@@ -528,6 +561,18 @@ fn mac_vectors() {
         ran += 1;
     }
     assert!(ran >= 10, "only {ran} MAC vectors ran");
+    // RFC 4231 test cases 1-7 (keys of 4, 20, 25 and 131 bytes) and RFC 4868.
+    assert_eq!(hmac, 9, "HMAC-SHA256 vectors");
+    let e = json_err(&[
+        "mac",
+        "--algorithm",
+        "hmac-sha256",
+        "--key",
+        "",
+        "--data",
+        "00",
+    ]);
+    assert_eq!(e["error"]["kind"], "invalid_key");
     let e = json_err(&[
         "mac",
         "--algorithm",
@@ -540,75 +585,170 @@ fn mac_vectors() {
     assert_eq!(e["error"]["kind"], "invalid_key");
 }
 
-/// keygen -> sign -> verify, tamper rejected; RFC 6979 A.2.5 public key.
+fn sign_json(name: &str) -> Vec<Value> {
+    let text = match name {
+        "domains" => include_str!("../../../tests/vectors/sign_domains.json"),
+        _ => include_str!("../../../tests/vectors/sign_rfc6979.json"),
+    };
+    let file: Value = serde_json::from_str(text).unwrap();
+    file["vectors"].as_array().unwrap().clone()
+}
+
+fn verify(public: &str, what: &str, msg: &str, sig: &str, raw: bool) -> Value {
+    let mut args = vec![
+        "sign",
+        "verify",
+        "--public-key",
+        public,
+        what,
+        msg,
+        "--signature",
+        sig,
+    ];
+    if raw {
+        args.push("--raw");
+    }
+    let out = paycore().arg("--json").args(&args).output().unwrap();
+    serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap()
+}
+
+/// keygen -> sign -> verify a record, tamper rejected.
 #[test]
 fn sign_round_trip() {
     let keys = json_ok(&["sign", "keygen"]);
     let private = keys["private_key"].as_str().unwrap();
     let public = keys["public_key"].as_str().unwrap();
     assert_eq!(public.len(), 130);
-    let record = "0102030405";
+    let domains = sign_json("domains");
+    let record = domains[1]["inputs"]["message"].as_str().unwrap();
     let sig = json_ok(&["sign", "sign", "--key", private, "--record", record]);
+    assert_eq!(sig["domain"], "record");
     let raw = sig["signature"].as_str().unwrap();
     let der = sig["signature_der"].as_str().unwrap();
-    assert_eq!(
-        json_ok(&[
-            "sign",
-            "verify",
-            "--public-key",
-            public,
-            "--record",
-            record,
-            "--signature",
-            raw
-        ])["valid"],
-        true
-    );
-    assert_eq!(
-        json_ok(&[
-            "sign",
-            "verify",
-            "--public-key",
-            public,
-            "--record",
-            record,
-            "--signature",
-            der
-        ])["valid"],
-        true
-    );
-    let e = json_err(&[
-        "sign",
-        "verify",
-        "--public-key",
-        public,
-        "--record",
-        "0102030406",
-        "--signature",
-        raw,
-    ]);
+    for s in [raw, der] {
+        let v = verify(public, "--record", record, s, false);
+        assert_eq!(
+            (v["valid"].clone(), v["domain"].clone()),
+            (json!(true), json!("record"))
+        );
+    }
+    // Flip the last byte of the record (inside a text field).
+    let mut tampered = record.to_string();
+    tampered.replace_range(record.len() - 1.., "1");
+    let e = verify(public, "--record", &tampered, raw, false);
     assert_eq!(e["error"]["kind"], "verification_failed");
-    // RFC 6979 A.2.5: private key C9AFA9D8... has public Ux = 60FED4BA...
-    let rfc = json_ok(&[
-        "sign",
-        "sign",
-        "--key",
-        "C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721",
-        "--record",
-        "73616D706C65",
+    // Not a record: refused before signing.
+    let e = json_err(&["sign", "sign", "--key", private, "--record", "0102030405"]);
+    assert_eq!(e["error"]["kind"], "malformed");
+    // --record and --data exclude each other; --raw needs --data.
+    paycore()
+        .args([
+            "sign", "sign", "--key", private, "--record", record, "--data", "00",
+        ])
+        .assert()
+        .code(2);
+    paycore()
+        .args([
+            "sign", "sign", "--key", private, "--record", record, "--raw",
+        ])
+        .assert()
+        .code(2);
+}
+
+/// Issue 11.3: a generic (or raw) signature over a record's bytes is never
+/// accepted as the record's signature, nor the reverse.
+#[test]
+fn sign_domains_are_separate() {
+    let domains = sign_json("domains");
+    let private = domains[1]["inputs"]["private_key"].as_str().unwrap();
+    let record = domains[1]["inputs"]["message"].as_str().unwrap();
+    let public = json_ok(&["sign", "sign", "--key", private, "--data", "00"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let generic = json_ok(&["sign", "sign", "--key", private, "--data", record]);
+    assert_eq!(generic["domain"], "generic");
+    let generic = generic["signature"].as_str().unwrap();
+    let raw = json_ok(&["sign", "sign", "--key", private, "--data", record, "--raw"]);
+    assert_eq!(raw["domain"], "raw");
+    let raw = raw["signature"].as_str().unwrap();
+    let rec = json_ok(&["sign", "sign", "--key", private, "--record", record]);
+    let rec = rec["signature"].as_str().unwrap();
+    for forged in [generic, raw] {
+        let e = verify(&public, "--record", record, forged, false);
+        assert_eq!(e["error"]["kind"], "verification_failed");
+    }
+    assert_eq!(
+        verify(&public, "--data", record, generic, false)["valid"],
+        true
+    );
+    assert_eq!(verify(&public, "--data", record, raw, true)["valid"], true);
+    for as_raw in [false, true] {
+        let e = verify(&public, "--data", record, rec, as_raw);
+        assert_eq!(e["error"]["kind"], "verification_failed");
+    }
+    // Raw signing in the paycore/ namespace is refused ("paycore/record/v2\0" || record).
+    let labelled = format!("706179636F72652F7265636F72642F763200{record}");
+    let e = json_err(&[
+        "sign", "sign", "--key", private, "--data", &labelled, "--raw",
     ]);
-    assert!(
-        rfc["public_key"]
-            .as_str()
-            .unwrap()
-            .starts_with("0460FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB6")
-    );
-    assert!(
-        rfc["signature"]
-            .as_str()
-            .unwrap()
-            .starts_with("EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716")
-    );
+    assert_eq!(e["error"]["kind"], "invalid_argument");
+    // A version 1 record (signed without a label) is refused.
+    let v1 = format!("01{}", &record[2..]);
+    let e = verify(&public, "--record", &v1, rec, false);
+    assert_eq!(e["error"]["kind"], "malformed");
+}
+
+/// tests/vectors/sign_domains.json (generic and record vectors) and RFC 6979
+/// A.2.5 through --data --raw.
+#[test]
+fn sign_vectors() {
+    for v in sign_json("domains") {
+        let i = &v["inputs"];
+        let key = i["private_key"].as_str().unwrap();
+        let want = v["expected"]["signature"].as_str();
+        let flag = match v["kind"].as_str().unwrap() {
+            "generic" => "--data",
+            "record" => "--record",
+            _ => continue,
+        };
+        let msg = i["message"].as_str().unwrap();
+        let got = json_ok(&["sign", "sign", "--key", key, flag, msg]);
+        assert_eq!(got["signature"].as_str(), want, "{}", v["id"]);
+    }
+    for v in sign_json("rfc6979") {
+        let i = &v["inputs"];
+        let e = &v["expected"];
+        let msg = hex::encode_upper(i["message_ascii"].as_str().unwrap());
+        let got = json_ok(&[
+            "sign",
+            "sign",
+            "--key",
+            i["private_key"].as_str().unwrap(),
+            "--data",
+            &msg,
+            "--raw",
+        ]);
+        let public = got["public_key"].as_str().unwrap();
+        let x = e["r"].as_str().unwrap();
+        assert!(public.starts_with(&format!("04{}", i["public_key_x"].as_str().unwrap())));
+        assert!(
+            got["signature"].as_str().unwrap().starts_with(x),
+            "{}",
+            v["id"]
+        );
+        // The RFC's own (r, s) verifies as raw if low-S (the CLI rejects high S).
+        let rfc = format!("{x}{}", e["s"].as_str().unwrap());
+        let ours = got["signature"].as_str().unwrap();
+        assert_eq!(verify(public, "--data", &msg, ours, true)["valid"], true);
+        if rfc == ours {
+            assert_eq!(verify(public, "--data", &msg, &rfc, true)["valid"], true);
+        }
+        assert_eq!(
+            verify(public, "--data", &msg, ours, false)["error"]["kind"],
+            "verification_failed"
+        );
+    }
 }
 
 /// The demo runs with no arguments and no files, and every check in it holds.
@@ -716,4 +856,273 @@ fn secrets_from_stdin() {
         .write_stdin("")
         .assert()
         .code(2);
+}
+
+/// A non-UTF-8 argument (here a key and a PIN ending in byte 0xFF) is bad
+/// input like any other: exit 2, one line, the value never printed, no panic.
+#[test]
+fn non_utf8_argument_is_a_usage_error() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let mut key = b"0123456789ABCDEFFEDCBA9876543210".to_vec();
+    key.push(0xFF);
+    let mut pin = b"987654".to_vec();
+    pin.push(0xFF);
+    let cases: Vec<Vec<OsString>> = vec![
+        vec!["kcv".into(), "--key".into(), OsString::from_vec(key)],
+        vec![
+            "pinblock".into(),
+            "encode".into(),
+            "--format".into(),
+            "1".into(),
+            "--pin".into(),
+            OsString::from_vec(pin),
+        ],
+    ];
+    for args in cases {
+        for json in [false, true] {
+            let mut cmd = paycore();
+            if json {
+                cmd.arg("--json");
+            }
+            let out = cmd.args(&args).assert().code(2);
+            let output = out.get_output();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            for text in [&stderr, &stdout] {
+                assert!(
+                    !text.contains("0123456789ABCDEF")
+                        && !text.contains("987654")
+                        && !text.contains("panicked"),
+                    "{text}"
+                );
+            }
+            if json {
+                let v: Value = serde_json::from_str(stdout.trim()).unwrap();
+                assert_eq!(v["error"]["kind"], "invalid_argument");
+            }
+        }
+    }
+}
+
+/// A reader that goes away early (`paycore ... | head -c0`) is not an
+/// error: the command exits quietly, no panic (status 101) and no message.
+#[test]
+fn closed_pipe_exits_quietly() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("paycore"))
+        .args(["kcv", "--key", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end of stdout before the command can write: it is
+    // still waiting for the key on stdin.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"0123456789ABCDEFFEDCBA9876543210\n")
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A missing subcommand is bad input like any other: one line on stderr,
+/// the JSON error with `--json`, status 2 (not a page of help).
+#[test]
+fn missing_subcommand_is_one_line() {
+    let e = json_err(&["pan"]);
+    assert_eq!(e["error"]["kind"], "invalid_argument");
+    let out = paycore().arg("pinblock").assert().code(2);
+    let output = out.get_output();
+    assert!(output.stdout.is_empty());
+    assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+    // Help asked for is still help: stdout, status 0.
+    paycore().args(["pan", "--help"]).assert().success();
+}
+
+/// Control characters from card or QR data never reach the terminal raw:
+/// ESC (and every other control) is printed as a visible escape.
+#[test]
+fn control_characters_are_escaped_for_humans() {
+    let good = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104\u{6700}\u{4f73}\u{8fd0}\u{8f93}0202\u{5317}\u{4eac}540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
+    let evil = good.replace("BEST TRANSPORT", "BEST\u{1b}[31mPORTS");
+    assert_eq!(evil.len(), good.len());
+    let out = paycore().args(["qr", "decode", &evil]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!text.contains('\u{1b}'), "raw ESC printed: {text:?}");
+    assert!(text.contains("BEST\\x1B[31mPORTS"), "{text}");
+    // JSON carries the exact value (escaped by JSON itself).
+    let v = json_ok(&["qr", "decode", &evil]);
+    assert!(v.to_string().contains("BEST\\u001b[31mPORTS"), "{v}");
+}
+
+/// `-` reads any PAN or secret from standard input: --pan, --block,
+/// --fill, `pan inspect` and track data, one line per `-` in the order of
+/// the command's arguments.
+#[test]
+fn dash_reads_every_pan_and_secret_from_stdin() {
+    let run = |args: &[&str], stdin: &str| -> Value {
+        let out = paycore()
+            .arg("--json")
+            .args(args)
+            .write_stdin(stdin.to_owned())
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    // X9.24-1:2009 Annex A: PIN 1234, PAN 4012345678909 -> 041274EDCBA9876F.
+    let v = run(
+        &[
+            "pinblock", "encode", "--format", "0", "--pin", "-", "--pan", "-",
+        ],
+        "1234\n4012345678909\n",
+    );
+    assert_eq!(v["block"], "041274EDCBA9876F");
+    let v = run(
+        &[
+            "pinblock", "decode", "--format", "0", "--block", "-", "--pan", "-",
+        ],
+        "041274EDCBA9876F\n4012345678909\n",
+    );
+    assert_eq!(v["pin"], "1234");
+    // ISO 9564-1 format 1 with a given fill: the fill comes from stdin too.
+    let direct = json_ok(&[
+        "pinblock",
+        "encode",
+        "--format",
+        "1",
+        "--pin",
+        "1234",
+        "--fill",
+        "A1B2C3D4E5",
+    ]);
+    let v = run(
+        &[
+            "pinblock", "encode", "--format", "1", "--pin", "1234", "--fill", "-",
+        ],
+        "A1B2C3D4E5\n",
+    );
+    assert_eq!(v["block"], direct["block"]);
+    let v = run(&["pan", "inspect", "-"], "4111111111111111\n");
+    assert_eq!(v["pan_masked"], "411111******1111");
+    let v = run(
+        &["track2", "parse", "-"],
+        ";4111111111111111=2512101123456789?\n",
+    );
+    assert_eq!(v["pan"], "411111******1111");
+    let v = run(
+        &["track1", "parse", "-"],
+        "%B4111111111111111^DOE/JOHN^2512101123456789?\n",
+    );
+    assert_eq!(v["pan"], "411111******1111");
+}
+
+/// `dukpt derive --usage mac-gen` on the host gives the terminal's MAC key
+/// as a verify-only key: the derivation succeeds, the key is printed, and
+/// the check value is withheld with its reason (`kcv: null`,
+/// `kcv_withheld`). X9.24-1:2009 Annex A.4.2 (MAC request key, TDES) and the
+/// X9.24-3-2017 supplement (MAC_GEN working keys, AES-128 BDK).
+#[test]
+fn dukpt_mac_gen_key_withholds_only_the_kcv() {
+    let tdes: Value = serde_json::from_str(include_str!(
+        "../../../tests/vectors/dukpt_tdes_x9_24_1_annex_a4_2.json"
+    ))
+    .unwrap();
+    let bdk = tdes["common"]["bdk"].as_str().unwrap();
+    let mut ran = 0;
+    for v in tdes["vectors"].as_array().unwrap() {
+        let (Some(ksn), Some(mac_key)) = (v["ksn"].as_str(), v["mac_request_key"].as_str()) else {
+            continue;
+        };
+        let out = json_ok(&[
+            "dukpt", "derive", "--bdk", bdk, "--ksn", ksn, "--usage", "mac-gen",
+        ]);
+        assert_eq!(out["key"], mac_key, "{ksn}");
+        assert_eq!(out["mode_of_use"], "V", "{ksn}");
+        assert!(out["kcv"].is_null(), "{ksn}");
+        assert!(
+            out["kcv_withheld"]
+                .as_str()
+                .unwrap()
+                .contains("verify-only")
+        );
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} TDES MAC vectors ran");
+    let aes: Value = serde_json::from_str(include_str!(
+        "../../../tests/vectors/dukpt_aes_x9_24_3_2017_aes128.json"
+    ))
+    .unwrap();
+    let bdk = aes["common"]["bdk_aes128"].as_str().unwrap();
+    let mut ran = 0;
+    for v in aes["vectors"].as_array().unwrap() {
+        if v["kind"] != "transaction" {
+            continue;
+        }
+        let ksn = v["ksn"].as_str().unwrap();
+        for (name, key_type) in [("2TDEA", "tdes2"), ("3TDEA", "tdes3"), ("AES128", "aes128")] {
+            let Some(want) = v["working_keys"][format!("MAC_GEN/{name}")].as_str() else {
+                continue;
+            };
+            let out = json_ok(&[
+                "dukpt",
+                "derive",
+                "--bdk",
+                bdk,
+                "--ksn",
+                ksn,
+                "--usage",
+                "mac-gen",
+                "--key-type",
+                key_type,
+            ]);
+            assert_eq!(out["key"], want, "{ksn} {key_type}");
+            assert!(out["kcv"].is_null(), "{ksn} {key_type}");
+            assert!(out["kcv_withheld"].is_string(), "{ksn} {key_type}");
+            ran += 1;
+        }
+        // The MAC_BOTH key may generate: its check value is printed.
+        let out = json_ok(&[
+            "dukpt",
+            "derive",
+            "--bdk",
+            bdk,
+            "--ksn",
+            ksn,
+            "--usage",
+            "mac-both",
+            "--key-type",
+            "aes128",
+        ]);
+        assert_eq!(out["kcv"].as_str().unwrap().len(), 10, "{ksn}");
+        assert!(out.get("kcv_withheld").is_none(), "{ksn}");
+    }
+    assert!(ran >= 30, "only {ran} AES MAC vectors ran");
+    // The human form names the reason next to the key.
+    let out = paycore()
+        .args([
+            "dukpt",
+            "derive",
+            "--bdk",
+            tdes["common"]["bdk"].as_str().unwrap(),
+            "--ksn",
+            "FFFF9876543210E00001",
+            "--usage",
+            "mac-gen",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("042666B4918430A368DE9628D03984C9"), "{text}");
+    assert!(text.contains("kcv_withheld  verify-only MAC key"), "{text}");
 }

@@ -29,10 +29,116 @@ pub const MIN_PAN_LEN: usize = 12;
 /// Longest PAN (ISO/IEC 7812-1).
 pub const MAX_PAN_LEN: usize = 19;
 
-/// A primary account number: 12-19 ASCII digits, zeroized on drop.
-pub struct Pan {
+/// Shortest PAN a PIN block takes (ISO 9564-1:2017 §9.3.2, §9.3.6).
+pub const MIN_PIN_BLOCK_PAN_LEN: usize = 1;
+
+/// The PAN as the PIN block formats take it (ISO 9564-1:2017 §9.3.2,
+/// §9.3.5, §9.3.6): 1-19 ASCII digits, no Luhn check. A PAN shorter than
+/// 12 digits is right-justified in the 12-digit PAN field and padded on
+/// the left with zeros (format 4: length nibble 0); an empty PAN or a
+/// non-digit is refused.
+///
+/// Every [`Pan`] is one (`Pan` dereferences to `PinBlockPan`), so
+/// `Some(&pan)` works wherever a PIN block function asks for a PAN; build a
+/// `PinBlockPan` directly only for PANs shorter than [`MIN_PAN_LEN`], which
+/// [`Pan`] refuses.
+///
+/// Sensitive: zeroized on drop; `Debug` shows only the length
+/// (`PinBlockPan { len: 9, .. }`), as a short PAN masked to its last four
+/// digits would show most of it. No `Clone`, no `PartialEq`.
+pub struct PinBlockPan {
     digits: [u8; MAX_PAN_LEN],
     len: usize,
+}
+
+impl PinBlockPan {
+    /// A PIN block PAN from 1-19 decimal digits.
+    ///
+    /// # Errors
+    /// [`PanError::NonDigit`] or [`PanError::InvalidLength`] (empty or
+    /// longer than [`MAX_PAN_LEN`]).
+    pub fn parse(pan: &str) -> Result<Self, Error> {
+        Self::from_ascii(pan.as_bytes())
+    }
+
+    /// As [`PinBlockPan::parse`], from ASCII bytes.
+    ///
+    /// # Errors
+    /// [`PanError::NonDigit`] or [`PanError::InvalidLength`].
+    pub fn from_ascii(pan: &[u8]) -> Result<Self, Error> {
+        Self::with_min_len(pan, MIN_PIN_BLOCK_PAN_LEN)
+    }
+
+    /// Digits `min_len..=MAX_PAN_LEN` long.
+    fn with_min_len(pan: &[u8], min_len: usize) -> Result<Self, Error> {
+        if let Some(position) = pan.iter().position(|c| !c.is_ascii_digit()) {
+            return Err(PanError::NonDigit { position }.into());
+        }
+        let mut digits = [0u8; MAX_PAN_LEN];
+        digits
+            .get_mut(..pan.len())
+            .filter(|_| pan.len() >= min_len)
+            .ok_or(PanError::InvalidLength { length: pan.len() })?
+            .copy_from_slice(pan);
+        Ok(Self {
+            digits,
+            len: pan.len(),
+        })
+    }
+
+    /// Number of digits (1-19).
+    #[must_use]
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Always false: a PIN block PAN has at least one digit.
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The clear digits. Each call site documents why (`// EXPOSE:`).
+    #[must_use]
+    pub fn expose_secret(&self) -> &str {
+        core::str::from_utf8(self.ascii()).unwrap_or("")
+    }
+
+    /// The digits as ASCII bytes (crate-internal).
+    pub(crate) fn ascii(&self) -> &[u8] {
+        self.digits.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl Drop for PinBlockPan {
+    fn drop(&mut self) {
+        self.digits.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for PinBlockPan {}
+
+impl fmt::Debug for PinBlockPan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PinBlockPan")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A primary account number: 12-19 ASCII digits, zeroized on drop.
+pub struct Pan {
+    /// Always `MIN_PAN_LEN..=MAX_PAN_LEN` digits.
+    digits: PinBlockPan,
+}
+
+impl core::ops::Deref for Pan {
+    type Target = PinBlockPan;
+
+    /// A PAN is a valid PIN block PAN (ISO 9564-1 takes 1-19 digits).
+    fn deref(&self) -> &PinBlockPan {
+        &self.digits
+    }
 }
 
 impl Pan {
@@ -63,19 +169,7 @@ impl Pan {
     /// # Errors
     /// [`PanError::NonDigit`] or [`PanError::InvalidLength`].
     pub fn from_ascii(pan: &[u8]) -> Result<Self, Error> {
-        if let Some(position) = pan.iter().position(|c| !c.is_ascii_digit()) {
-            return Err(PanError::NonDigit { position }.into());
-        }
-        let mut digits = [0u8; MAX_PAN_LEN];
-        digits
-            .get_mut(..pan.len())
-            .filter(|_| pan.len() >= MIN_PAN_LEN)
-            .ok_or(PanError::InvalidLength { length: pan.len() })?
-            .copy_from_slice(pan);
-        Ok(Self {
-            digits,
-            len: pan.len(),
-        })
+        PinBlockPan::with_min_len(pan, MIN_PAN_LEN).map(|digits| Self { digits })
     }
 
     /// Parses a PAN from compressed numeric (BCD, right-padded with `F`),
@@ -109,30 +203,32 @@ impl Pan {
             digits.zeroize();
             return Err(PanError::InvalidLength { length: len }.into());
         }
-        Ok(Self { digits, len })
+        Ok(Self {
+            digits: PinBlockPan { digits, len },
+        })
     }
 
     /// Number of digits.
     #[must_use]
     pub const fn len(&self) -> usize {
-        self.len
+        self.digits.len
     }
 
     /// Always false: a PAN has at least [`MIN_PAN_LEN`] digits.
     #[must_use]
     pub const fn is_empty(&self) -> bool {
-        self.len == 0
+        self.digits.len == 0
     }
 
     /// The clear PAN digits. Each call site documents why (`// EXPOSE:`).
     #[must_use]
     pub fn expose_secret(&self) -> &str {
-        core::str::from_utf8(self.ascii()).unwrap_or("")
+        self.digits.expose_secret()
     }
 
     /// The digits as ASCII bytes (crate-internal).
     pub(crate) fn ascii(&self) -> &[u8] {
-        self.digits.get(..self.len).unwrap_or(&[])
+        self.digits.ascii()
     }
 
     /// True when the last digit is the Luhn check digit of the others
@@ -151,7 +247,7 @@ impl Pan {
     /// Writes the masked PAN (see [`mask_keeps`]).
     fn write_masked(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, d) in self.ascii().iter().enumerate() {
-            let c = if mask_keeps(i, self.len) {
+            let c = if mask_keeps(i, self.len()) {
                 char::from(*d)
             } else {
                 '*'
@@ -177,12 +273,7 @@ pub(crate) const fn mask_keeps(position: usize, len: usize) -> bool {
     last4 || first6
 }
 
-impl Drop for Pan {
-    fn drop(&mut self) {
-        self.digits.zeroize();
-    }
-}
-
+// The digits are a `PinBlockPan`, which zeroizes itself on drop.
 impl ZeroizeOnDrop for Pan {}
 
 impl fmt::Display for Pan {

@@ -29,6 +29,7 @@ impl BlockCipher {
             Algorithm::Aes128 => Self::Aes128(aes::Aes128::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes192 => Self::Aes192(aes::Aes192::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes256 => Self::Aes256(aes::Aes256::new_from_slice(key).map_err(bad)?),
+            Algorithm::HmacSha256 => return Err(KeyError::WrongAlgorithm.into()),
         })
     }
 
@@ -223,6 +224,7 @@ impl Key {
             Algorithm::Aes128 => f(&aes::Aes128::new_from_slice(material).map_err(bad)?),
             Algorithm::Aes192 => f(&aes::Aes192::new_from_slice(material).map_err(bad)?),
             Algorithm::Aes256 => f(&aes::Aes256::new_from_slice(material).map_err(bad)?),
+            Algorithm::HmacSha256 => Err(KeyError::WrongAlgorithm.into()),
         }
     }
 

@@ -302,15 +302,21 @@ impl WorkingKeyType {
     }
 
     /// The key type of `algorithm`.
-    #[must_use]
-    pub const fn from_algorithm(algorithm: Algorithm) -> Self {
-        match algorithm {
+    ///
+    /// # Errors
+    /// [`KeyError::WrongAlgorithm`](crate::error::KeyError::WrongAlgorithm)
+    /// for an algorithm that is no DUKPT key type (HMAC).
+    pub const fn from_algorithm(algorithm: Algorithm) -> Result<Self, Error> {
+        Ok(match algorithm {
             Algorithm::Tdes2 => Self::Tdes2,
             Algorithm::Tdes3 => Self::Tdes3,
             Algorithm::Aes128 => Self::Aes128,
             Algorithm::Aes192 => Self::Aes192,
             Algorithm::Aes256 => Self::Aes256,
-        }
+            Algorithm::HmacSha256 => {
+                return Err(Error::Key(crate::error::KeyError::WrongAlgorithm));
+            }
+        })
     }
 
     /// The X9.24-3-2017 key type indicator (derivation data bytes 4-5).
@@ -390,7 +396,7 @@ mod tests {
         }
         for t in WorkingKeyType::ALL {
             assert_eq!(t.name().parse::<WorkingKeyType>().unwrap(), t);
-            assert_eq!(WorkingKeyType::from_algorithm(t.algorithm()), t);
+            assert_eq!(WorkingKeyType::from_algorithm(t.algorithm()).unwrap(), t);
         }
         assert!("pinx".parse::<WorkingKeyUsage>().is_err());
         assert!("aes512".parse::<WorkingKeyType>().is_err());

@@ -16,6 +16,13 @@
 //! must not yield a MAC. [`Kcv::verify`] needs at least [`Kcv::MIN_VERIFY_LEN`]
 //! bytes, since a 1-byte check passes one time in 256.
 //!
+//! **A KCV next to a key is a side output.** Where a key is derived,
+//! unwrapped or shown and its check value is printed alongside, use
+//! [`Kcv::side_output`]: it gives the conventional KCV or a typed
+//! [`KcvWithheld`] reason, and the policy refusal never fails the operation
+//! that produced the key (a host's DUKPT MAC-generation key is verify-only
+//! on the host, yet deriving it is right).
+//!
 //! # Example
 //! ```
 //! use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
@@ -89,10 +96,43 @@ impl Kcv {
     /// MAC of a zero block); [`KeyError::InvalidKcvLength`] if `len` is 0 or
     /// above [`Kcv::max_len`].
     pub fn compute(key: &Key, method: KcvMethod, len: usize) -> Result<Self, Error> {
-        if is_mac_usage(key.usage()) && !key.mode_of_use().permits(Operation::Generate) {
+        if withheld_by_policy(key).is_some() {
             return Err(KeyError::ModeNotPermitted.into());
         }
         Self::compute_raw(key.algorithm(), key.material(), method, len)
+    }
+
+    /// The method and length conventionally printed next to a key of
+    /// `algorithm`: legacy, 3 bytes, for TDES (X9.24-1:2009 Annex A
+    /// practice); CMAC, 5 bytes, for AES (X9.24-1:2017 §7.4). `None` for an
+    /// algorithm without a check-value method.
+    #[must_use]
+    pub const fn conventional(algorithm: Algorithm) -> Option<(KcvMethod, usize)> {
+        match algorithm {
+            Algorithm::Tdes2 | Algorithm::Tdes3 => Some((KcvMethod::Legacy, 3)),
+            Algorithm::Aes128 | Algorithm::Aes192 | Algorithm::Aes256 => Some((KcvMethod::Cmac, 5)),
+            Algorithm::HmacSha256 => None,
+        }
+    }
+
+    /// The conventional check value ([`Kcv::conventional`]) to print or
+    /// return *alongside* `key`, or why there is none. A refusal here is not
+    /// an error of the operation that produced the key: callers show the
+    /// key with the reason instead of failing.
+    ///
+    /// # Errors
+    /// [`KcvWithheld::VerifyOnlyMacKey`] for a MAC key whose mode of use
+    /// forbids generating a MAC (the policy of [`Kcv::compute`]);
+    /// [`KcvWithheld::NoMethod`] for an algorithm without a KCV method.
+    pub fn side_output(key: &Key) -> Result<Self, KcvWithheld> {
+        if let Some(reason) = withheld_by_policy(key) {
+            return Err(reason);
+        }
+        let (method, len) = Self::conventional(key.algorithm()).ok_or(KcvWithheld::NoMethod)?;
+        // With a valid key and the conventional method and length nothing
+        // below can fail; if it ever did, no method applies to this key.
+        Self::compute_raw(key.algorithm(), key.material(), method, len)
+            .map_err(|_| KcvWithheld::NoMethod)
     }
 
     /// Computes a KCV over raw material (crate-internal: derived keys).
@@ -188,6 +228,44 @@ impl fmt::Display for Kcv {
         }
         Ok(())
     }
+}
+
+/// Why [`Kcv::side_output`] gives no check value for a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KcvWithheld {
+    /// A MAC key (`M0`-`M8`) whose mode of use does not permit generating a
+    /// MAC (e.g. `V`): its KCV would be a MAC of a zero block, which the key
+    /// may not produce. [`Kcv::verify`] still checks a KCV received with it.
+    VerifyOnlyMacKey,
+    /// The key's algorithm has no check-value method.
+    NoMethod,
+}
+
+impl KcvWithheld {
+    /// A short, stable, lower-case reason (the CLI's `kcv_withheld`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyOnlyMacKey => {
+                "verify-only MAC key: a check value would be a MAC it may not generate"
+            }
+            Self::NoMethod => "no check-value method for this key algorithm",
+        }
+    }
+}
+
+impl fmt::Display for KcvWithheld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The policy of [`Kcv::compute`]: a MAC key that may not generate a MAC
+/// gives no KCV (it would be a MAC of a zero block).
+fn withheld_by_policy(key: &Key) -> Option<KcvWithheld> {
+    (is_mac_usage(key.usage()) && !key.mode_of_use().permits(Operation::Generate))
+        .then_some(KcvWithheld::VerifyOnlyMacKey)
 }
 
 /// The TR-31 MAC key usages `M0`-`M8` (ANSI X9.143 Table 6).
@@ -348,6 +426,21 @@ mod tests {
                 );
             }
         }
+        // As a side output the refusal is a typed reason, not an error.
+        let verify_only = Key::new(
+            Algorithm::Tdes2,
+            &material,
+            KeyAttributes::new(KeyUsage::MacIso9797Alg3, ModeOfUse::Verify),
+        )
+        .unwrap();
+        assert_eq!(
+            Kcv::side_output(&verify_only).unwrap_err(),
+            KcvWithheld::VerifyOnlyMacKey
+        );
+        assert_eq!(
+            KcvWithheld::VerifyOnlyMacKey.to_string(),
+            "verify-only MAC key: a check value would be a MAC it may not generate"
+        );
         // A non-MAC key with a decrypt-only mode still has a KCV.
         let dec = Key::new(
             Algorithm::Tdes2,
@@ -356,5 +449,30 @@ mod tests {
         )
         .unwrap();
         assert!(Kcv::compute(&dec, KcvMethod::Legacy, 3).is_ok());
+        assert_eq!(
+            Kcv::side_output(&dec).unwrap().as_bytes(),
+            &[0x08, 0xD7, 0xB4]
+        );
+    }
+
+    /// The conventional side output: 3-byte legacy for TDES, 5-byte CMAC
+    /// for AES (the AES one cross-checked against `Kcv::compute`).
+    #[test]
+    fn side_output_is_the_conventional_kcv() {
+        let tdes = key(Algorithm::Tdes2, "0123456789abcdeffedcba9876543210");
+        assert_eq!(Kcv::side_output(&tdes).unwrap().to_string(), "08D7B4");
+        let aes = key(Algorithm::Aes128, "2b7e151628aed2a6abf7158809cf4f3c");
+        assert_eq!(
+            Kcv::side_output(&aes).unwrap().as_bytes(),
+            Kcv::compute(&aes, KcvMethod::Cmac, 5).unwrap().as_bytes()
+        );
+        assert_eq!(
+            Kcv::conventional(Algorithm::Tdes3),
+            Some((KcvMethod::Legacy, 3))
+        );
+        assert_eq!(
+            Kcv::conventional(Algorithm::Aes256),
+            Some((KcvMethod::Cmac, 5))
+        );
     }
 }

@@ -26,8 +26,14 @@ use core::fmt;
 use crate::error::{Error, KeyError};
 use crate::secret::SecretBytes;
 
-/// Largest key this crate holds (AES-256).
+/// Largest block-cipher key (AES-256), the size of every derivation buffer.
 pub const MAX_KEY_LEN: usize = 32;
+
+/// Largest HMAC key a [`Key`] holds: 256 bytes. RFC 2104 §3 allows any
+/// length (a key longer than the 64-byte SHA-256 block is hashed first, by
+/// HMAC itself) and RFC 4231 tests keys of 4 to 131 bytes; the cap only
+/// bounds the inline buffer.
+pub const MAX_HMAC_KEY_LEN: usize = 256;
 
 /// Symmetric key algorithm and length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,23 +49,44 @@ pub enum Algorithm {
     Aes192,
     /// AES-256.
     Aes256,
+    /// An HMAC-SHA256 key (RFC 2104, FIPS 198-1) of any length from 1 to
+    /// [`MAX_HMAC_KEY_LEN`] bytes; TR-31 algorithm `H`.
+    HmacSha256,
 }
 
 impl Algorithm {
-    /// Key length in bytes.
+    /// Key length in bytes. For [`Algorithm::HmacSha256`], whose keys have
+    /// any length ([`Algorithm::accepts_key_len`]), the recommended length:
+    /// 32 bytes, the hash output (RFC 2104 §3, RFC 4868 §2.1.1).
     #[must_use]
     pub const fn key_len(self) -> usize {
         match self {
             Self::Tdes2 | Self::Aes128 => 16,
             Self::Tdes3 | Self::Aes192 => 24,
-            Self::Aes256 => 32,
+            Self::Aes256 | Self::HmacSha256 => 32,
         }
     }
 
-    /// Cipher block length in bytes (8 for TDES, 16 for AES).
+    /// Whether a key of `len` bytes is valid for this algorithm: exactly
+    /// [`Algorithm::key_len`] for TDES and AES, 1 to [`MAX_HMAC_KEY_LEN`]
+    /// for HMAC.
+    #[must_use]
+    pub const fn accepts_key_len(self, len: usize) -> bool {
+        match self {
+            Self::HmacSha256 => len >= 1 && len <= MAX_HMAC_KEY_LEN,
+            _ => len == self.key_len(),
+        }
+    }
+
+    /// Block length in bytes: the cipher block (8 for TDES, 16 for AES),
+    /// or the SHA-256 block (64) for HMAC-SHA256.
     #[must_use]
     pub const fn block_len(self) -> usize {
-        if self.is_aes() { 16 } else { 8 }
+        match self {
+            Self::Tdes2 | Self::Tdes3 => 8,
+            Self::Aes128 | Self::Aes192 | Self::Aes256 => 16,
+            Self::HmacSha256 => 64,
+        }
     }
 
     /// True for the AES algorithms.
@@ -70,7 +97,8 @@ impl Algorithm {
 
     /// Nominal strength in bits, used to refuse deriving or wrapping a
     /// stronger key under a weaker one (2TDEA counted as 80, 3TDEA as 112,
-    /// per NIST SP 800-57 Part 1 Table 2).
+    /// per NIST SP 800-57 Part 1 Table 2; HMAC-SHA256 at its upper bound,
+    /// 256, so it is never wrapped under a weaker key).
     #[must_use]
     pub const fn strength_bits(self) -> u16 {
         match self {
@@ -78,14 +106,18 @@ impl Algorithm {
             Self::Tdes3 => 112,
             Self::Aes128 => 128,
             Self::Aes192 => 192,
-            Self::Aes256 => 256,
+            Self::Aes256 | Self::HmacSha256 => 256,
         }
     }
 
-    /// The TR-31 algorithm character (`T` or `A`), ANSI X9.143 Table 7.
+    /// The TR-31 algorithm character (`T`, `A` or `H`), ANSI X9.143 Table 7.
     #[must_use]
     pub const fn tr31_code(self) -> u8 {
-        if self.is_aes() { b'A' } else { b'T' }
+        match self {
+            Self::Tdes2 | Self::Tdes3 => b'T',
+            Self::Aes128 | Self::Aes192 | Self::Aes256 => b'A',
+            Self::HmacSha256 => b'H',
+        }
     }
 
     /// The TDES or AES algorithm for a key of `len` bytes.
@@ -468,7 +500,7 @@ impl KeyAttributes {
 /// Zeroized on drop; `Debug` shows the algorithm and attributes, never the
 /// material; no `Clone` and no equality (compare KCVs instead).
 pub struct Key {
-    material: SecretBytes<MAX_KEY_LEN>,
+    material: SecretBytes<MAX_HMAC_KEY_LEN>,
     algorithm: Algorithm,
     attributes: KeyAttributes,
 }
@@ -477,13 +509,14 @@ impl Key {
     /// A key from raw material.
     ///
     /// # Errors
-    /// [`KeyError::InvalidLength`] if `material` does not match `algorithm`.
+    /// [`KeyError::InvalidLength`] if `material` does not match `algorithm`
+    /// ([`Algorithm::accepts_key_len`]).
     pub fn new(
         algorithm: Algorithm,
         material: &[u8],
         attributes: KeyAttributes,
     ) -> Result<Self, Error> {
-        if material.len() != algorithm.key_len() {
+        if !algorithm.accepts_key_len(material.len()) {
             return Err(KeyError::InvalidLength {
                 length: material.len(),
             }
@@ -504,14 +537,16 @@ impl Key {
         material: SecretBytes<MAX_KEY_LEN>,
         attributes: KeyAttributes,
     ) -> Result<Self, Error> {
-        if material.len() != algorithm.key_len() {
+        if !algorithm.accepts_key_len(material.len()) {
             return Err(KeyError::InvalidLength {
                 length: material.len(),
             }
             .into());
         }
         Ok(Self {
-            material,
+            // EXPOSE: moved into the key's own container; `material` is
+            // zeroized when dropped here.
+            material: SecretBytes::from_slice(material.expose_secret())?,
             algorithm,
             attributes,
         })
@@ -612,6 +647,25 @@ mod tests {
         assert!(Key::new(Algorithm::Tdes2, &[0; 8], attrs).is_err());
         assert!(Key::new(Algorithm::Aes256, &[0; 24], attrs).is_err());
         assert!(Key::new(Algorithm::Aes192, &[0; 24], attrs).is_ok());
+    }
+
+    /// HMAC keys have any length from 1 byte to MAX_HMAC_KEY_LEN (RFC 2104
+    /// §3; RFC 4231 uses 4, 20, 25 and 131 bytes).
+    #[test]
+    fn hmac_keys_have_any_length() {
+        let attrs = KeyAttributes::new(KeyUsage::MacHmac, ModeOfUse::GenerateVerify);
+        for len in [1, 4, 20, 25, 32, 64, 65, 131, MAX_HMAC_KEY_LEN] {
+            let k = Key::new(Algorithm::HmacSha256, &vec![0xAA; len], attrs).unwrap();
+            assert_eq!(k.dangerous_expose_secret().unwrap().len(), len);
+        }
+        for len in [0, MAX_HMAC_KEY_LEN + 1] {
+            assert_eq!(
+                Key::new(Algorithm::HmacSha256, &vec![0xAA; len], attrs).unwrap_err(),
+                Error::Key(KeyError::InvalidLength { length: len })
+            );
+        }
+        assert_eq!(Algorithm::HmacSha256.tr31_code(), b'H');
+        assert!(!Algorithm::HmacSha256.is_aes());
     }
 
     #[test]

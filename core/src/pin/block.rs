@@ -9,7 +9,7 @@ use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::PinBlockFormat;
-use crate::card::pan::Pan;
+use crate::card::pan::PinBlockPan;
 use crate::error::{Error, PinBlockError};
 
 /// Fewest PIN digits (ISO 9564-1:2017 §8.1).
@@ -274,8 +274,11 @@ impl Drop for Nibbles {
 
 /// XORs the format 0/3 PAN field into the first 16 nibbles
 /// (ISO 9564-1:2017 §9.3.2): `0000` then the 12 rightmost PAN digits
-/// excluding the check digit, left-padded with zeros when shorter.
-fn xor_pan_field(n: &mut Nibbles, pan: &Pan) {
+/// excluding the check digit; when the PAN without its check digit has
+/// fewer than 12 digits (a PAN of 1-12 digits), they are right-justified
+/// and padded on the left with zeros (a 1-digit PAN gives an all-zero
+/// field).
+fn xor_pan_field(n: &mut Nibbles, pan: &PinBlockPan) {
     // EXPOSE: the PAN digits enter the PAN field, which never leaves this module in clear.
     let digits = pan.ascii();
     let without_check = digits.get(..digits.len().saturating_sub(1)).unwrap_or(&[]);
@@ -293,7 +296,7 @@ fn xor_pan_field(n: &mut Nibbles, pan: &Pan) {
 /// length - 12 (0 for a shorter PAN, whose digits are then left-padded with
 /// zeros to 12), the PAN, then zeros to 32 nibbles. Written straight into
 /// bytes: this is on the encipherment hot path.
-pub(super) fn iso4_pan_field(pan: &Pan) -> [u8; 16] {
+pub(super) fn iso4_pan_field(pan: &PinBlockPan) -> [u8; 16] {
     let mut field = [0u8; 16];
     // EXPOSE: the PAN digits enter the PAN field, used only inside the encipherment.
     let digits = pan.ascii();
@@ -355,14 +358,16 @@ impl ClearPinBlock {
     /// (ISO 9564-1:2017 §9.3).
     ///
     /// `pan` is required for formats 0 and 3 and not used by formats 1, 2
-    /// and 4 (format 4 binds the PAN in [`encipher`](super::encipher)).
+    /// and 4 (format 4 binds the PAN in [`encipher`](super::encipher)). It
+    /// may have 1-19 digits ([`PinBlockPan`]; a [`Pan`](crate::card::pan::Pan)
+    /// dereferences to one).
     ///
     /// # Errors
     /// [`PinBlockError::PanRequired`] for format 0 or 3 without a PAN.
     pub fn encode(
         format: PinBlockFormat,
         pin: &Pin,
-        pan: Option<&Pan>,
+        pan: Option<&PinBlockPan>,
         rng: &mut (impl CryptoRngCore + ?Sized),
     ) -> Result<Self, Error> {
         let fill = random_fill(format, pin.len(), rng);
@@ -386,7 +391,7 @@ impl ClearPinBlock {
     pub fn encode_with_fill(
         format: PinBlockFormat,
         pin: &Pin,
-        pan: Option<&Pan>,
+        pan: Option<&PinBlockPan>,
         fill: &Fill,
     ) -> Result<Self, Error> {
         let pin_len = pin.len();
@@ -534,7 +539,7 @@ impl ClearPinBlock {
     /// [`PinBlockError::PanRequired`] for format 0 or 3 without a PAN;
     /// [`PinBlockError::InvalidControl`], [`PinBlockError::InvalidPinLength`],
     /// [`PinBlockError::InvalidPinDigit`] or [`PinBlockError::InvalidFill`].
-    pub fn decode(&self, pan: Option<&Pan>) -> Result<Pin, Error> {
+    pub fn decode(&self, pan: Option<&PinBlockPan>) -> Result<Pin, Error> {
         self.decode_with_fill(pan).map(|(pin, _)| pin)
     }
 
@@ -544,7 +549,7 @@ impl ClearPinBlock {
     ///
     /// # Errors
     /// As [`ClearPinBlock::decode`].
-    pub fn decode_with_fill(&self, pan: Option<&Pan>) -> Result<(Pin, Fill), Error> {
+    pub fn decode_with_fill(&self, pan: Option<&PinBlockPan>) -> Result<(Pin, Fill), Error> {
         let format = self.format;
         let mut n = Nibbles::unpack(self.expose_secret());
         if n.at(0) != format.code() {
@@ -693,10 +698,15 @@ mod tests {
             ("432198765432109870", "64321987654321098700000000000000"),
             // knovichikhin/psec tests/test_pinblock.py test_encode_pan_field_iso_4.
             ("112233445566778899", "61122334455667788990000000000000"),
+            // Shorter than 12 digits: M = 0, right-justified, zero-padded
+            // (§9.3.6); knovichikhin/psec@90ccbf3ae0ef psec/pinblock.py
+            // encode_pan_field_iso_4, run on the PANs of its short-PAN test.
+            ("1", "00000000000010000000000000000000"),
+            ("123456789", "00001234567890000000000000000000"),
         ];
         for (pan, field) in cases {
-            let pan = Pan::parse_lenient(pan).unwrap();
-            assert_eq!(hex::encode_upper(iso4_pan_field(&pan)), field, "{pan}");
+            let pan = PinBlockPan::parse(pan).unwrap();
+            assert_eq!(hex::encode_upper(iso4_pan_field(&pan)), field, "{pan:?}");
         }
     }
 

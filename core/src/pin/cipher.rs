@@ -11,7 +11,7 @@ use zeroize::Zeroize;
 
 use super::PinBlockFormat;
 use super::block::{ClearPinBlock, Pin, iso4_pan_field};
-use crate::card::pan::Pan;
+use crate::card::pan::PinBlockPan;
 use crate::error::{Error, KeyError, PinBlockError};
 use crate::keys::cipher::BlockOps;
 use crate::keys::{Algorithm, Key, KeyUsage, Operation};
@@ -108,7 +108,10 @@ fn check_algorithm(format: PinBlockFormat, algorithm: Algorithm) -> Result<(), E
 }
 
 /// The PAN a format 4 encipherment binds.
-fn iso4_pan(format: PinBlockFormat, pan: Option<&Pan>) -> Result<Option<&Pan>, Error> {
+fn iso4_pan(
+    format: PinBlockFormat,
+    pan: Option<&PinBlockPan>,
+) -> Result<Option<&PinBlockPan>, Error> {
     match (format, pan) {
         (PinBlockFormat::Iso4, None) => Err(PinBlockError::PanRequired.into()),
         (PinBlockFormat::Iso4, Some(pan)) => Ok(Some(pan)),
@@ -141,7 +144,7 @@ fn xor_in_place(dst: &mut [u8], src: &[u8]) {
 pub fn encipher(
     key: &Key,
     clear: &ClearPinBlock,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
 ) -> Result<EncipheredPinBlock, Error> {
     key.require(USAGES, Operation::Encrypt)?;
     let format = clear.format();
@@ -163,7 +166,7 @@ pub fn encipher(
 fn encipher_with(
     cipher: &dyn BlockOps,
     clear: &ClearPinBlock,
-    iso4_pan: Option<&Pan>,
+    iso4_pan: Option<&PinBlockPan>,
 ) -> Result<EncipheredPinBlock, Error> {
     let mut out = EncipheredPinBlock {
         bytes: [0; 16],
@@ -200,7 +203,7 @@ pub fn decipher(
     key: &Key,
     format: PinBlockFormat,
     block: &EncipheredPinBlock,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
 ) -> Result<ClearPinBlock, Error> {
     decipher_checked(key, format, block, pan).map(|(clear, _)| clear)
 }
@@ -210,7 +213,7 @@ fn decipher_checked(
     key: &Key,
     format: PinBlockFormat,
     block: &EncipheredPinBlock,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
 ) -> Result<(ClearPinBlock, Pin), Error> {
     key.require(USAGES, Operation::Decrypt)?;
     check_algorithm(format, key.algorithm())?;
@@ -240,7 +243,7 @@ fn decipher_with(
     cipher: &dyn BlockOps,
     format: PinBlockFormat,
     block: &EncipheredPinBlock,
-    iso4_pan: Option<&Pan>,
+    iso4_pan: Option<&PinBlockPan>,
 ) -> Result<ClearPinBlock, Error> {
     let mut clear = ClearPinBlock::zeroed(format);
     let buf = clear.buf_mut();
@@ -265,7 +268,7 @@ pub fn encipher_pin(
     key: &Key,
     format: PinBlockFormat,
     pin: &Pin,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
     rng: &mut (impl CryptoRngCore + ?Sized),
 ) -> Result<EncipheredPinBlock, Error> {
     key.require(USAGES, Operation::Encrypt)?;
@@ -283,7 +286,7 @@ pub fn decipher_pin(
     key: &Key,
     format: PinBlockFormat,
     block: &EncipheredPinBlock,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
 ) -> Result<Pin, Error> {
     decipher_checked(key, format, block, pan).map(|(_, pin)| pin)
 }
@@ -335,7 +338,7 @@ pub fn translate(
     block: &EncipheredPinBlock,
     to_key: &Key,
     to_format: PinBlockFormat,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
     rng: &mut (impl CryptoRngCore + ?Sized),
 ) -> Result<EncipheredPinBlock, Error> {
     if !translation_permitted(from_format, to_format) {

@@ -14,6 +14,33 @@
 //!   bytes) are always rejected, whatever the policy. An accepted DER
 //!   signature therefore re-encodes to the same bytes.
 //!
+//! # Signature domains
+//!
+//! One device key signs several kinds of message, so every signature is
+//! bound to the kind it was made for: paycore signs
+//! `SHA-256(label || message)`, where `label` is a fixed ASCII string ending
+//! in a NUL byte, one per [`Domain`]:
+//!
+//! | domain | label | made by | checked by |
+//! |---|---|---|---|
+//! | [`Domain::Record`] | `paycore/record/v2\0` | [`DeviceSigningKey::sign_record`] | [`VerifyingKey::verify_record`] |
+//! | [`Domain::JournalEntry`] | `paycore/journal/v2\0` | [`JournalWriter::append`](super::journal::JournalWriter::append) | [`JournalEntry::verify`](super::journal::JournalEntry::verify) |
+//! | [`Domain::Generic`] | `paycore/generic/v1\0` | [`DeviceSigningKey::sign`] | [`VerifyingKey::verify`] |
+//!
+//! The labels are prefix-free (each ends in its only NUL byte and no label
+//! is a prefix of another), so the hash inputs of two domains never
+//! coincide, and a signature made in one domain verifies in no other
+//! (short of a SHA-256 collision). In particular the generic
+//! [`sign`](DeviceSigningKey::sign), whatever bytes it is given, never
+//! yields a valid record or journal signature.
+//!
+//! For interoperability with verifiers outside paycore,
+//! [`sign_raw`](DeviceSigningKey::sign_raw) and
+//! [`verify_raw`](VerifyingKey::verify_raw) are plain ECDSA-SHA256 over the
+//! message itself (no label). They refuse any message that starts with
+//! [`RESERVED_PREFIX`] (`paycore/`), which every label starts with, so a raw
+//! signature can never be a signature of any domain either.
+//!
 //! # Example
 //! ```
 //! use paycore::sign::ecdsa::{DeviceSigningKey, SPolicy, Signature};
@@ -28,13 +55,16 @@
 //! let parsed = Signature::from_der(&der[..n])?;
 //! assert_eq!(parsed.to_raw(), sig.to_raw());
 //! assert!(public.verify(b"other bytes", &sig, SPolicy::RejectHighS).is_err());
+//! // A generic signature is not a raw one, nor the reverse.
+//! assert!(public.verify_raw(b"record bytes", &sig, SPolicy::RejectHighS).is_err());
 //! # Ok::<(), paycore::Error>(())
 //! ```
 
 use core::fmt;
 
-use p256::ecdsa::signature::{Signer, Verifier};
+use p256::ecdsa::signature::{DigestSigner, DigestVerifier, Signer, Verifier};
 use rand_core::CryptoRngCore;
+use sha2::{Digest, Sha256};
 
 use super::record::TransactionRecord;
 use crate::error::{Error, SignError};
@@ -59,6 +89,52 @@ const SPKI_PREFIX: [u8; 26] = [
     0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
     0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
 ];
+
+/// The prefix every domain label starts with. Raw signing and verification
+/// ([`DeviceSigningKey::sign_raw`], [`VerifyingKey::verify_raw`]) refuse
+/// messages that start with it.
+pub const RESERVED_PREFIX: &[u8] = b"paycore/";
+
+/// What a signature is for (see the module docs, "Signature domains").
+/// Each domain hashes a distinct label before the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Domain {
+    /// A transaction record encoding, version 2 ([`super::record`]).
+    Record,
+    /// A journal entry, version 2 ([`super::journal`]).
+    JournalEntry,
+    /// Any other message ([`DeviceSigningKey::sign`]).
+    Generic,
+}
+
+impl Domain {
+    /// The label hashed before the message: ASCII, NUL-terminated,
+    /// starting with [`RESERVED_PREFIX`].
+    #[must_use]
+    pub const fn label(self) -> &'static [u8] {
+        match self {
+            Self::Record => b"paycore/record/v2\0",
+            Self::JournalEntry => b"paycore/journal/v2\0",
+            Self::Generic => b"paycore/generic/v1\0",
+        }
+    }
+
+    /// SHA-256 state over the label then `message`.
+    fn digest(self, message: &[u8]) -> Sha256 {
+        Sha256::new_with_prefix(self.label()).chain_update(message)
+    }
+}
+
+/// Refuses a raw message in the reserved namespace.
+fn check_raw(message: &[u8]) -> Result<(), Error> {
+    if message.starts_with(RESERVED_PREFIX) {
+        return Err(Error::invalid_argument(
+            "message (reserved prefix paycore/)",
+        ));
+    }
+    Ok(())
+}
 
 /// Whether verification accepts a high-S signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,11 +259,39 @@ impl DeviceSigningKey {
         VerifyingKey(*self.0.verifying_key())
     }
 
-    /// Signs `message` (SHA-256, RFC 6979 nonce, low-S).
+    /// Signs `message` in the [`Domain::Generic`] domain: ECDSA over
+    /// `SHA-256("paycore/generic/v1\0" || message)`, RFC 6979 nonce, low-S.
+    /// Such a signature never verifies as a record or journal signature,
+    /// nor under [`VerifyingKey::verify_raw`].
     ///
     /// # Errors
     /// [`SignError::MalformedKey`] in the (negligible) event that signing fails.
     pub fn sign(&self, message: &[u8]) -> Result<Signature, Error> {
+        self.sign_in(Domain::Generic, message)
+    }
+
+    /// Signs `message` in `domain` (crate-internal: the record and journal
+    /// domains are reachable only through their own encoders).
+    pub(crate) fn sign_in(&self, domain: Domain, message: &[u8]) -> Result<Signature, Error> {
+        let sig: p256::ecdsa::Signature = self
+            .0
+            .try_sign_digest(domain.digest(message))
+            .map_err(|_| Error::Sign(SignError::MalformedKey))?;
+        Ok(Signature(sig.normalize_s().unwrap_or(sig)))
+    }
+
+    /// Plain ECDSA-SHA256 over `message` itself, with no domain label
+    /// (FIPS 186-5 §6.4; RFC 6979 nonce; low-S), for verifiers outside
+    /// paycore and for the RFC 6979 known answers. Refuses a message
+    /// starting with [`RESERVED_PREFIX`], so it cannot produce a signature
+    /// of any [`Domain`].
+    ///
+    /// # Errors
+    /// [`ApiMisuse::InvalidArgument`](crate::error::ApiMisuse) `message` for
+    /// a message in the reserved namespace; [`SignError::MalformedKey`] in
+    /// the (negligible) event that signing fails.
+    pub fn sign_raw(&self, message: &[u8]) -> Result<Signature, Error> {
+        check_raw(message)?;
         let sig: p256::ecdsa::Signature = self
             .0
             .try_sign(message)
@@ -196,8 +300,9 @@ impl DeviceSigningKey {
     }
 
     /// Encodes `record` into `scratch` (see [`TransactionRecord::encode`])
-    /// and signs the encoding. Returns the signature and the encoded length;
-    /// send `scratch[..len]` with the signature.
+    /// and signs the encoding in the [`Domain::Record`] domain: ECDSA over
+    /// `SHA-256("paycore/record/v2\0" || encoding)`. Returns the signature
+    /// and the encoded length; send `scratch[..len]` with the signature.
     ///
     /// # Errors
     /// As [`TransactionRecord::encode`] and [`sign`](Self::sign).
@@ -208,7 +313,7 @@ impl DeviceSigningKey {
     ) -> Result<(Signature, usize), Error> {
         let len = record.encode(scratch)?;
         let bytes = scratch.get(..len).ok_or(Error::buffer_too_small(len, 0))?;
-        Ok((self.sign(bytes)?, len))
+        Ok((self.sign_in(Domain::Record, bytes)?, len))
     }
 }
 
@@ -276,7 +381,8 @@ impl VerifyingKey {
         out
     }
 
-    /// Verifies `signature` over `message` (SHA-256).
+    /// Verifies a [`Domain::Generic`] signature over `message` (see
+    /// [`DeviceSigningKey::sign`]). Record, journal and raw signatures fail.
     ///
     /// # Errors
     /// [`Error::VerificationFailed`] if it does not verify, or if it is
@@ -287,17 +393,54 @@ impl VerifyingKey {
         signature: &Signature,
         policy: SPolicy,
     ) -> Result<(), Error> {
+        self.verify_in(Domain::Generic, message, signature, policy)
+    }
+
+    /// Verifies a signature of `domain` over `message` (crate-internal).
+    pub(crate) fn verify_in(
+        &self,
+        domain: Domain,
+        message: &[u8],
+        signature: &Signature,
+        policy: SPolicy,
+    ) -> Result<(), Error> {
         if policy == SPolicy::RejectHighS && !signature.is_low_s() {
             return Err(Error::VerificationFailed);
         }
         // (r, s) and (r, n - s) verify alike; normalizing first makes the
         // outcome independent of the backend's own high-S stance.
         self.0
+            .verify_digest(domain.digest(message), &signature.normalize_s().0)
+            .map_err(|_| Error::VerificationFailed)
+    }
+
+    /// Verifies a plain ECDSA-SHA256 signature over `message` itself (no
+    /// domain label; FIPS 186-5 §6.5), as made by
+    /// [`DeviceSigningKey::sign_raw`] or by a signer outside paycore.
+    /// Refuses a message starting with [`RESERVED_PREFIX`], so a record,
+    /// journal or generic signature never passes as a raw one.
+    ///
+    /// # Errors
+    /// [`ApiMisuse::InvalidArgument`](crate::error::ApiMisuse) `message` for
+    /// a message in the reserved namespace; [`Error::VerificationFailed`]
+    /// as [`verify`](Self::verify).
+    pub fn verify_raw(
+        &self,
+        message: &[u8],
+        signature: &Signature,
+        policy: SPolicy,
+    ) -> Result<(), Error> {
+        check_raw(message)?;
+        if policy == SPolicy::RejectHighS && !signature.is_low_s() {
+            return Err(Error::VerificationFailed);
+        }
+        self.0
             .verify(message, &signature.normalize_s().0)
             .map_err(|_| Error::VerificationFailed)
     }
 
-    /// Verifies a DER signature; malformed DER is always rejected.
+    /// Verifies a DER [`Domain::Generic`] signature; malformed DER is
+    /// always rejected.
     ///
     /// # Errors
     /// [`SignError::MalformedSignature`] for bad DER, then as [`verify`](Self::verify).
@@ -305,10 +448,15 @@ impl VerifyingKey {
         self.verify(message, &Signature::from_der(der)?, policy)
     }
 
-    /// Verifies the signature over an encoded record, then decodes it.
-    /// The record is returned only if the signature verifies.
+    /// Verifies the [`Domain::Record`] signature over an encoded record,
+    /// then decodes it. The record is returned only if the signature
+    /// verifies. A record of another encoding version (such as version 1,
+    /// whose signatures carried no domain label) is refused before any
+    /// signature check.
     ///
     /// # Errors
+    /// [`SignError::MalformedRecord`] at offset 0 for an encoding version
+    /// other than [`record::VERSION`](super::record::VERSION);
     /// [`Error::VerificationFailed`], then as [`TransactionRecord::decode`].
     pub fn verify_record<'a>(
         &self,
@@ -316,7 +464,10 @@ impl VerifyingKey {
         signature: &Signature,
         policy: SPolicy,
     ) -> Result<TransactionRecord<'a>, Error> {
-        self.verify(encoded, signature, policy)?;
+        if encoded.first() != Some(&super::record::VERSION) {
+            return Err(SignError::MalformedRecord { offset: 0 }.into());
+        }
+        self.verify_in(Domain::Record, encoded, signature, policy)?;
         TransactionRecord::decode(encoded)
     }
 }

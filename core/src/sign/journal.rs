@@ -8,18 +8,31 @@
 //! key. The host verifies the whole chain with [`verify_chain`] and learns
 //! exactly which entries are missing, reordered, duplicated or altered.
 //!
-//! # Entry encoding, version 1 (byte for byte)
+//! # Entry encoding, version 2 (byte for byte)
 //!
 //! ```text
 //! offset   length  field
-//! 0        1       version = 0x01
+//! 0        1       version = 0x02
 //! 1        8       sequence number, u64 big-endian
 //! 9        32      SHA-256 of the previous entry's complete encoding (genesis: zeros)
 //! 41       2       record length n, u16 big-endian, n <= MAX_RECORD_LEN
 //! 43       n       record bytes (for example a TransactionRecord encoding)
 //! 43+n     1       authenticator kind: 0x01 HMAC-SHA256 (32 bytes), 0x02 ECDSA P-256 r||s (64 bytes)
-//! 44+n     32/64   authenticator over bytes [0, 44+n)
+//! 44+n     32/64   authenticator over LABEL || bytes [0, 44+n)
 //! ```
+//!
+//! `LABEL` is the journal's signature domain label `paycore/journal/v2\0`
+//! (19 bytes, [`Domain::JournalEntry`]; see [`ecdsa`](super::ecdsa),
+//! "Signature domains"). The ECDSA authenticator is the device key's
+//! signature over `SHA-256(LABEL || bytes [0, 44+n))`, so neither the
+//! generic [`DeviceSigningKey::sign`] nor a record signature can ever pass
+//! as a journal entry signature. The HMAC authenticator covers the same
+//! labelled bytes; as HMAC keys are symmetric, give the journal its own
+//! `M7` key (one that signs nothing else) to keep its entries apart from
+//! other MACs.
+//!
+//! Version 1 entries (authenticator over the bare bytes) are refused as
+//! malformed at offset 0.
 //!
 //! The entry's hash, which the next entry commits to, is SHA-256 over the
 //! complete encoding including the authenticator. Decoding rejects any
@@ -72,13 +85,13 @@ use alloc::vec::Vec;
 
 use sha2::{Digest, Sha256};
 
-use super::ecdsa::{DeviceSigningKey, SIGNATURE_LEN, SPolicy, Signature, VerifyingKey};
+use super::ecdsa::{DeviceSigningKey, Domain, SIGNATURE_LEN, SPolicy, Signature, VerifyingKey};
 use crate::error::{Error, SignError};
 use crate::keys::Key;
-use crate::mac::{self, MacAlgorithm};
+use crate::mac::{MacAlgorithm, MacGenerator, MacVerifier};
 
-/// Entry version byte.
-pub const VERSION: u8 = 0x01;
+/// Entry version byte (version 2: domain-separated authenticators).
+pub const VERSION: u8 = 0x02;
 /// Longest record an entry carries.
 pub const MAX_RECORD_LEN: usize = 4096;
 /// Header length before the record.
@@ -227,11 +240,13 @@ impl JournalWriter {
             .for_each(|(o, b)| *o = *b);
         match signer {
             EntrySigner::Hmac(key) => {
-                let tag = mac::generate(key, MacAlgorithm::HmacSha256, signed, HMAC_LEN)?;
-                auth_out.copy_from_slice(tag.as_bytes());
+                let mut mac = MacGenerator::new(key, MacAlgorithm::HmacSha256)?;
+                mac.update(Domain::JournalEntry.label())?;
+                mac.update(signed)?;
+                auth_out.copy_from_slice(mac.finalize(HMAC_LEN)?.as_bytes());
             }
             EntrySigner::Ecdsa(key) => {
-                auth_out.copy_from_slice(&key.sign(signed)?.to_raw());
+                auth_out.copy_from_slice(&key.sign_in(Domain::JournalEntry, signed)?.to_raw());
             }
         }
         self.previous_hash = Sha256::digest(&*out).into();
@@ -315,16 +330,21 @@ impl<'a> JournalEntry<'a> {
     /// may not verify.
     pub fn verify(&self, verifier: &EntryVerifier<'_>) -> Result<(), Error> {
         match (verifier, self.kind) {
-            (EntryVerifier::Hmac(key), KIND_HMAC) => mac::verify(
-                key,
-                MacAlgorithm::HmacSha256,
-                self.signed,
-                self.authenticator,
-            ),
+            (EntryVerifier::Hmac(key), KIND_HMAC) => {
+                let mut mac = MacVerifier::new(key, MacAlgorithm::HmacSha256)?;
+                mac.update(Domain::JournalEntry.label())?;
+                mac.update(self.signed)?;
+                mac.verify(self.authenticator)
+            }
             (EntryVerifier::Ecdsa(key), KIND_ECDSA) => {
                 let sig = Signature::from_raw(self.authenticator)
                     .map_err(|_| Error::VerificationFailed)?;
-                key.verify(self.signed, &sig, SPolicy::RejectHighS)
+                key.verify_in(
+                    Domain::JournalEntry,
+                    self.signed,
+                    &sig,
+                    SPolicy::RejectHighS,
+                )
             }
             _ => Err(Error::VerificationFailed),
         }

@@ -6,11 +6,11 @@
 //! only below that, see [`MaskedPan`]) and a keyed [`PanToken`]
 //! (HMAC-SHA256 of the PAN under a tokenization key, truncated to 16 bytes).
 //!
-//! # Encoding, version 1 (byte for byte)
+//! # Encoding, version 2 (byte for byte)
 //!
 //! ```text
 //! record  = version field*
-//! version = 0x01
+//! version = 0x02
 //! field   = tag(1 byte) length(1 byte) value(length bytes)
 //! ```
 //!
@@ -39,6 +39,20 @@
 //! value or any trailing byte is rejected; so every accepted encoding is the
 //! one [`TransactionRecord::encode`] produces (the encoding is canonical).
 //! The longest record is [`MAX_ENCODED_LEN`] bytes.
+//!
+//! # Signature (version 2)
+//!
+//! The device signs `SHA-256("paycore/record/v2\0" || encoding)` with
+//! ECDSA P-256 ([`DeviceSigningKey::sign_record`](super::ecdsa::DeviceSigningKey::sign_record),
+//! checked by [`VerifyingKey::verify_record`](super::ecdsa::VerifyingKey::verify_record));
+//! see [`ecdsa`](super::ecdsa), "Signature domains". The label keeps a
+//! record signature apart from every other signature the device key makes.
+//!
+//! Version 1 had the same field table but its signature covered the bare
+//! encoding, so a generic signature over the same bytes passed as a record
+//! signature. Version 1 encodings are refused (decoding and verification
+//! fail with [`SignError::MalformedRecord`] at offset 0); re-sign the
+//! record to move it to version 2.
 //!
 //! # Example
 //! ```
@@ -76,8 +90,8 @@ use crate::card::pan::{Pan, mask_keeps};
 use crate::error::{Error, SignError};
 use crate::keys::{Key, KeyUsage, Operation};
 
-/// Encoding version byte.
-pub const VERSION: u8 = 0x01;
+/// Encoding version byte (version 2: domain-separated signatures).
+pub const VERSION: u8 = 0x02;
 /// Longest encoded record: version byte plus every field at its maximum.
 pub const MAX_ENCODED_LEN: usize = 1
     + (2 + 15)
@@ -115,7 +129,7 @@ mod tag {
     pub(super) const SIGNATURE_IMAGE_HASH: u8 = 0x0D;
 }
 
-/// What the transaction does. Codes are this crate's (version 1 encoding).
+/// What the transaction does. Codes are this crate's (record encoding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionType {
@@ -164,7 +178,7 @@ impl TransactionType {
     }
 }
 
-/// How the card data was captured. Codes are this crate's (version 1 encoding).
+/// How the card data was captured. Codes are this crate's (record encoding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EntryMode {
@@ -532,7 +546,7 @@ impl<'a> TransactionRecord<'a> {
             + self.signature_image_hash.map_or(0, |_| 2 + 32)
     }
 
-    /// Writes the canonical version-1 encoding into `out` and returns its
+    /// Writes the canonical version-2 encoding into `out` and returns its
     /// length. Nothing is written if validation fails.
     ///
     /// # Errors
@@ -566,7 +580,7 @@ impl<'a> TransactionRecord<'a> {
         Ok(w.pos)
     }
 
-    /// Decodes a version-1 encoding strictly and without copying.
+    /// Decodes a version-2 encoding strictly and without copying.
     ///
     /// # Errors
     /// [`SignError::MalformedRecord`] with the offset of a wrong version,

@@ -7,7 +7,7 @@ use paycore::card::track::{Expiry, ServiceCode, Track1, Track2};
 use serde_json::{Map, Value, json};
 
 use crate::cli::{QrCommand, TlvCommand, Track1Command, Track2Command};
-use crate::output::{CliError, Output, hex_upper, parse_hex};
+use crate::output::{CliError, Output, arg_or_stdin, escape_control, hex_upper, parse_hex};
 
 pub(crate) fn track2(cmd: Track2Command) -> Result<Output, CliError> {
     let Track2Command::Parse {
@@ -17,7 +17,7 @@ pub(crate) fn track2(cmd: Track2Command) -> Result<Output, CliError> {
     } = cmd;
     let track = match (track2, tag57) {
         (_, Some(hex)) => Track2::from_tag57(&parse_hex("tag57", &hex)?)?,
-        (Some(text), None) => Track2::parse(text.trim())?,
+        (Some(text), None) => Track2::parse(arg_or_stdin("track2", &text)?.trim())?,
         (None, None) => return Err(CliError::argument("give TRACK2 or --tag57")),
     };
     let mut map = Map::new();
@@ -30,7 +30,7 @@ pub(crate) fn track2(cmd: Track2Command) -> Result<Output, CliError> {
 
 pub(crate) fn track1(cmd: Track1Command) -> Result<Output, CliError> {
     let Track1Command::Parse { track1, reveal } = cmd;
-    let track = Track1::parse(track1.trim())?;
+    let track = Track1::parse(arg_or_stdin("track1", &track1)?.trim())?;
     let mut map = Map::new();
     pan_fields(&mut map, track.pan(), reveal);
     // EXPOSE: the cardholder name is part of what the engineer asked to decode.
@@ -189,7 +189,10 @@ fn qr_json(field: &DataObject<'_>, depth: usize, human: &mut String) -> Value {
             .collect();
         obj.insert("children".into(), Value::Array(children));
     } else {
-        human.push_str(&format!("{indent}{id}  {}\n", field.value()));
+        human.push_str(&format!(
+            "{indent}{id}  {}\n",
+            escape_control(field.value())
+        ));
         obj.insert("value".into(), json!(field.value()));
     }
     Value::Object(obj)

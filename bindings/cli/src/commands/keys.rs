@@ -70,26 +70,16 @@ pub(crate) fn dukpt(cmd: DukptCommand) -> Result<Output, CliError> {
     let usage = WorkingKeyUsage::from_name(&usage)?;
     let key_type = match key_type {
         Some(name) => WorkingKeyType::from_name(&name)?,
-        None => WorkingKeyType::from_algorithm(bdk.algorithm()),
+        None => WorkingKeyType::from_algorithm(bdk.algorithm())?,
     };
     let key = dukpt::derive(&bdk, &ksn, usage, key_type)?;
-    let kcv_method = if key.algorithm().is_aes() {
-        KcvMethod::Cmac
-    } else {
-        KcvMethod::Legacy
-    };
-    let kcv = Kcv::compute(
-        &key,
-        kcv_method,
-        if key.algorithm().is_aes() { 5 } else { 3 },
-    )?;
     let mut map = Map::new();
     // EXPOSE: deriving and showing the key is this command's purpose.
     map.insert(
         "key".into(),
         json!(hex_upper(key.dangerous_expose_secret()?)),
     );
-    map.insert("kcv".into(), json!(hex_upper(kcv.as_bytes())));
+    insert_kcv(&mut map, &key);
     map.insert("flavour".into(), json!(if aes { "aes" } else { "tdes" }));
     map.insert("usage".into(), json!(usage.name()));
     map.insert("key_type".into(), json!(key_type.name()));
@@ -144,15 +134,7 @@ pub(crate) fn tr31(cmd: Tr31Command) -> Result<Output, CliError> {
                 key.dangerous_expose_secret()
                     .map_or(Value::Null, |k| json!(hex_upper(k))),
             );
-            let (method, len) = if key.algorithm().is_aes() {
-                (KcvMethod::Cmac, 5)
-            } else {
-                (KcvMethod::Legacy, 3)
-            };
-            map.insert(
-                "kcv".into(),
-                json!(hex_upper(Kcv::compute(key, method, len)?.as_bytes())),
-            );
+            insert_kcv(&mut map, key);
         }
         Tr31Command::Wrap { kbpk, key, header } => {
             let kbpk = kbpk_key(&kbpk, &header)?;
@@ -174,6 +156,21 @@ fn kbpk_key(hex_key: &str, block_or_header: &str) -> Result<Key, CliError> {
         &material,
         KeyAttributes::new(KeyUsage::KeyBlockProtection, ModeOfUse::EncryptDecrypt),
     )?)
+}
+
+/// The check value printed next to a key (`kcv`), or `kcv: null` and the
+/// reason in `kcv_withheld`: a policy refusal (a verify-only MAC key) never
+/// fails the command that derived or unwrapped the key.
+pub(crate) fn insert_kcv(map: &mut Map<String, Value>, key: &Key) {
+    match Kcv::side_output(key) {
+        Ok(kcv) => {
+            map.insert("kcv".into(), json!(hex_upper(kcv.as_bytes())));
+        }
+        Err(withheld) => {
+            map.insert("kcv".into(), Value::Null);
+            map.insert("kcv_withheld".into(), json!(withheld.as_str()));
+        }
+    }
 }
 
 fn code2(code: [u8; 2]) -> String {

@@ -5,6 +5,7 @@ use paycore::mac::{self, MacAlgorithm, Padding};
 use paycore::sign::ecdsa::{
     DeviceSigningKey, MAX_DER_SIGNATURE_LEN, SIGNATURE_LEN, SPolicy, Signature, VerifyingKey,
 };
+use paycore::sign::record::{MAX_ENCODED_LEN, TransactionRecord};
 use rand::rngs::OsRng;
 use serde_json::{Map, json};
 
@@ -36,9 +37,10 @@ pub(crate) fn mac(args: &MacArgs) -> Result<Output, CliError> {
             Algorithm::from_len(args.cipher != Some(KcvAlgorithm::Tdes), material.len())?,
             KeyUsage::MacCmac,
         ),
+        // Any key length (RFC 2104 §3); RFC 4231 tests 4 to 131 bytes.
         MacArg::HmacSha256 => (
             MacAlgorithm::HmacSha256,
-            Algorithm::from_len(true, material.len())?,
+            Algorithm::HmacSha256,
             KeyUsage::MacHmac,
         ),
     };
@@ -78,13 +80,29 @@ pub(crate) fn sign(cmd: SignCommand) -> Result<Output, CliError> {
                 json!(hex_upper(&public.to_spki_der())),
             );
         }
-        SignCommand::Sign { key, record } => {
+        SignCommand::Sign {
+            key,
+            record,
+            data,
+            raw,
+        } => {
             let scalar = parse_hex("key", &key)?;
-            let record = parse_hex("record", &record)?;
             let key = DeviceSigningKey::from_secret_scalar(&scalar)?;
-            let signature = key.sign(&record)?;
+            let (signature, domain) = match (record, data) {
+                (Some(_), _) if raw => return Err(paycore::Error::invalid_argument("raw").into()),
+                (Some(record), _) => {
+                    let record = parse_hex("record", &record)?;
+                    let decoded = TransactionRecord::decode(&record)?;
+                    let mut buf = [0u8; MAX_ENCODED_LEN];
+                    (key.sign_record(&decoded, &mut buf)?.0, "record")
+                }
+                (None, Some(data)) if raw => (key.sign_raw(&parse_hex("data", &data)?)?, "raw"),
+                (None, Some(data)) => (key.sign(&parse_hex("data", &data)?)?, "generic"),
+                (None, None) => return Err(paycore::Error::invalid_argument("record").into()),
+            };
             let mut der = [0u8; MAX_DER_SIGNATURE_LEN];
             let der_len = signature.encode_der(&mut der)?;
+            map.insert("domain".into(), json!(domain));
             map.insert("signature".into(), json!(hex_upper(&signature.to_raw())));
             map.insert(
                 "signature_der".into(),
@@ -98,10 +116,11 @@ pub(crate) fn sign(cmd: SignCommand) -> Result<Output, CliError> {
         SignCommand::Verify {
             public_key,
             record,
+            data,
+            raw,
             signature,
         } => {
             let public = parse_hex("public-key", &public_key)?;
-            let record = parse_hex("record", &record)?;
             let signature = parse_hex("signature", &signature)?;
             let public = VerifyingKey::from_sec1(&public)
                 .or_else(|_| VerifyingKey::from_spki_der(&public))?;
@@ -110,7 +129,28 @@ pub(crate) fn sign(cmd: SignCommand) -> Result<Output, CliError> {
             } else {
                 Signature::from_der(&signature)?
             };
-            public.verify(&record, &signature, SPolicy::RejectHighS)?;
+            let domain = match (record, data) {
+                (Some(_), _) if raw => return Err(paycore::Error::invalid_argument("raw").into()),
+                (Some(record), _) => {
+                    let record = parse_hex("record", &record)?;
+                    public.verify_record(&record, &signature, SPolicy::RejectHighS)?;
+                    "record"
+                }
+                (None, Some(data)) if raw => {
+                    public.verify_raw(
+                        &parse_hex("data", &data)?,
+                        &signature,
+                        SPolicy::RejectHighS,
+                    )?;
+                    "raw"
+                }
+                (None, Some(data)) => {
+                    public.verify(&parse_hex("data", &data)?, &signature, SPolicy::RejectHighS)?;
+                    "generic"
+                }
+                (None, None) => return Err(paycore::Error::invalid_argument("record").into()),
+            };
+            map.insert("domain".into(), json!(domain));
             map.insert("valid".into(), json!(true));
         }
     }

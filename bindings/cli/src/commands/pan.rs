@@ -4,7 +4,7 @@ use paycore::card::pan::Pan;
 use serde_json::{Map, json};
 
 use crate::cli::PanCommand;
-use crate::output::{CliError, Output};
+use crate::output::{CliError, Output, arg_or_stdin};
 
 pub(crate) fn run(cmd: PanCommand) -> Result<Output, CliError> {
     match cmd {
@@ -13,7 +13,7 @@ pub(crate) fn run(cmd: PanCommand) -> Result<Output, CliError> {
 }
 
 fn inspect(text: &str) -> Result<Output, CliError> {
-    let pan = Pan::parse_lenient(text.trim())?;
+    let pan = Pan::parse_lenient(arg_or_stdin("pan", text)?.trim())?;
     let mut map = Map::new();
     map.insert("pan_masked".into(), json!(pan.to_string()));
     map.insert("length".into(), json!(pan.len()));

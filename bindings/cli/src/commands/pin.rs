@@ -1,8 +1,9 @@
 //! `paycore pinblock encode|decode|encipher|decipher`.
 
-use paycore::card::pan::Pan;
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
-use paycore::pin::{self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat};
+use paycore::pin::{
+    self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, PinBlockPan,
+};
 use rand::rngs::OsRng;
 use serde_json::{Map, json};
 
@@ -73,20 +74,24 @@ pub(crate) fn pin_format(format: PinFormat) -> PinBlockFormat {
     }
 }
 
-fn parse_pan(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
-    pan.map(|p| Pan::parse_lenient(p.trim()))
+/// The PAN of a PIN block: 1-19 digits (ISO 9564-1), no Luhn check
+/// (`-` reads it from standard input).
+fn parse_pan(pan: Option<&str>) -> Result<Option<PinBlockPan>, CliError> {
+    pan.map(|p| Ok(PinBlockPan::parse(arg_or_stdin("pan", p)?.trim())?))
         .transpose()
-        .map_err(CliError::from)
 }
 
 fn encode(
     format: PinBlockFormat,
     pin: &Pin,
-    pan: Option<&Pan>,
+    pan: Option<&PinBlockPan>,
     fill: Option<&str>,
 ) -> Result<ClearPinBlock, CliError> {
     Ok(match fill {
-        Some(fill) => ClearPinBlock::encode_with_fill(format, pin, pan, &Fill::from_hex(fill)?)?,
+        Some(fill) => {
+            let fill = Fill::from_hex(&arg_or_stdin("fill", fill)?)?;
+            ClearPinBlock::encode_with_fill(format, pin, pan, &fill)?
+        }
         None => ClearPinBlock::encode(format, pin, pan, &mut OsRng)?,
     })
 }

@@ -123,7 +123,7 @@ fn check_initial_key(initial_key: &Key) -> Result<(), Error> {
 
 fn initial_key_raw(bdk: &Key, initial_key_id: &[u8; 8]) -> Result<SecretBytes<MAX_KEY_LEN>, Error> {
     check_bdk(bdk)?;
-    let key_type = WorkingKeyType::from_algorithm(bdk.algorithm());
+    let key_type = WorkingKeyType::from_algorithm(bdk.algorithm())?;
     derive_raw(
         bdk.algorithm(),
         bdk.material(),
@@ -162,7 +162,7 @@ fn transaction_raw(
     if counter == 0 {
         return Err(DukptError::InvalidCounter.into());
     }
-    let key_type = WorkingKeyType::from_algorithm(algorithm);
+    let key_type = WorkingKeyType::from_algorithm(algorithm)?;
     let mut key = SecretBytes::from_slice(initial_key)?;
     let mut working = 0u32;
     for bit in (0..COUNTER_BITS).rev() {
@@ -243,7 +243,7 @@ pub fn wrap_initial_key_update(
     // Wrapping is an export: refuse non-exportable keys before any work.
     let material = new_initial_key.dangerous_expose_secret()?;
     let tx = derive_transaction_key_from_bdk(bdk, ksn)?;
-    let key_type = WorkingKeyType::from_algorithm(new_initial_key.algorithm());
+    let key_type = WorkingKeyType::from_algorithm(new_initial_key.algorithm())?;
     // EXPOSE: KEK derivation inside the DUKPT module.
     let kek = derive_raw(
         tx.algorithm,
@@ -410,7 +410,7 @@ impl Originator {
     /// "Update Derivation Keys": registers `below-1 .. 0` from `key`, the
     /// key of `counter`.
     fn spawn(&mut self, key: &[u8], counter: u32, below: u32) -> Result<(), Error> {
-        let key_type = WorkingKeyType::from_algorithm(self.algorithm);
+        let key_type = WorkingKeyType::from_algorithm(self.algorithm)?;
         for bit in (0..below).rev() {
             let info = counter_info(&self.ksn, counter | (1 << bit));
             let derived = derive_raw(self.algorithm, key, USAGE_KEY_DERIVATION, key_type, info)?;
@@ -555,7 +555,7 @@ impl Originator {
         ksn.copy_from_slice(self.ksn.as_bytes());
         let (kind, regs) = rest.split_at_mut(1);
         kind.copy_from_slice(
-            &WorkingKeyType::from_algorithm(self.algorithm)
+            &WorkingKeyType::from_algorithm(self.algorithm)?
                 .aes_code()
                 .to_be_bytes()[1..],
         );

@@ -144,10 +144,10 @@ impl HeaderAlgorithm {
     /// The header algorithm of a paycore key algorithm.
     #[must_use]
     pub const fn of(algorithm: Algorithm) -> Self {
-        if algorithm.is_aes() {
-            Self::Aes
-        } else {
-            Self::Tdes
+        match algorithm {
+            Algorithm::Tdes2 | Algorithm::Tdes3 => Self::Tdes,
+            Algorithm::Aes128 | Algorithm::Aes192 | Algorithm::Aes256 => Self::Aes,
+            Algorithm::HmacSha256 => Self::Hmac,
         }
     }
 

@@ -494,6 +494,12 @@ fn check_wrap(kbpk: &Key, key: &Key, version: Version) -> Result<(), Error> {
         return Err(Tr31Error::UnsupportedVersion.into());
     }
     check_kbpk(kbpk, version, Operation::Encrypt)?;
+    // Only TDES and AES keys are unwrapped (header algorithm `T`/`A`):
+    // wrapping an HMAC key (`H`, whose hash an `HM` block would name) would
+    // make a block this crate then refuses to import.
+    if key.algorithm() == Algorithm::HmacSha256 {
+        return Err(Tr31Error::UnsupportedAlgorithm.into());
+    }
     key.attributes().exportability.ensure_exportable()?;
     if key.algorithm().strength_bits() > kbpk.algorithm().strength_bits() {
         return Err(Tr31Error::KbpkTooWeak.into());
@@ -635,6 +641,7 @@ fn derive_keys(kbpk: &Key) -> Result<DerivedKeys, Error> {
         Algorithm::Aes128 => (2, 0x80),
         Algorithm::Aes192 => (3, 0xC0),
         Algorithm::Aes256 => (4, 0x100),
+        Algorithm::HmacSha256 => return Err(KeyError::WrongAlgorithm.into()),
     };
     let keyed = KeyedCmac::new(algorithm, kbpk.material())?;
     let derive = |usage: u8| -> Result<SecretBytes<MAX_KEY_LEN>, Error> {
@@ -702,6 +709,7 @@ impl KeyedCmac {
             Algorithm::Aes128 => Self::Aes128(Mac::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes192 => Self::Aes192(Mac::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes256 => Self::Aes256(Mac::new_from_slice(key).map_err(bad)?),
+            Algorithm::HmacSha256 => return Err(KeyError::WrongAlgorithm.into()),
         })
     }
 
