@@ -149,6 +149,23 @@ fun keysAndTr31() {
             ensure(e is PaycoreException.VerificationFailed) { "kind ${e.kind()}" }
         }
     }
+    Runner.check("check value as a side output (withheld with a reason)") {
+        key(Algorithm.TDES2, "0123456789ABCDEFFEDCBA9876543210", KeyUsage.PinEncryption, ModeOfUse.ENCRYPT).use { k ->
+            val cv = k.checkValue()
+            ensureEq(KcvMethod.LEGACY, cv.method, "method")
+            // 08D7B4: the published KCV of the ANSI X9.24-1 example BDK (as in core/src/mac/tests.rs).
+            ensureBytes("08D7B4", cv.kcv!!, "TDES legacy KCV")
+            ensureEq(null, cv.withheld, "withheld")
+        }
+        key(Algorithm.AES128, "2B7E151628AED2A6ABF7158809CF4F3C", KeyUsage.MacCmac, ModeOfUse.VERIFY).use { k ->
+            val cv = k.checkValue()
+            ensure(cv.kcv == null && cv.withheld!!.contains("verify-only")) { "verify-only MAC key: $cv" }
+        }
+        Key(Algorithm.HMAC_SHA256, ByteArray(131) { 0xAA.toByte() }, attrs(KeyUsage.MacHmac, ModeOfUse.GENERATE_VERIFY)).use { k ->
+            val cv = k.checkValue()
+            ensure(cv.kcv == null && cv.withheld != null) { "HMAC key: $cv" }
+        }
+    }
     Runner.check("key errors: wrong length, non-exportable") {
         val e = expectPaycore("15-byte TDES") { Key(Algorithm.TDES2, ByteArray(15), attrs(KeyUsage.PinEncryption, ModeOfUse.ENCRYPT)) }
         ensure(e is PaycoreException.InvalidKey) { "kind ${e.kind()}" }
@@ -473,10 +490,10 @@ fun macs() {
             val (alg, usage, algorithm) = when (v.str("kind")) {
                 "aes_cmac" -> Triple(algorithmFor("aes" + keyHex.length * 4), KeyUsage.MacCmac, MacAlgorithm.Cmac)
                 "tdes_cmac" -> Triple(if (keyHex.length == 32) Algorithm.TDES2 else Algorithm.TDES3, KeyUsage.MacCmac, MacAlgorithm.Cmac)
-                "hmac_sha256" -> Triple(algorithmFor("aes" + keyHex.length * 4), KeyUsage.MacHmac, MacAlgorithm.HmacSha256)
+                "hmac_sha256", "hmac_sha256_raw_key" -> Triple(Algorithm.HMAC_SHA256, KeyUsage.MacHmac, MacAlgorithm.HmacSha256)
                 "retail_mac" -> Triple(Algorithm.TDES2, KeyUsage.MacIso9797Alg3, MacAlgorithm.RetailMac(padding))
                 "iso9797_alg1" -> Triple(if (keyHex.length == 32) Algorithm.TDES2 else Algorithm.TDES3, KeyUsage.MacIso9797Alg1, MacAlgorithm.Iso9797Alg1(padding))
-                else -> return@check // raw HMAC keys of other lengths: core's Rust tests (no Key of that length yet)
+                else -> throw CheckFailed("unknown kind ${v.str("kind")}")
             }
             val data = input.str("message").unhex()
             key(alg, keyHex, usage, ModeOfUse.GENERATE_VERIFY).use { k ->

@@ -25,6 +25,8 @@ pub enum Algorithm {
     Aes192,
     /// AES-256.
     Aes256,
+    /// HMAC-SHA256 key of any length from 1 to 256 bytes (TR-31 `H`).
+    HmacSha256,
 }
 
 impl Algorithm {
@@ -35,6 +37,7 @@ impl Algorithm {
             Self::Aes128 => core_keys::Algorithm::Aes128,
             Self::Aes192 => core_keys::Algorithm::Aes192,
             Self::Aes256 => core_keys::Algorithm::Aes256,
+            Self::HmacSha256 => core_keys::Algorithm::HmacSha256,
         }
     }
 
@@ -45,6 +48,8 @@ impl Algorithm {
             core_keys::Algorithm::Aes128 => Self::Aes128,
             core_keys::Algorithm::Aes192 => Self::Aes192,
             core_keys::Algorithm::Aes256 => Self::Aes256,
+            core_keys::Algorithm::HmacSha256 => Self::HmacSha256,
+            #[allow(unreachable_patterns)]
             _ => return Err(PaycoreError::Unsupported("algorithm not bound".into())),
         })
     }
@@ -325,6 +330,19 @@ impl KcvMethod {
     }
 }
 
+/// The check value conventionally shown next to a key (legacy, 3 bytes,
+/// for TDES; CMAC, 5 bytes, for AES), or why it is withheld. Public data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct CheckValue {
+    /// The check value; `null` when withheld.
+    pub kcv: Option<Vec<u8>>,
+    /// How it was computed; `null` when withheld.
+    pub method: Option<KcvMethod>,
+    /// Why it is withheld (a verify-only MAC key, an algorithm without a
+    /// method); `null` when given.
+    pub withheld: Option<String>,
+}
+
 /// A symmetric key with its algorithm and TR-31 attributes.
 ///
 /// `AutoCloseable`: `close()` (or the cleaner) zeroizes the material. An
@@ -396,6 +414,22 @@ impl Key {
     pub fn kcv(&self, method: KcvMethod, length: u32) -> Result<Vec<u8>> {
         let length = usize::try_from(length).map_err(|_| PaycoreError::argument("length"))?;
         Ok(core(Kcv::compute(&self.inner, method.to_core(), length))?.as_bytes().to_vec())
+    }
+
+    /// The conventional check value to show with this key, or the reason it
+    /// is withheld (never an error: a key is shown with the reason instead).
+    pub fn check_value(&self) -> CheckValue {
+        match Kcv::side_output(&self.inner) {
+            Ok(kcv) => CheckValue {
+                kcv: Some(kcv.as_bytes().to_vec()),
+                method: Kcv::conventional(self.inner.algorithm()).map(|(m, _)| match m {
+                    CoreKcvMethod::Legacy => KcvMethod::Legacy,
+                    _ => KcvMethod::Cmac,
+                }),
+                withheld: None,
+            },
+            Err(reason) => CheckValue { kcv: None, method: None, withheld: Some(reason.as_str().to_owned()) },
+        }
     }
 
     /// Checks the key against an expected check value (3 to 5 bytes), in

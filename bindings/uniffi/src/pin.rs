@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use paycore::card::pan::Pan;
+use paycore::card::pan::PinBlockPan;
 use paycore::pin::{
     self, ClearPinBlock as CoreClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat as Format,
 };
@@ -55,8 +55,10 @@ impl PinBlockFormat {
     }
 }
 
-pub(crate) fn pan_from(pan: Option<&str>) -> Result<Option<Pan>> {
-    pan.map(|p| core(Pan::from_ascii(p.as_bytes()))).transpose()
+/// A PAN for a PIN block: 1-19 digits (ISO 9564-1 §9.3.2 takes the
+/// rightmost 12 excluding the check digit, padding shorter PANs).
+pub(crate) fn pan_from(pan: Option<&str>) -> Result<Option<PinBlockPan>> {
+    pan.map(|p| core(PinBlockPan::from_ascii(p.as_bytes()))).transpose()
 }
 
 fn pin_from(pin: Vec<u8>) -> Result<Pin> {
@@ -64,7 +66,7 @@ fn pin_from(pin: Vec<u8>) -> Result<Pin> {
     core(Pin::from_ascii(&pin))
 }
 
-fn encode(format: PinBlockFormat, pin: &Pin, pan: Option<&Pan>, fill: Option<&str>) -> Result<CoreClearPinBlock> {
+fn encode(format: PinBlockFormat, pin: &Pin, pan: Option<&PinBlockPan>, fill: Option<&str>) -> Result<CoreClearPinBlock> {
     let format = format.to_core();
     core(match fill {
         None => CoreClearPinBlock::encode(format, pin, pan, &mut OsRng),
