@@ -8,6 +8,8 @@
 # tests/kotlin/*.kt, runs the tests and the Kotlin sale, then a Python smoke
 # test. Prints "N passed, M failed" lines; exits non-zero on any failure.
 set -euo pipefail
+SECONDS=0
+phase() { echo "-- $1 (${SECONDS}s)"; }
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 KOTLIN_VERSION=2.4.20
@@ -33,11 +35,13 @@ fi
 JNA=/usr/share/java/jna.jar
 GSON=/usr/share/java/gson.jar
 
+phase "toolchain ready"
 # One build of the library, one of the bindgen; generation reads the
 # metadata of the unstripped debug cdylib.
 nice cargo build -q -p paycore-uniffi --lib
 bindings/uniffi/generate.sh "$LIB" "$GEN"
 
+phase "library built, bindings generated"
 # Recompile only when the generated bindings or the tests changed.
 mkdir -p "$OUT"
 STAMP=$(cat "$GEN/dev/paycore/paycore_uniffi.kt" tests/kotlin/*.kt | sha256sum | cut -c1-16)
@@ -47,6 +51,7 @@ if [ ! -f "$OUT/tests-$STAMP.jar" ]; then
         -d "$OUT/tests-$STAMP.jar" 2>&1 | grep -v '^warning: unable to find kotlin-stdlib' || true
     [ -f "$OUT/tests-$STAMP.jar" ] || { echo "kotlinc failed"; exit 1; }
 fi
+phase "Kotlin compiled"
 CP="$OUT/tests-$STAMP.jar:$JNA:$GSON:$KHOME/lib/kotlin-stdlib.jar"
 JAVA=(java -Djna.library.path="$ROOT/target/debug" -Dpaycore.vectors="$ROOT/tests/vectors" -cp "$CP")
 
@@ -58,4 +63,5 @@ echo "== Kotlin sale (tests/kotlin/Sale.kt)"
 echo "== Python smoke test"
 cp "$LIB" "$GEN/"
 PYTHONPATH="$GEN" python3 tests/kotlin/smoke.py || status=1
+phase "done"
 exit $status

@@ -102,7 +102,9 @@ impl Track2 {
     #[uniffi::constructor]
     pub fn parse(track: Vec<u8>) -> Result<Arc<Self>> {
         let track = Zeroizing::new(track);
-        Ok(Arc::new(Self { inner: core(CoreTrack2::from_ascii(&track))? }))
+        Ok(Arc::new(Self {
+            inner: core(CoreTrack2::from_ascii(&track))?,
+        }))
     }
 
     /// Parses the value of EMV tag 57 (EMV Book 3 Annex A).
@@ -112,12 +114,18 @@ impl Track2 {
     #[uniffi::constructor]
     pub fn from_tag57(value: Vec<u8>) -> Result<Arc<Self>> {
         let value = Zeroizing::new(value);
-        Ok(Arc::new(Self { inner: core(CoreTrack2::from_tag57(&value))? }))
+        Ok(Arc::new(Self {
+            inner: core(CoreTrack2::from_tag57(&value))?,
+        }))
     }
 
     /// The public fields: masked PAN, expiry, service code.
     pub fn summary(&self) -> TrackSummary {
-        summary(self.inner.pan(), self.inner.expiry(), self.inner.service_code())
+        summary(
+            self.inner.pan(),
+            self.inner.expiry(),
+            self.inner.service_code(),
+        )
     }
 
     /// The clear PAN as ASCII digits (wipe after use).
@@ -156,12 +164,18 @@ impl Track1 {
     #[uniffi::constructor]
     pub fn parse(track: Vec<u8>) -> Result<Arc<Self>> {
         let track = Zeroizing::new(track);
-        Ok(Arc::new(Self { inner: core(CoreTrack1::from_ascii(&track))? }))
+        Ok(Arc::new(Self {
+            inner: core(CoreTrack1::from_ascii(&track))?,
+        }))
     }
 
     /// The public fields: masked PAN, expiry, service code.
     pub fn summary(&self) -> TrackSummary {
-        summary(self.inner.pan(), self.inner.expiry(), self.inner.service_code())
+        summary(
+            self.inner.pan(),
+            self.inner.expiry(),
+            self.inner.service_code(),
+        )
     }
 
     /// The clear PAN as ASCII digits (wipe after use).
@@ -291,7 +305,10 @@ pub fn dol_parse(dol: Vec<u8>) -> Result<Vec<DolEntry>> {
     let dol = core(Dol::parse(&dol))?;
     Ok(dol
         .entries()
-        .map(|e| DolEntry { tag: e.tag().to_string(), length: to_u32(e.length()) })
+        .map(|e| DolEntry {
+            tag: e.tag().to_string(),
+            length: to_u32(e.length()),
+        })
         .collect())
 }
 
@@ -339,8 +356,16 @@ fn qr_field(f: &DataObject<'_>) -> QrField {
     let template = f.is_template();
     QrField {
         id: format!("{:02}", f.id()),
-        value: if template { String::new() } else { f.value().to_owned() },
-        children: if template { f.children().map(|c| qr_field(&c)).collect() } else { Vec::new() },
+        value: if template {
+            String::new()
+        } else {
+            f.value().to_owned()
+        },
+        children: if template {
+            f.children().map(|c| qr_field(&c)).collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -356,7 +381,11 @@ fn qr_fields(payload: &Payload<'_>) -> Vec<QrField> {
 #[uniffi::export]
 pub fn qr_parse(payload: String) -> Result<QrPayload> {
     let p = core(Payload::parse(&payload))?;
-    Ok(QrPayload { crc_valid: p.crc_valid(), strict_error: None, fields: qr_fields(&p) })
+    Ok(QrPayload {
+        crc_valid: p.crc_valid(),
+        strict_error: None,
+        fields: qr_fields(&p),
+    })
 }
 
 /// Decodes the object structure of a QR payload for display and
@@ -375,7 +404,10 @@ pub fn qr_decode(payload: String) -> Result<QrPayload> {
 }
 
 fn qr_id(id: &str) -> Result<u8> {
-    id.parse::<u8>().ok().filter(|_| id.len() == 2).ok_or_else(|| PaycoreError::argument("QR id"))
+    id.parse::<u8>()
+        .ok()
+        .filter(|_| id.len() == 2)
+        .ok_or_else(|| PaycoreError::argument("QR id"))
 }
 
 fn add_field(b: &mut qr::Builder<'_>, f: &QrField) -> Result<()> {
@@ -416,7 +448,7 @@ pub fn qr_build(fields: Vec<QrField>) -> Result<String> {
 
 /// Upper- or lower-case hex to bytes (argument parsing only).
 pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     s.as_bytes()

@@ -89,8 +89,18 @@ impl DukptKeyType {
 /// `InvalidArgument` for a bad KSN length; `Unsupported` for a key type
 /// too strong for TDES or a usage TDES lacks; `KeyUsage` for a non-BDK.
 #[uniffi::export]
-pub fn dukpt_derive(bdk: &Key, ksn: Vec<u8>, usage: DukptKeyUsage, key_type: DukptKeyType) -> Result<Arc<Key>> {
-    Ok(Key::wrap(core(core_dukpt::derive(&bdk.inner, &ksn, usage.to_core(), key_type.to_core()))?))
+pub fn dukpt_derive(
+    bdk: &Key,
+    ksn: Vec<u8>,
+    usage: DukptKeyUsage,
+    key_type: DukptKeyType,
+) -> Result<Arc<Key>> {
+    Ok(Key::wrap(core(core_dukpt::derive(
+        &bdk.inner,
+        &ksn,
+        usage.to_core(),
+        key_type.to_core(),
+    ))?))
 }
 
 /// Host side from a device's initial key (`B1`; the IPEK for TDES).
@@ -135,7 +145,8 @@ pub fn dukpt_derive_initial_key(bdk: &Key, initial_key_id: Vec<u8>) -> Result<Ar
 }
 
 fn key_id(id: &[u8]) -> Result<[u8; 8]> {
-    id.try_into().map_err(|_| PaycoreError::argument("initial key id"))
+    id.try_into()
+        .map_err(|_| PaycoreError::argument("initial key id"))
 }
 
 /// Where a DUKPT originator stores its sealed state: implemented by the app
@@ -207,12 +218,17 @@ impl core::fmt::Debug for DukptOriginator {
 
 impl DukptOriginator {
     fn new(inner: CoreOriginator, store: Arc<dyn DukptStateStore>) -> Arc<Self> {
-        Arc::new(Self { inner: Mutex::new(inner), store })
+        Arc::new(Self {
+            inner: Mutex::new(inner),
+            store,
+        })
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, CoreOriginator>> {
         // A poisoned lock means a panic mid-transaction: refuse further use.
-        self.inner.lock().map_err(|_| PaycoreError::Unsupported("originator unusable".into()))
+        self.inner
+            .lock()
+            .map_err(|_| PaycoreError::Unsupported("originator unusable".into()))
     }
 }
 
@@ -234,8 +250,17 @@ impl DukptOriginator {
         store: Arc<dyn DukptStateStore>,
     ) -> Result<Arc<Self>> {
         let ksn = core(TdesKsn::from_bytes(&initial_ksn))?;
-        let mut adapter = Store { app: store.as_ref(), refused: false };
-        let r = tdes::Originator::load_initial_key(&ipek.inner, &ksn, &device_key.inner, &mut OsRng, &mut adapter);
+        let mut adapter = Store {
+            app: store.as_ref(),
+            refused: false,
+        };
+        let r = tdes::Originator::load_initial_key(
+            &ipek.inner,
+            &ksn,
+            &device_key.inner,
+            &mut OsRng,
+            &mut adapter,
+        );
         let o = adapter.map(r)?;
         Ok(Self::new(CoreOriginator::Tdes(o), store))
     }
@@ -253,8 +278,17 @@ impl DukptOriginator {
         store: Arc<dyn DukptStateStore>,
     ) -> Result<Arc<Self>> {
         let id = key_id(&initial_key_id)?;
-        let mut adapter = Store { app: store.as_ref(), refused: false };
-        let r = aes::Originator::load_initial_key(&initial_key.inner, id, &device_key.inner, &mut OsRng, &mut adapter);
+        let mut adapter = Store {
+            app: store.as_ref(),
+            refused: false,
+        };
+        let r = aes::Originator::load_initial_key(
+            &initial_key.inner,
+            id,
+            &device_key.inner,
+            &mut OsRng,
+            &mut adapter,
+        );
         let o = adapter.map(r)?;
         Ok(Self::new(CoreOriginator::Aes(o), store))
     }
@@ -273,7 +307,11 @@ impl DukptOriginator {
         min_counter: u32,
         store: Arc<dyn DukptStateStore>,
     ) -> Result<Arc<Self>> {
-        let o = core(CoreOriginator::restore(&device_key.inner, &blob, min_counter))?;
+        let o = core(CoreOriginator::restore(
+            &device_key.inner,
+            &blob,
+            min_counter,
+        ))?;
         Ok(Self::new(o, store))
     }
 
@@ -310,7 +348,10 @@ impl DukptOriginator {
     /// `KeyUsage` for a wrong device key.
     pub fn next_transaction(&self, device_key: &Key) -> Result<Arc<DukptTransaction>> {
         let mut o = self.lock()?;
-        let mut adapter = Store { app: self.store.as_ref(), refused: false };
+        let mut adapter = Store {
+            app: self.store.as_ref(),
+            refused: false,
+        };
         let r = o.next_transaction(&device_key.inner, &mut OsRng, &mut adapter);
         let tx = adapter.map(r)?;
         Ok(Arc::new(DukptTransaction { inner: tx }))
@@ -330,7 +371,10 @@ impl DukptOriginator {
     ) -> Result<()> {
         let id = key_id(&new_initial_key_id)?;
         let mut o = self.lock()?;
-        let mut adapter = Store { app: self.store.as_ref(), refused: false };
+        let mut adapter = Store {
+            app: self.store.as_ref(),
+            refused: false,
+        };
         let r = o.update_initial_key(
             &encrypted,
             new_key_type.to_core(),
@@ -364,7 +408,9 @@ impl DukptTransaction {
     /// As `dukptDerive`.
     #[uniffi::constructor]
     pub fn from_bdk(bdk: &Key, ksn: Vec<u8>) -> Result<Arc<Self>> {
-        Ok(Arc::new(Self { inner: core(CoreTransactionKey::from_bdk(&bdk.inner, &ksn))? }))
+        Ok(Arc::new(Self {
+            inner: core(CoreTransactionKey::from_bdk(&bdk.inner, &ksn))?,
+        }))
     }
 
     /// Host side: the transaction for `ksn` from the initial key (`B1`).
@@ -373,7 +419,12 @@ impl DukptTransaction {
     /// As `dukptDerive`.
     #[uniffi::constructor]
     pub fn from_initial_key(initial_key: &Key, ksn: Vec<u8>) -> Result<Arc<Self>> {
-        Ok(Arc::new(Self { inner: core(CoreTransactionKey::from_initial_key(&initial_key.inner, &ksn))? }))
+        Ok(Arc::new(Self {
+            inner: core(CoreTransactionKey::from_initial_key(
+                &initial_key.inner,
+                &ksn,
+            ))?,
+        }))
     }
 
     /// The transaction's KSN (send it with the request).
@@ -386,6 +437,8 @@ impl DukptTransaction {
     /// # Errors
     /// `Unsupported` for a key type too strong for TDES or a usage TDES lacks.
     pub fn working_key(&self, usage: DukptKeyUsage, key_type: DukptKeyType) -> Result<Arc<Key>> {
-        Ok(Key::wrap(core(self.inner.working_key(usage.to_core(), key_type.to_core()))?))
+        Ok(Key::wrap(core(
+            self.inner.working_key(usage.to_core(), key_type.to_core()),
+        )?))
     }
 }

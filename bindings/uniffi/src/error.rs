@@ -59,7 +59,7 @@ impl fmt::Display for PaycoreError {
     }
 }
 
-impl std::error::Error for PaycoreError {}
+impl core::error::Error for PaycoreError {}
 
 impl From<paycore::Error> for PaycoreError {
     fn from(e: paycore::Error) -> Self {

@@ -372,9 +372,17 @@ impl Key {
     /// `InvalidKey` if the length does not match `algorithm`;
     /// `InvalidKey`/`InvalidArgument` for an attribute that does not parse.
     #[uniffi::constructor]
-    pub fn new(algorithm: Algorithm, material: Vec<u8>, attributes: KeyAttributes) -> Result<Arc<Self>> {
+    pub fn new(
+        algorithm: Algorithm,
+        material: Vec<u8>,
+        attributes: KeyAttributes,
+    ) -> Result<Arc<Self>> {
         let material = Zeroizing::new(material);
-        let key = core(core_keys::Key::new(algorithm.to_core(), &material, attributes.to_core()?))?;
+        let key = core(core_keys::Key::new(
+            algorithm.to_core(),
+            &material,
+            attributes.to_core()?,
+        ))?;
         Ok(Self::wrap(key))
     }
 
@@ -413,7 +421,9 @@ impl Key {
     /// `KeyUsage` for a verify-only MAC key; `InvalidKey` for a bad length.
     pub fn kcv(&self, method: KcvMethod, length: u32) -> Result<Vec<u8>> {
         let length = usize::try_from(length).map_err(|_| PaycoreError::argument("length"))?;
-        Ok(core(Kcv::compute(&self.inner, method.to_core(), length))?.as_bytes().to_vec())
+        Ok(core(Kcv::compute(&self.inner, method.to_core(), length))?
+            .as_bytes()
+            .to_vec())
     }
 
     /// The conventional check value to show with this key, or the reason it
@@ -428,7 +438,11 @@ impl Key {
                 }),
                 withheld: None,
             },
-            Err(reason) => CheckValue { kcv: None, method: None, withheld: Some(reason.as_str().to_owned()) },
+            Err(reason) => CheckValue {
+                kcv: None,
+                method: None,
+                withheld: Some(reason.as_str().to_owned()),
+            },
         }
     }
 
@@ -464,7 +478,13 @@ impl Key {
         optional_blocks: Vec<Tr31OptionalBlock>,
     ) -> Result<String> {
         let blocks = optional_blocks_from(&optional_blocks)?;
-        core(tr31::wrap_to_string(&kbpk.inner, &self.inner, version.to_core(), &blocks, &mut OsRng))
+        core(tr31::wrap_to_string(
+            &kbpk.inner,
+            &self.inner,
+            version.to_core(),
+            &blocks,
+            &mut OsRng,
+        ))
     }
 
     /// As `wrapTr31` with caller-chosen padding bytes, for reproducing
@@ -525,7 +545,11 @@ impl Tr31Version {
             Version::C => Self::C,
             Version::D => Self::D,
             #[allow(unreachable_patterns)]
-            _ => return Err(PaycoreError::Unsupported("key block version not bound".into())),
+            _ => {
+                return Err(PaycoreError::Unsupported(
+                    "key block version not bound".into(),
+                ));
+            }
         })
     }
 }
@@ -543,11 +567,10 @@ fn optional_blocks_from(blocks: &[Tr31OptionalBlock]) -> Result<Vec<OptionalBloc
     blocks
         .iter()
         .map(|b| {
-            let id: [u8; 2] = b
-                .id
-                .as_bytes()
-                .try_into()
-                .map_err(|_| PaycoreError::argument("optional block id"))?;
+            let id: [u8; 2] =
+                b.id.as_bytes()
+                    .try_into()
+                    .map_err(|_| PaycoreError::argument("optional block id"))?;
             core(OptionalBlock::new(core(OptionalBlockId::new(id))?, &b.data))
         })
         .collect()

@@ -46,8 +46,12 @@ const fn padding(p: MacPadding) -> Padding {
 impl MacAlgorithm {
     const fn to_core(self) -> CoreAlgorithm {
         match self {
-            Self::Iso9797Alg1 { padding: p } => CoreAlgorithm::Iso9797Alg1 { padding: padding(p) },
-            Self::RetailMac { padding: p } => CoreAlgorithm::RetailMac { padding: padding(p) },
+            Self::Iso9797Alg1 { padding: p } => CoreAlgorithm::Iso9797Alg1 {
+                padding: padding(p),
+            },
+            Self::RetailMac { padding: p } => CoreAlgorithm::RetailMac {
+                padding: padding(p),
+            },
             Self::Cmac => CoreAlgorithm::Cmac,
             Self::HmacSha256 => CoreAlgorithm::HmacSha256,
         }
@@ -61,9 +65,21 @@ impl MacAlgorithm {
 /// `KeyUsage` if the key's usage or mode does not permit generation;
 /// `InvalidArgument`/`InvalidKey` for a bad length or key algorithm.
 #[uniffi::export]
-pub fn mac_generate(key: &Key, algorithm: MacAlgorithm, data: Vec<u8>, length: u32) -> Result<Vec<u8>> {
+pub fn mac_generate(
+    key: &Key,
+    algorithm: MacAlgorithm,
+    data: Vec<u8>,
+    length: u32,
+) -> Result<Vec<u8>> {
     let length = usize::try_from(length).map_err(|_| PaycoreError::argument("length"))?;
-    Ok(core(core_mac::generate(&key.inner, algorithm.to_core(), &data, length))?.as_bytes().to_vec())
+    Ok(core(core_mac::generate(
+        &key.inner,
+        algorithm.to_core(),
+        &data,
+        length,
+    ))?
+    .as_bytes()
+    .to_vec())
 }
 
 /// Verifies `expected` (its length is the MAC length) over `data`, in
@@ -72,6 +88,16 @@ pub fn mac_generate(key: &Key, algorithm: MacAlgorithm, data: Vec<u8>, length: u
 /// # Errors
 /// `VerificationFailed` on mismatch; `KeyUsage` if the key may not verify.
 #[uniffi::export]
-pub fn mac_verify(key: &Key, algorithm: MacAlgorithm, data: Vec<u8>, expected: Vec<u8>) -> Result<()> {
-    core(core_mac::verify(&key.inner, algorithm.to_core(), &data, &expected))
+pub fn mac_verify(
+    key: &Key,
+    algorithm: MacAlgorithm,
+    data: Vec<u8>,
+    expected: Vec<u8>,
+) -> Result<()> {
+    core(core_mac::verify(
+        &key.inner,
+        algorithm.to_core(),
+        &data,
+        &expected,
+    ))
 }

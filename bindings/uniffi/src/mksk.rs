@@ -53,7 +53,11 @@ pub fn mksk_install(tmk: &Key, deliveries: Vec<WorkingKeyDelivery>) -> Result<Ve
         .iter()
         .map(|d| {
             let cryptogram = match &d.cryptogram {
-                MkskCryptogram::Ecb { algorithm, attributes, enciphered } => Cryptogram::Ecb {
+                MkskCryptogram::Ecb {
+                    algorithm,
+                    attributes,
+                    enciphered,
+                } => Cryptogram::Ecb {
                     algorithm: algorithm.to_core(),
                     attributes: attributes.to_core()?,
                     enciphered,
@@ -68,5 +72,8 @@ pub fn mksk_install(tmk: &Key, deliveries: Vec<WorkingKeyDelivery>) -> Result<Ve
         })
         .collect::<Result<_>>()?;
     let mut set = core(mksk::install(&tmk.inner, &converted))?;
-    Ok((0..set.len()).filter_map(|i| set.take(i)).map(Key::wrap).collect())
+    Ok((0..set.len())
+        .filter_map(|i| set.take(i))
+        .map(Key::wrap)
+        .collect())
 }

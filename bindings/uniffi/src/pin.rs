@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use paycore::card::pan::PinBlockPan;
 use paycore::pin::{
-    self, ClearPinBlock as CoreClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat as Format,
+    self, ClearPinBlock as CoreClearPinBlock, EncipheredPinBlock, Fill, Pin,
+    PinBlockFormat as Format,
 };
 use rand_core::OsRng;
 use zeroize::Zeroizing;
@@ -50,7 +51,11 @@ impl PinBlockFormat {
             Format::Iso2 => Self::Iso2,
             Format::Iso3 => Self::Iso3,
             Format::Iso4 => Self::Iso4,
-            _ => return Err(PaycoreError::Unsupported("PIN block format not bound".into())),
+            _ => {
+                return Err(PaycoreError::Unsupported(
+                    "PIN block format not bound".into(),
+                ));
+            }
         })
     }
 }
@@ -58,7 +63,8 @@ impl PinBlockFormat {
 /// A PAN for a PIN block: 1-19 digits (ISO 9564-1 §9.3.2 takes the
 /// rightmost 12 excluding the check digit, padding shorter PANs).
 pub(crate) fn pan_from(pan: Option<&str>) -> Result<Option<PinBlockPan>> {
-    pan.map(|p| core(PinBlockPan::from_ascii(p.as_bytes()))).transpose()
+    pan.map(|p| core(PinBlockPan::from_ascii(p.as_bytes())))
+        .transpose()
 }
 
 fn pin_from(pin: Vec<u8>) -> Result<Pin> {
@@ -66,11 +72,17 @@ fn pin_from(pin: Vec<u8>) -> Result<Pin> {
     core(Pin::from_ascii(&pin))
 }
 
-fn encode(format: PinBlockFormat, pin: &Pin, pan: Option<&PinBlockPan>, fill: Option<&str>) -> Result<CoreClearPinBlock> {
+fn encode(
+    format: PinBlockFormat,
+    pin: &Pin,
+    pan: Option<&PinBlockPan>,
+    fill: Option<&str>,
+) -> Result<CoreClearPinBlock> {
     let format = format.to_core();
     core(match fill {
         None => CoreClearPinBlock::encode(format, pin, pan, &mut OsRng),
-        Some(fill) => Fill::from_hex(fill).and_then(|f| CoreClearPinBlock::encode_with_fill(format, pin, pan, &f)),
+        Some(fill) => Fill::from_hex(fill)
+            .and_then(|f| CoreClearPinBlock::encode_with_fill(format, pin, pan, &f)),
     })
 }
 
@@ -93,7 +105,9 @@ pub fn encipher_pin_block(
     let pin = pin_from(pin)?;
     let pan = pan_from(pan.as_deref())?;
     let clear = encode(format, &pin, pan.as_ref(), fill.as_deref())?;
-    Ok(core(pin::encipher(&key.inner, &clear, pan.as_ref()))?.as_bytes().to_vec())
+    Ok(core(pin::encipher(&key.inner, &clear, pan.as_ref()))?
+        .as_bytes()
+        .to_vec())
 }
 
 /// Deciphers an enciphered PIN block and returns the PIN as ASCII digits
@@ -111,7 +125,12 @@ pub fn decipher_pin_block(
 ) -> Result<Vec<u8>> {
     let block = core(EncipheredPinBlock::from_bytes(&block))?;
     let pan = pan_from(pan.as_deref())?;
-    let pin = core(pin::decipher_pin(&key.inner, format.to_core(), &block, pan.as_ref()))?;
+    let pin = core(pin::decipher_pin(
+        &key.inner,
+        format.to_core(),
+        &block,
+        pan.as_ref(),
+    ))?;
     // EXPOSE: the app asked for the clear PIN.
     Ok(pin.expose_secret().as_bytes().to_vec())
 }
@@ -173,7 +192,12 @@ impl ClearPinBlock {
     /// # Errors
     /// `InvalidPin`, `InvalidPan`, `InvalidArgument` for a bad fill.
     #[uniffi::constructor(default(pan = None, fill = None))]
-    pub fn encode(format: PinBlockFormat, pin: Vec<u8>, pan: Option<String>, fill: Option<String>) -> Result<Arc<Self>> {
+    pub fn encode(
+        format: PinBlockFormat,
+        pin: Vec<u8>,
+        pan: Option<String>,
+        fill: Option<String>,
+    ) -> Result<Arc<Self>> {
         let pin = pin_from(pin)?;
         let pan = pan_from(pan.as_deref())?;
         let inner = encode(format, &pin, pan.as_ref(), fill.as_deref())?;
@@ -220,7 +244,11 @@ impl ClearPinBlock {
     #[uniffi::method(default(pan = None))]
     pub fn encipher(&self, key: &Key, pan: Option<String>) -> Result<Vec<u8>> {
         let pan = pan_from(pan.as_deref())?;
-        self.with(|b| Ok(core(pin::encipher(&key.inner, b, pan.as_ref()))?.as_bytes().to_vec()))
+        self.with(|b| {
+            Ok(core(pin::encipher(&key.inner, b, pan.as_ref()))?
+                .as_bytes()
+                .to_vec())
+        })
     }
 
     /// The clear block bytes (e.g. format 2 for an ICC VERIFY command).

@@ -7,13 +7,16 @@ use std::sync::{Arc, Mutex};
 use paycore::card::pan::Pan;
 use paycore::sign::ecdsa::{DeviceSigningKey as CoreSigningKey, SPolicy, Signature, VerifyingKey};
 use paycore::sign::journal::{
-    self, ChainStart, EntrySigner, EntryVerifier, HASH_LEN, JournalWriter as CoreWriter, MAX_ENTRY_LEN, Problem,
+    self, ChainStart, EntrySigner, EntryVerifier, HASH_LEN, JournalWriter as CoreWriter,
+    MAX_ENTRY_LEN, Problem,
 };
 use paycore::sign::record::{
     EntryMode as CoreEntryMode, MAX_ENCODED_LEN, PanToken, TransactionRecord as CoreRecord,
     TransactionType as CoreTransactionType,
 };
-use paycore::sign::seal::{self, OVERHEAD, RecipientPublicKey, RecipientSecretKey as CoreRecipientKey};
+use paycore::sign::seal::{
+    self, OVERHEAD, RecipientPublicKey, RecipientSecretKey as CoreRecipientKey,
+};
 use rand_core::OsRng;
 use zeroize::Zeroizing;
 
@@ -104,17 +107,41 @@ macro_rules! same_enum {
         }
     };
 }
-same_enum!(TransactionType, CoreTransactionType, Sale, Refund, Void, PreAuthorization, Completion, Reversal);
-same_enum!(EntryMode, CoreEntryMode, Chip, Contactless, Magstripe, Qr, Manual, Fallback);
+same_enum!(
+    TransactionType,
+    CoreTransactionType,
+    Sale,
+    Refund,
+    Void,
+    PreAuthorization,
+    Completion,
+    Reversal
+);
+same_enum!(
+    EntryMode,
+    CoreEntryMode,
+    Chip,
+    Contactless,
+    Magstripe,
+    Qr,
+    Manual,
+    Fallback
+);
 
 impl TransactionRecord {
     fn with_core<T>(&self, f: impl FnOnce(&CoreRecord<'_>) -> Result<T>) -> Result<T> {
-        let token: [u8; 16] =
-            self.pan_token.as_slice().try_into().map_err(|_| PaycoreError::argument("pan_token"))?;
+        let token: [u8; 16] = self
+            .pan_token
+            .as_slice()
+            .try_into()
+            .map_err(|_| PaycoreError::argument("pan_token"))?;
         let hash = self
             .signature_image_hash
             .as_ref()
-            .map(|h| <[u8; 32]>::try_from(h.as_slice()).map_err(|_| PaycoreError::argument("signature_image_hash")))
+            .map(|h| {
+                <[u8; 32]>::try_from(h.as_slice())
+                    .map_err(|_| PaycoreError::argument("signature_image_hash"))
+            })
             .transpose()?;
         let record = CoreRecord {
             merchant_id: &self.merchant_id,
@@ -185,7 +212,9 @@ pub fn decode_record(encoded: Vec<u8>) -> Result<TransactionRecord> {
 pub fn pan_token(key: &Key, pan: String) -> Result<Vec<u8>> {
     let pan = Zeroizing::new(pan);
     let pan = core(Pan::parse_lenient(&pan))?;
-    Ok(core(PanToken::compute(&key.inner, &pan))?.as_bytes().to_vec())
+    Ok(core(PanToken::compute(&key.inner, &pan))?
+        .as_bytes()
+        .to_vec())
 }
 
 /// A record with its encoding and signature.
@@ -215,7 +244,9 @@ impl DeviceSigningKey {
     /// A new key from the OS random generator.
     #[uniffi::constructor]
     pub fn generate() -> Arc<Self> {
-        Arc::new(Self { inner: CoreSigningKey::generate(&mut OsRng) })
+        Arc::new(Self {
+            inner: CoreSigningKey::generate(&mut OsRng),
+        })
     }
 
     /// A key from its 32-byte secret scalar (wipe your array after).
@@ -225,7 +256,9 @@ impl DeviceSigningKey {
     #[uniffi::constructor]
     pub fn from_secret_scalar(scalar: Vec<u8>) -> Result<Arc<Self>> {
         let scalar = Zeroizing::new(scalar);
-        Ok(Arc::new(Self { inner: core(CoreSigningKey::from_secret_scalar(&scalar))? }))
+        Ok(Arc::new(Self {
+            inner: core(CoreSigningKey::from_secret_scalar(&scalar))?,
+        }))
     }
 
     /// The public key, SEC1 uncompressed (65 bytes), for the host.
@@ -242,7 +275,10 @@ impl DeviceSigningKey {
             let mut scratch = vec![0u8; MAX_ENCODED_LEN];
             let (signature, n) = core(self.inner.sign_record(r, &mut scratch))?;
             scratch.truncate(n);
-            Ok(SignedRecord { encoded: scratch, signature: signature.to_raw().to_vec() })
+            Ok(SignedRecord {
+                encoded: scratch,
+                signature: signature.to_raw().to_vec(),
+            })
         })
     }
 
@@ -265,10 +301,18 @@ fn verifying_key(public_key: &[u8]) -> Result<VerifyingKey> {
 /// # Errors
 /// `VerificationFailed`; `Malformed` for a bad key, signature or record.
 #[uniffi::export]
-pub fn verify_record(public_key: Vec<u8>, encoded: Vec<u8>, signature: Vec<u8>) -> Result<TransactionRecord> {
+pub fn verify_record(
+    public_key: Vec<u8>,
+    encoded: Vec<u8>,
+    signature: Vec<u8>,
+) -> Result<TransactionRecord> {
     let key = verifying_key(&public_key)?;
     let signature = core(Signature::from_raw(&signature))?;
-    TransactionRecord::from_core(&core(key.verify_record(&encoded, &signature, SPolicy::RejectHighS))?)
+    TransactionRecord::from_core(&core(key.verify_record(
+        &encoded,
+        &signature,
+        SPolicy::RejectHighS,
+    ))?)
 }
 
 /// Verifies a signature made by `DeviceSigningKey.sign` (raw `r || s`).
@@ -293,7 +337,9 @@ pub fn seal(recipient_public_key: Vec<u8>, aad: Vec<u8>, plaintext: Vec<u8>) -> 
     let plaintext = Zeroizing::new(plaintext);
     let recipient = core(RecipientPublicKey::from_sec1(&recipient_public_key))?;
     let mut out = vec![0u8; plaintext.len() + OVERHEAD];
-    let n = core(seal::seal(&recipient, &aad, &plaintext, &mut OsRng, &mut out))?;
+    let n = core(seal::seal(
+        &recipient, &aad, &plaintext, &mut OsRng, &mut out,
+    ))?;
     out.truncate(n);
     Ok(out)
 }
@@ -316,7 +362,9 @@ impl RecipientKey {
     /// A new key from the OS random generator.
     #[uniffi::constructor]
     pub fn generate() -> Arc<Self> {
-        Arc::new(Self { inner: CoreRecipientKey::generate(&mut OsRng) })
+        Arc::new(Self {
+            inner: CoreRecipientKey::generate(&mut OsRng),
+        })
     }
 
     /// A key from its 32-byte secret scalar.
@@ -326,7 +374,9 @@ impl RecipientKey {
     #[uniffi::constructor]
     pub fn from_secret_scalar(scalar: Vec<u8>) -> Result<Arc<Self>> {
         let scalar = Zeroizing::new(scalar);
-        Ok(Arc::new(Self { inner: core(CoreRecipientKey::from_secret_scalar(&scalar))? }))
+        Ok(Arc::new(Self {
+            inner: core(CoreRecipientKey::from_secret_scalar(&scalar))?,
+        }))
     }
 
     /// The public key, SEC1 uncompressed, for terminals to seal to.
@@ -362,7 +412,9 @@ impl core::fmt::Debug for JournalWriter {
 
 impl JournalWriter {
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, CoreWriter>> {
-        self.inner.lock().map_err(|_| PaycoreError::Unsupported("journal writer unusable".into()))
+        self.inner
+            .lock()
+            .map_err(|_| PaycoreError::Unsupported("journal writer unusable".into()))
     }
 
     fn append(&self, signer: &EntrySigner<'_>, record: &[u8]) -> Result<Vec<u8>> {
@@ -378,7 +430,9 @@ impl JournalWriter {
     /// A new journal (sequence 0, previous hash all zeros).
     #[uniffi::constructor]
     pub fn new() -> Arc<Self> {
-        Arc::new(Self { inner: Mutex::new(CoreWriter::new()) })
+        Arc::new(Self {
+            inner: Mutex::new(CoreWriter::new()),
+        })
     }
 
     /// Resumes a journal from its persisted state.
@@ -388,7 +442,9 @@ impl JournalWriter {
     #[uniffi::constructor]
     pub fn resume(next_sequence: u64, previous_hash: Vec<u8>) -> Result<Arc<Self>> {
         let hash = hash32(&previous_hash)?;
-        Ok(Arc::new(Self { inner: Mutex::new(CoreWriter::resume(next_sequence, hash)) }))
+        Ok(Arc::new(Self {
+            inner: Mutex::new(CoreWriter::resume(next_sequence, hash)),
+        }))
     }
 
     /// The sequence number of the next entry.
@@ -426,7 +482,9 @@ impl JournalWriter {
 }
 
 fn hash32(bytes: &[u8]) -> Result<[u8; HASH_LEN]> {
-    bytes.try_into().map_err(|_| PaycoreError::argument("previous hash"))
+    bytes
+        .try_into()
+        .map_err(|_| PaycoreError::argument("previous hash"))
 }
 
 /// One finding of a journal verification.
@@ -477,7 +535,9 @@ pub enum JournalProblem {
 impl JournalProblem {
     fn from_core(p: Problem) -> Self {
         match p {
-            Problem::Malformed { index } => Self::Malformed { index: u64::try_from(index).unwrap_or(u64::MAX) },
+            Problem::Malformed { index } => Self::Malformed {
+                index: u64::try_from(index).unwrap_or(u64::MAX),
+            },
             Problem::Altered { sequence } => Self::Altered { sequence },
             Problem::Missing { from, to } => Self::Missing { from, to },
             Problem::Reordered { sequence } => Self::Reordered { sequence },
@@ -515,14 +575,20 @@ fn verify(
 ) -> Result<JournalReport> {
     let start = match start {
         None => ChainStart::GENESIS,
-        Some(s) => ChainStart { first_sequence: s.first_sequence, previous_hash: hash32(&s.previous_hash)? },
+        Some(s) => ChainStart {
+            first_sequence: s.first_sequence,
+            previous_hash: hash32(&s.previous_hash)?,
+        },
     };
     let entries: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
     let mut problems = Vec::new();
     let summary = journal::verify_chain(&entries, verifier, start, expected_last, &mut |p| {
         problems.push(JournalProblem::from_core(p));
     });
-    Ok(JournalReport { authentic: u64::try_from(summary.authentic).unwrap_or(u64::MAX), problems })
+    Ok(JournalReport {
+        authentic: u64::try_from(summary.authentic).unwrap_or(u64::MAX),
+        problems,
+    })
 }
 
 /// Host side: verifies an HMAC journal (entries in storage order) under
@@ -538,7 +604,12 @@ pub fn journal_verify_hmac(
     start: Option<JournalStart>,
     expected_last: Option<u64>,
 ) -> Result<JournalReport> {
-    verify(&entries, &EntryVerifier::Hmac(&key.inner), start, expected_last)
+    verify(
+        &entries,
+        &EntryVerifier::Hmac(&key.inner),
+        start,
+        expected_last,
+    )
 }
 
 /// Host side: verifies a signed journal under the device's SEC1 public key.

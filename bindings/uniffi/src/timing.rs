@@ -25,7 +25,7 @@ pub fn time_encipher_pin_block_in_rust(
     let start = Instant::now();
     for _ in 0..iterations {
         let block = encipher_pin_block(key, format, pin.clone(), pan.clone(), None)?;
-        std::hint::black_box(block);
+        core::hint::black_box(block);
     }
     Ok(u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX))
 }

@@ -16,6 +16,9 @@ use crate::keys::Key;
 /// Its `Debug` names the flavour only; the registers are zeroized on drop
 /// by the flavour's own type.
 #[non_exhaustive]
+// Boxing the AES registers would need alloc (core is no_std); an originator
+// is one long-lived value per terminal, so the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Originator {
     /// TDES DUKPT: 21 future key registers (X9.24-1:2009 §A.2).
     Tdes(tdes::Originator),
@@ -65,8 +68,12 @@ impl Originator {
         store: &mut impl StateStore,
     ) -> Result<TransactionKey, Error> {
         match self {
-            Self::Tdes(o) => o.next_transaction(device_key, rng, store).map(TransactionKey::Tdes),
-            Self::Aes(o) => o.next_transaction(device_key, rng, store).map(TransactionKey::Aes),
+            Self::Tdes(o) => o
+                .next_transaction(device_key, rng, store)
+                .map(TransactionKey::Tdes),
+            Self::Aes(o) => o
+                .next_transaction(device_key, rng, store)
+                .map(TransactionKey::Aes),
         }
     }
 
@@ -159,7 +166,11 @@ impl TransactionKey {
     ///
     /// # Errors
     /// [`DukptError::KeyTypeTooStrong`]; as the flavours' `working_key`.
-    pub fn working_key(&self, usage: WorkingKeyUsage, key_type: WorkingKeyType) -> Result<Key, Error> {
+    pub fn working_key(
+        &self,
+        usage: WorkingKeyUsage,
+        key_type: WorkingKeyType,
+    ) -> Result<Key, Error> {
         match self {
             Self::Tdes(t) => {
                 if key_type == WorkingKeyType::Tdes2 {
@@ -207,7 +218,12 @@ mod tests {
             .step_by(2)
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
             .collect();
-        Key::new(Algorithm::Tdes2, &material, KeyAttributes::new(usage, ModeOfUse::Derive)).unwrap()
+        Key::new(
+            Algorithm::Tdes2,
+            &material,
+            KeyAttributes::new(usage, ModeOfUse::Derive),
+        )
+        .unwrap()
     }
 
     /// X9.24-1:2009 Annex A.4.2 (tests/vectors/dukpt_tdes_x9_24_1_annex_a4_2.json):
@@ -215,14 +231,17 @@ mod tests {
     #[test]
     fn tdes_from_bdk_and_initial_key_agree() {
         let bdk = key(KeyUsage::Bdk, "0123456789ABCDEFFEDCBA9876543210");
-        let ipek = key(KeyUsage::InitialDukptKey, "6AC292FAA1315B4D858AB3A3D7D5933A");
+        let ipek = key(
+            KeyUsage::InitialDukptKey,
+            "6AC292FAA1315B4D858AB3A3D7D5933A",
+        );
         let ksn = [0xFF, 0xFF, 0x98, 0x76, 0x54, 0x32, 0x10, 0xE0, 0x00, 0x01];
         let usage = WorkingKeyUsage::PinEncryption;
         let a = super::super::derive(&bdk, &ksn, usage, WorkingKeyType::Tdes2).unwrap();
         let b = derive_from_initial_key(&ipek, &ksn, usage, WorkingKeyType::Tdes2).unwrap();
         let pin_key = [
-            0x04, 0x26, 0x66, 0xB4, 0x91, 0x84, 0xCF, 0x5C, 0x68, 0xDE, 0x96, 0x28, 0xD0, 0x39, 0x7B,
-            0x36,
+            0x04, 0x26, 0x66, 0xB4, 0x91, 0x84, 0xCF, 0x5C, 0x68, 0xDE, 0x96, 0x28, 0xD0, 0x39,
+            0x7B, 0x36,
         ];
         assert_eq!(a.dangerous_expose_secret().unwrap(), pin_key);
         assert_eq!(b.dangerous_expose_secret().unwrap(), pin_key);
