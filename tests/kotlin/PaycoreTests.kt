@@ -833,7 +833,41 @@ fun timing() {
     }
 }
 
+// The README's Kotlin example, verbatim between the markers, run as a test.
+fun readmeExample() {
+    // README-BEGIN
+    val pan = "4111111111111111"
+    check(maskPan(pan) == "411111******1111")
+
+    val material = "2B7E151628AED2A6ABF7158809CF4F3C".chunked(2).map { it.toInt(16).toByte() }.toByteArray()
+    val attributes = KeyAttributes(KeyUsage.PinEncryption, ModeOfUse.ENCRYPT_DECRYPT, Exportability.EXPORTABLE, "00")
+    Key(Algorithm.AES128, material, attributes).use { key ->
+        material.fill(0)
+        val pin = "1234".toByteArray() // from the PIN pad, never a String
+        val block = encipherPinBlock(key, PinBlockFormat.ISO4, pin, pan)
+        pin.fill(0)
+        val back = decipherPinBlock(key, PinBlockFormat.ISO4, block, pan)
+        check(back.contentEquals("1234".toByteArray()))
+        back.fill(0)
+    }
+
+    // Host side: the DUKPT PIN key for a transaction's KSN, from the BDK
+    // (X9.24-1:2009 Annex A.4.2 test BDK and KSN).
+    val bdkBytes = "0123456789ABCDEFFEDCBA9876543210".chunked(2).map { it.toInt(16).toByte() }.toByteArray()
+    Key(Algorithm.TDES2, bdkBytes, KeyAttributes(KeyUsage.Bdk, ModeOfUse.DERIVE, Exportability.EXPORTABLE, "00")).use { bdk ->
+        bdkBytes.fill(0)
+        val ksn = "FFFF9876543210E00001".chunked(2).map { it.toInt(16).toByte() }.toByteArray()
+        dukptDerive(bdk, ksn, DukptKeyUsage.PIN_ENCRYPTION, DukptKeyType.TDES2).use { pinKey ->
+            val cv = pinKey.checkValue()
+            check(pinKey.attributes().usage == KeyUsage.PinEncryption)
+            println("DUKPT PIN key KCV ${cv.kcv?.joinToString("") { "%02X".format(it) }}")
+        }
+    }
+    // README-END
+}
+
 fun main() {
+    Runner.check("README Kotlin example") { readmeExample() }
     pinBlocks()
     keysAndTr31()
     dukpt()
