@@ -373,7 +373,8 @@
 
 /**
  * Delivery kind: a TR-31 / X9.143 key block protected by the TMK; the
- * attributes come from its authenticated header.
+ * attributes come from its authenticated header. Versions B, D and E;
+ * the legacy versions A and C are refused (`PAYCORE_RESULT_UNSUPPORTED`).
  */
 #define PAYCORE_MKSK_TR31 2
 
@@ -1256,7 +1257,7 @@ typedef struct {
  */
 typedef struct {
   /**
-   * Key block version (`'A'`, `'B'`, `'C'`, `'D'`).
+   * Key block version (`'A'`, `'B'`, `'C'`, `'D'`, `'E'`).
    */
   uint8_t version;
   /**
@@ -3237,12 +3238,16 @@ paycore_result paycore_dol_fit_value(uint32_t format,
 
 /**
  * Unwraps a key block under `kbpk` (usage `K1` or `K0`, mode `B`, `D` or
- * `N`; TDES for A/B/C, AES for D). The authenticator is checked in
+ * `N`; TDES for B, AES for D and E). The authenticator is checked in
  * constant time before any key byte is used; any change to the block gives
  * `PAYCORE_RESULT_VERIFICATION_FAILED` or `PAYCORE_RESULT_MALFORMED` and no
  * key. On success `*out` is a new key handle carrying the header's usage,
  * mode of use, key version and exportability, and `*header` (optional,
  * may be NULL) receives the header fields.
+ *
+ * Legacy key-block policy: versions `A` and `C` (4-byte CBC-MAC) are
+ * refused with `PAYCORE_RESULT_UNSUPPORTED` before the KBPK is used;
+ * [`paycore_tr31_unwrap_legacy`] is the explicit opt-in.
  *
  * # Safety
  * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
@@ -3255,6 +3260,86 @@ paycore_result paycore_tr31_unwrap(const paycore_key *kbpk,
                                    size_t block_len,
                                    paycore_key **out,
                                    paycore_tr31_header *header);
+
+/**
+ * [`paycore_tr31_unwrap`] that also accepts the legacy variant-binding
+ * versions `A` and `C` (TDES, 4-byte CBC-MAC: a forged block is accepted
+ * with probability 2^-32 per try). For import from legacy systems only.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * As [`paycore_tr31_unwrap`].
+ */
+paycore_result paycore_tr31_unwrap_legacy(const paycore_key *kbpk,
+                                          const uint8_t *block,
+                                          size_t block_len,
+                                          paycore_key **out,
+                                          paycore_tr31_header *header);
+
+/**
+ * Unwraps a key block carrying an asymmetric private key (usage `S0`,
+ * `S1`, `S2`; algorithm `R`, `E`, `S`; ANSI X9.143 §8.5/§8.6) and writes
+ * its DER encoding to `(out, out_cap, out_len)` as a secret output
+ * (zeroed on failure; on `PAYCORE_RESULT_BUFFER_TOO_SMALL`, `*out_len` is
+ * the size needed). A block marked non-exportable (`N`) gives
+ * `PAYCORE_RESULT_KEY_USAGE` and no bytes: use
+ * [`paycore_tr31_unwrap_ecdsa_p256`] to keep a P-256 key inside a handle.
+ * Versions A and C are refused (`PAYCORE_RESULT_UNSUPPORTED`). `*header`
+ * (optional, may be NULL) receives the header fields.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `kbpk` a live handle; `block` valid for `block_len` bytes; `out` for
+ * `out_cap` writable bytes; `out_len` for a write; `header` NULL or valid
+ * for a struct write.
+ */
+paycore_result paycore_tr31_unwrap_private_key(const paycore_key *kbpk,
+                                               const uint8_t *block,
+                                               size_t block_len,
+                                               paycore_tr31_header *header,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * Unwraps a key block carrying an EC P-256 private key (algorithm `E`,
+ * usage `S0`, mode `S`, `T` or `N`; DER `ECPrivateKey`, ANSI X9.143 §8.6)
+ * into a new ECDSA signing key handle (free with
+ * `paycore_signing_key_free`). Works for non-exportable blocks: the key
+ * never leaves the handle. Versions A and C are refused.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `kbpk` a live handle; `block` valid for `block_len` bytes; `out` valid
+ * for a pointer write; `header` NULL or valid for a struct write.
+ */
+paycore_result paycore_tr31_unwrap_ecdsa_p256(const paycore_key *kbpk,
+                                              const uint8_t *block,
+                                              size_t block_len,
+                                              paycore_signing_key **out,
+                                              paycore_tr31_header *header);
+
+/**
+ * Wraps a DER private key (`der`, one DER `SEQUENCE`) under a header
+ * template such as `"D0000S0ES00E0000"` (usage `S0`-`S2`, algorithm
+ * `R`/`E`/`S`, version B, D or E; optional blocks kept, `PB` and length
+ * recomputed, extended length form for blocks over 255 characters) and
+ * writes the block to `out` (ASCII, no NUL). Padding is random (OS RNG).
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `kbpk` a live handle; `der` valid for `der_len` bytes; `header` for
+ * `header_len` bytes; `out` for `out_cap` writable bytes; `out_len` for a
+ * write.
+ */
+paycore_result paycore_tr31_wrap_private_key(const paycore_key *kbpk,
+                                             const uint8_t *der,
+                                             size_t der_len,
+                                             const uint8_t *header,
+                                             size_t header_len,
+                                             uint8_t *out,
+                                             size_t out_cap,
+                                             size_t *out_len);
 
 /**
  * Parses the clear header of a key block (or a header alone) without
@@ -3290,7 +3375,7 @@ paycore_result paycore_tr31_optional_block(const uint8_t *block,
 
 /**
  * Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
- * version `'B'` (TDES) or `'D'` (AES) key block, written to `out` as ASCII
+ * version `'B'` (TDES), `'D'` or `'E'` (AES, ISO 20038) key block, written to `out` as ASCII
  * without NUL. The header comes from the key's attributes. Padding is
  * random (OS RNG).
  *

@@ -375,7 +375,8 @@ pub enum Tr31Error {
     /// The header algorithm does not agree with the key (its length or family).
     AlgorithmMismatch,
     /// The header names an algorithm paycore cannot hold as a [`crate::keys::Key`]
-    /// (single DES, EC, HMAC, RSA, DSA).
+    /// (single DES, HMAC; EC, RSA and DSA private keys come out of
+    /// `tr31::unwrap_private_key` instead).
     UnsupportedAlgorithm,
     /// The key to wrap is stronger than the key block protection key
     /// (ANSI X9.24-1 §7.2: a key is protected by one at least as strong).
@@ -384,6 +385,11 @@ pub enum Tr31Error {
     /// equal (ignoring parity), or it is another key of the same delivery
     /// with its parts swapped (signs of spliced ECB cryptogram blocks).
     WeakKey,
+    /// A version `A` or `C` key block (key variant binding, 4-byte TDES
+    /// CBC-MAC) was refused by the default unwrap policy; importing it
+    /// needs an explicit legacy opt-in
+    /// ([`crate::keys::tr31::UnwrapPolicy::ALLOW_LEGACY`]).
+    LegacyVersionRefused,
 }
 
 /// DUKPT errors (ANSI X9.24-1 and X9.24-3).
@@ -454,6 +460,7 @@ impl Error {
             Self::Tr31(Tr31Error::TooLong) => ErrorKind::LimitExceeded,
             Self::Tr31(
                 Tr31Error::UnsupportedVersion
+                | Tr31Error::LegacyVersionRefused
                 | Tr31Error::UnsupportedAlgorithm
                 | Tr31Error::KbpkTooWeak,
             ) => ErrorKind::Unsupported,
@@ -673,6 +680,9 @@ impl fmt::Display for Tr31Error {
             Self::UnsupportedAlgorithm => f.write_str("unsupported key algorithm in header"),
             Self::KbpkTooWeak => f.write_str("key is stronger than the key block protection key"),
             Self::WeakKey => f.write_str("TDES key has repeated or swapped key parts"),
+            Self::LegacyVersionRefused => f.write_str(
+                "legacy key block version (A or C) refused: importing it needs the legacy opt-in",
+            ),
         }
     }
 }

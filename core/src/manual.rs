@@ -44,6 +44,22 @@
 //! generate mode can compute any tag with the generic MAC API. Give the
 //! journal its own key.
 //!
+//! ## Legacy key-block policy
+//! TR-31 versions `A` and `C` bind the key by XOR variants of the KBPK and
+//! authenticate it with a 4-byte TDES CBC-MAC (TR-31:2018 §5.3.2.2). An
+//! attacker who can submit key blocks may pick any header (usage, mode,
+//! exportability) and random key data: each try is accepted with
+//! probability 2^-32, and nothing in the format limits the tries. X9.143
+//! keeps these versions only for import from legacy systems. So
+//! [`tr31::unwrap`](crate::keys::tr31::unwrap) and
+//! [`mksk::install`](crate::keys::mksk::install) accept only the key
+//! derivation versions by default and refuse `A`/`C` with
+//! [`Tr31Error::LegacyVersionRefused`](crate::error::Tr31Error::LegacyVersionRefused),
+//! before the KBPK is used. Importing them is an explicit, visible choice:
+//! [`UnwrapPolicy::ALLOW_LEGACY`](crate::keys::tr31::UnwrapPolicy::ALLOW_LEGACY)
+//! (C: `paycore_tr31_unwrap_legacy`; CLI: `--allow-legacy`). paycore never
+//! writes `A` or `C`.
+//!
 //! # Key hierarchy
 //! Every [`Key`](crate::keys::Key) carries the attributes of a TR-31 header
 //! (usage, mode of use, version, exportability). A key enters paycore either

@@ -8,6 +8,7 @@ use paycore::Error;
 use paycore::error::{KeyError, Tr31Error};
 use paycore::keys::kcv::KcvMethod;
 use paycore::keys::mksk::{self, Cryptogram, MAX_WORKING_KEYS, WorkingKeyDelivery};
+use paycore::keys::tr31;
 use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use serde_json::Value;
 
@@ -277,8 +278,32 @@ fn rules() {
         check_value: &[0xF4, 0xB0, 0x8D],
         kcv_method: KcvMethod::Legacy,
     }];
+    // Version C is refused by the default legacy key-block policy before
+    // anything else; with the opt-in, the usage rule applies.
     assert_eq!(
         mksk::install(&bdk_tmk, &bdk).unwrap_err(),
+        Error::Tr31(Tr31Error::LegacyVersionRefused)
+    );
+    assert_eq!(
+        mksk::install_with(&bdk_tmk, &bdk, tr31::UnwrapPolicy::ALLOW_LEGACY).unwrap_err(),
+        Error::Key(KeyError::UsageNotPermitted)
+    );
+    // The same key as a version B block (TR-31:2018 A.7.3.2): usage refused.
+    let bdk_tmk_b = tmk(
+        &hex("1D22BF32387C600AD97F9B97A51311AC"),
+        false,
+        KeyUsage::KeyEncryption,
+        ModeOfUse::Decrypt,
+    );
+    let bdk_b = [WorkingKeyDelivery {
+        cryptogram: Cryptogram::Tr31(
+            "B0104B0TX12S0100KS1800604B120F9292800000BB68BE8680A400D9191AD4ECE45B6E6C0D21C4738A52190E248719E24B433627",
+        ),
+        check_value: &[0x9A, 0x42, 0x12],
+        kcv_method: KcvMethod::Legacy,
+    }];
+    assert_eq!(
+        mksk::install(&bdk_tmk_b, &bdk_b).unwrap_err(),
         Error::Key(KeyError::UsageNotPermitted)
     );
 }

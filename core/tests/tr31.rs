@@ -13,7 +13,9 @@
 use std::collections::BTreeMap;
 
 use paycore::keys::kcv::{Kcv, KcvMethod, KcvWithheld};
-use paycore::keys::tr31::{self, KeyBlockHeader, OptionalBlock, OptionalBlockId, Version};
+use paycore::keys::tr31::{
+    self, KeyBlockHeader, OptionalBlock, OptionalBlockId, UnwrapPolicy, Version,
+};
 use paycore::keys::{
     Algorithm, Exportability, Key, KeyAttributes, KeyUsage, KeyVersion, ModeOfUse, Operation,
 };
@@ -42,7 +44,16 @@ fn kbpk(material: &[u8], aes: bool) -> Key {
 }
 
 fn kbpk_for(material_hex: &str, block: &str) -> Key {
-    kbpk(&hex(material_hex), block.starts_with('D'))
+    kbpk(
+        &hex(material_hex),
+        block.starts_with('D') || block.starts_with('E'),
+    )
+}
+
+/// Unwrap with the legacy opt-in, for vectors of every version (A and C
+/// are refused by the default policy, see `legacy_versions_refused_by_default`).
+fn unwrap_legacy<'a>(k: &Key, block: &'a str) -> Result<tr31::Unwrapped<'a>, Error> {
+    tr31::unwrap_with(k, block, UnwrapPolicy::ALLOW_LEGACY)
 }
 
 fn s(v: &Value) -> &str {
@@ -63,7 +74,7 @@ fn published_unwrap_vectors() {
         let block = s(&t["inputs"]["block"]);
         let e = &t["expected"];
         let k = kbpk_for(s(&t["inputs"]["kbpk"]), block);
-        let out = tr31::unwrap(&k, block).unwrap_or_else(|err| panic!("#{i} {id}: {err}"));
+        let out = unwrap_legacy(&k, block).unwrap_or_else(|err| panic!("#{i} {id}: {err}"));
         let h = out.header();
         let key = out.key();
         assert_eq!(
@@ -147,6 +158,60 @@ fn published_unwrap_vectors() {
     }
 }
 
+/// Issue 11.5: versions A and C (4-byte CBC-MAC) are refused by the
+/// default policy before the KBPK is used, with a typed error; the opt-in
+/// accepts them (checked on every A/C vector of the file).
+#[test]
+fn legacy_versions_refused_by_default() {
+    use paycore::error::Tr31Error as T;
+    let v = vectors();
+    let mut refused = 0;
+    for t in v["unwrap"].as_array().unwrap() {
+        let id = s(&t["id"]);
+        let block = s(&t["inputs"]["block"]);
+        let k = kbpk_for(s(&t["inputs"]["kbpk"]), block);
+        let legacy = block.starts_with('A') || block.starts_with('C');
+        assert_eq!(
+            Version::from_code(block.as_bytes()[0]).unwrap().is_legacy(),
+            legacy
+        );
+        if legacy {
+            assert_eq!(
+                tr31::unwrap(&k, block).unwrap_err(),
+                Error::Tr31(T::LegacyVersionRefused),
+                "{id}"
+            );
+            assert_eq!(
+                tr31::unwrap_with(&k, block, UnwrapPolicy::STRICT).unwrap_err(),
+                Error::Tr31(T::LegacyVersionRefused),
+                "{id}"
+            );
+            // Refused before the KBPK is looked at: a wrong KBPK (even one
+            // of the wrong family) gives the same answer.
+            assert_eq!(
+                tr31::unwrap(&kbpk(&[0x11; 32], true), block).unwrap_err(),
+                Error::Tr31(T::LegacyVersionRefused),
+                "{id}"
+            );
+            assert!(unwrap_legacy(&k, block).is_ok(), "{id}");
+            refused += 1;
+        } else {
+            assert!(tr31::unwrap(&k, block).is_ok(), "{id}");
+        }
+    }
+    assert!(refused >= 9, "{refused}");
+    assert_eq!(UnwrapPolicy::default(), UnwrapPolicy::STRICT);
+    assert!(!UnwrapPolicy::default().allows_legacy());
+    assert!(UnwrapPolicy::STRICT.allows(Version::B) && UnwrapPolicy::STRICT.allows(Version::D));
+    assert!(!UnwrapPolicy::STRICT.allows(Version::A) && !UnwrapPolicy::STRICT.allows(Version::C));
+    let err = Error::from(T::LegacyVersionRefused);
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert_eq!(
+        err.to_string(),
+        "TR-31: legacy key block version (A or C) refused: importing it needs the legacy opt-in"
+    );
+}
+
 #[test]
 fn published_rejection_vectors() {
     let v = vectors();
@@ -154,7 +219,7 @@ fn published_rejection_vectors() {
         let id = s(&t["id"]);
         let block = s(&t["inputs"]["block"]);
         let k = kbpk_for(s(&t["inputs"]["kbpk"]), block);
-        let err = tr31::unwrap(&k, block).expect_err(id);
+        let err = unwrap_legacy(&k, block).expect_err(id);
         assert_eq!(
             err.kind().as_str(),
             s(&t["expected"]["error_kind"]),
@@ -170,7 +235,7 @@ fn published_wrap_vectors() {
         let id = s(&t["id"]);
         let i = &t["inputs"];
         let version = Version::from_code(s(&i["version"]).as_bytes()[0]).unwrap();
-        let k = kbpk(&hex(s(&i["kbpk"])), version == Version::D);
+        let k = kbpk(&hex(s(&i["kbpk"])), version.is_aes());
         let material = hex(s(&i["key"]));
         let usage = KeyUsage::from_code(s(&i["key_usage"]).as_bytes().try_into().unwrap()).unwrap();
         let attrs = KeyAttributes::new(
@@ -201,6 +266,29 @@ fn published_wrap_vectors() {
             .iter()
             .map(|(id, d)| OptionalBlock::new(*id, d).unwrap())
             .collect();
+        if attrs.exportability == Exportability::NonExportable {
+            // A Key marked N cannot be wrapped; the sender holding the clear
+            // material uses a header template (version E has no padding,
+            // so the result is deterministic).
+            assert!(s(&i["padding"]).is_empty(), "{id}");
+            #[cfg(feature = "alloc")]
+            let header = format!(
+                "{}0000{}{}{}{}{}0000",
+                s(&i["version"]),
+                s(&i["key_usage"]),
+                s(&i["algorithm"]),
+                s(&i["mode_of_use"]),
+                s(&i["key_version"]),
+                s(&i["exportability"])
+            );
+            #[cfg(feature = "alloc")]
+            {
+                let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+                let block = tr31::wrap_template(&k, &material, &header, &mut rng).unwrap();
+                assert_eq!(block, s(&t["expected"]["block"]), "{id}");
+            }
+            continue;
+        }
         let mut out = vec![0u8; 9999];
         let n =
             tr31::wrap_with_padding(&k, &key, version, &blocks, &hex(s(&i["padding"])), &mut out)
@@ -221,7 +309,7 @@ fn rewrap_reproduces_published_blocks() {
     let mut checked = 0;
     for t in v["unwrap"].as_array().unwrap() {
         let block = s(&t["inputs"]["block"]);
-        if !(block.starts_with('B') || block.starts_with('D')) {
+        if !(block.starts_with('B') || block.starts_with('D') || block.starts_with('E')) {
             continue;
         }
         let k = kbpk_for(s(&t["inputs"]["kbpk"]), block);
@@ -283,7 +371,7 @@ fn tamper_every_position_fails_without_key_bytes() {
                 let mut b = block.as_bytes().to_vec();
                 b[pos] = replacement;
                 let b = String::from_utf8(b).unwrap();
-                let Err(err) = tr31::unwrap(&k, &b) else {
+                let Err(err) = unwrap_legacy(&k, &b) else {
                     panic!("{id}: tampered at {pos} accepted")
                 };
                 // Messages carry no block or key material.
@@ -295,13 +383,13 @@ fn tamper_every_position_fails_without_key_bytes() {
         // Truncations and extensions fail too.
         for len in 0..block.len() {
             assert!(
-                tr31::unwrap(&k, &block[..len]).is_err(),
+                unwrap_legacy(&k, &block[..len]).is_err(),
                 "{id}: truncated to {len}"
             );
         }
-        assert!(tr31::unwrap(&k, &format!("{block}0")).is_err());
+        assert!(unwrap_legacy(&k, &format!("{block}0")).is_err());
         // Lower-case hex is another encoding: refused.
-        assert!(tr31::unwrap(&k, &block.to_lowercase()).is_err());
+        assert!(unwrap_legacy(&k, &block.to_lowercase()).is_err());
     }
 }
 
@@ -322,7 +410,7 @@ fn wrong_kbpk_is_verification_failure() {
         Error::VerificationFailed
     );
     assert_eq!(
-        tr31::unwrap(&wrong, a).unwrap_err(),
+        unwrap_legacy(&wrong, a).unwrap_err(),
         Error::VerificationFailed
     );
 }
@@ -394,7 +482,7 @@ fn header_errors_name_field_and_offset() {
             }
             .into(),
         ),
-        ("E0016P0TE00N0000", T::UnsupportedVersion.into()),
+        ("F0016P0TE00N0000", T::UnsupportedVersion.into()),
         ("X0016P0TE00N0000", T::UnsupportedVersion.into()),
         (
             "B00X6P0TE00N0000",
@@ -527,6 +615,23 @@ fn optional_block_parsing_psec_cases() {
         let want: Vec<(String, &str)> = blocks.iter().map(|(a, b)| (a.to_string(), *b)).collect();
         assert_eq!(got, want, "{input}");
     }
+    // X9.143-2022 form: length of length 04 counts characters (its own
+    // §8.5/§8.6 samples, openemv/tr31); 03 likewise.
+    let long = format!("D0000P0AE00N0200KS0004010A{}PB0600", "P".repeat(256));
+    let h = KeyBlockHeader::parse(&long).unwrap();
+    assert_eq!(h.len(), 288);
+    assert_eq!(
+        h.optional_block(OptionalBlockId::KS).unwrap(),
+        "P".repeat(256)
+    );
+    let three = format!("D0000P0AE00N0200KS0003109{}PB07000", "P".repeat(256));
+    let h = KeyBlockHeader::parse(&three).unwrap();
+    assert_eq!(
+        h.optional_block(OptionalBlockId::KS).unwrap(),
+        "P".repeat(256)
+    );
+    assert_eq!(tr31::count_optional_blocks(&long[16..]).unwrap(), 2);
+    // TR-31:2018 / psec form: 02 counts bytes (4 characters).
     let long = format!("B0000P0TE00N0200KS0002010A{}PB0600", "P".repeat(256));
     let h = KeyBlockHeader::parse(&long).unwrap();
     assert_eq!(h.len(), 288);
@@ -568,6 +673,14 @@ fn optional_block_parsing_psec_cases() {
         "B0000P0TE00N0200PB04KS04",
         // Lower-case hex length.
         "B0000P0TE00N0100KS0a000000",
+        // Extended form: length of length 00 or above 04, overrun,
+        // non-hex, shorter than its own prefix.
+        "B0000P0TE00N0100KS0000PPPPPPPP",
+        "B0000P0TE00N0100KS00050000A0PPPP",
+        "B0000P0TE00N0100KS00040FFFPPPPPP",
+        "B0000P0TE00N0100KS00040G10PPPPPP",
+        "B0000P0TE00N0100KS00040009PPPPPP",
+        "B0000P0TE00N0100KS0004000",
     ] {
         let err = KeyBlockHeader::parse(bad).expect_err(bad);
         assert_eq!(err.kind(), ErrorKind::Malformed, "{bad:?}: {err}");
@@ -829,6 +942,7 @@ proptest! {
     #[test]
     fn wrap_unwrap_round_trip(
         d in any::<bool>(),
+        e in any::<bool>(),
         kbpk_bytes in prop::collection::vec(any::<u8>(), 32),
         key_bytes in prop::collection::vec(any::<u8>(), 32),
         key_len_choice in 0usize..3,
@@ -840,7 +954,7 @@ proptest! {
     ) {
         let (version, kb, alg) = if d {
             let key_alg = [Algorithm::Aes128, Algorithm::Aes192, Algorithm::Aes256][key_len_choice];
-            (Version::D, kbpk(&kbpk_bytes, true), key_alg)
+            (if e { Version::E } else { Version::D }, kbpk(&kbpk_bytes, true), key_alg)
         } else {
             let key_alg = [Algorithm::Tdes2, Algorithm::Tdes3, Algorithm::Tdes2][key_len_choice];
             (Version::B, kbpk(&kbpk_bytes[..24], false), key_alg)
@@ -931,11 +1045,277 @@ fn import_refuses_key_stronger_than_kbpk() {
     let two = hex("0123456789ABCDEFFEDCBA9876543210");
     let mut three = two.clone();
     three.extend_from_slice(&two[..8]);
-    let back = tr31::unwrap(&kbpk(&three, false), block).unwrap();
+    let back = unwrap_legacy(&kbpk(&three, false), block).unwrap();
     assert_eq!(back.key().dangerous_expose_secret().unwrap(), &[0x6D; 24]);
     assert_eq!(
-        tr31::unwrap(&kbpk(&two, false), block).unwrap_err(),
+        unwrap_legacy(&kbpk(&two, false), block).unwrap_err(),
         Error::from(T::KbpkTooWeak)
     );
     assert_eq!(Error::from(T::KbpkTooWeak).kind(), ErrorKind::Unsupported);
+}
+
+/// X9.143-2021 §8.5 (RSA) and §8.6 (EC P-256) samples from
+/// tests/vectors/tr31.json `unwrap_private_key`: asymmetric private keys
+/// (DER) with certificate blocks in the extended length form.
+#[cfg(feature = "alloc")]
+#[test]
+fn published_private_key_vectors() {
+    use paycore::error::{KeyError, Tr31Error as T};
+    let v = vectors();
+    let list = v["unwrap_private_key"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    for t in list {
+        let id = s(&t["id"]);
+        let block = s(&t["inputs"]["block"]);
+        let e = &t["expected"];
+        let k = kbpk_for(s(&t["inputs"]["kbpk"]), block);
+        let out = tr31::unwrap_private_key(&k, block).unwrap_or_else(|err| panic!("{id}: {err}"));
+        let h = out.header();
+        assert_eq!(char::from(h.version().code()).to_string(), s(&e["version"]));
+        assert_eq!(code2(h.key_usage().code()), s(&e["key_usage"]));
+        assert_eq!(
+            char::from(h.algorithm().code()).to_string(),
+            s(&e["algorithm"])
+        );
+        assert_eq!(
+            char::from(h.mode_of_use().code()).to_string(),
+            s(&e["mode_of_use"])
+        );
+        assert_eq!(
+            char::from(h.exportability().code()).to_string(),
+            s(&e["exportability"])
+        );
+        let ids: Vec<String> = h.optional_blocks().map(|b| b.id().to_string()).collect();
+        let want: Vec<String> = e["optional_block_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| s(i).to_string())
+            .collect();
+        assert_eq!(ids, want, "{id}");
+        for (bid, data) in e["optional_blocks"].as_object().unwrap() {
+            let bid = OptionalBlockId::new(bid.as_bytes().try_into().unwrap()).unwrap();
+            assert_eq!(h.optional_block(bid), Some(s(data)), "{id}");
+        }
+        // The certificate block is long (extended length form).
+        assert!(
+            h.optional_block(OptionalBlockId::new(*b"CT").unwrap())
+                .unwrap()
+                .len()
+                > 255
+        );
+        let der = hex(s(&e["der"]));
+        assert_eq!(out.der_len(), der.len(), "{id}");
+        // Marked N: the DER is not handed out.
+        assert_eq!(
+            out.dangerous_expose_der().unwrap_err(),
+            Error::Key(KeyError::NotExportable)
+        );
+        let debug = format!("{out:?}");
+        assert!(
+            debug.starts_with("UnwrappedPrivateKey { header: KeyBlockHeader {")
+                && debug.ends_with(" }, .. }")
+                && !debug.contains(&s(&e["der"])[..40]),
+            "{id}: Debug must show the header only"
+        );
+        // The symmetric unwrap refuses an asymmetric block.
+        assert_eq!(
+            tr31::unwrap(&k, block).unwrap_err(),
+            Error::Tr31(T::UnsupportedAlgorithm),
+            "{id}"
+        );
+        // Re-wrap the DER under the same header as exportable and check it
+        // comes back byte for byte (exercises the extended-length writer).
+        let header = h.as_str().replacen("S00N", "S00E", 1);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        let again = tr31::wrap_private_key(&k, &der, &header, &mut rng).unwrap();
+        let back = tr31::unwrap_private_key(&k, &again).unwrap();
+        assert_eq!(back.dangerous_expose_der().unwrap(), der.as_slice(), "{id}");
+        assert_eq!(
+            back.header()
+                .optional_block(OptionalBlockId::new(*b"CT").unwrap()),
+            h.optional_block(OptionalBlockId::new(*b"CT").unwrap())
+        );
+        assert!(
+            again.contains("CT0004"),
+            "{id}: X9.143 extended form written"
+        );
+        // Tamper with the key data and the MAC: refused.
+        for pos in [h.len() + 3, block.len() - 1] {
+            let mut b = block.as_bytes().to_vec();
+            b[pos] = if b[pos] == b'0' { b'1' } else { b'0' };
+            assert_eq!(
+                tr31::unwrap_private_key(&k, core::str::from_utf8(&b).unwrap()).unwrap_err(),
+                Error::VerificationFailed,
+                "{id} at {pos}"
+            );
+        }
+        match h.algorithm() {
+            tr31::HeaderAlgorithm::EllipticCurve => {
+                let signing = out.to_ecdsa_p256().unwrap();
+                assert_eq!(
+                    hex::encode_upper(signing.verifying_key().to_sec1_uncompressed()),
+                    s(&e["p256_public_key"])
+                );
+                let sig = signing.sign(b"transaction").unwrap();
+                signing
+                    .verifying_key()
+                    .verify(
+                        b"transaction",
+                        &sig,
+                        paycore::sign::ecdsa::SPolicy::RejectHighS,
+                    )
+                    .unwrap();
+            }
+            _ => assert_eq!(
+                out.to_ecdsa_p256().unwrap_err(),
+                Error::Tr31(T::AlgorithmMismatch)
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
+#[test]
+fn private_key_rules() {
+    use paycore::error::{KeyError, SignError, Tr31Error as T};
+    let k = kbpk(&[0x21; 32], true);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    // A minimal P-256 ECPrivateKey (RFC 5915) without optional fields.
+    let mut der = hex("30250201010420");
+    der.extend_from_slice(&[0x11; 32]);
+    for header in ["D0000S0ES00E0000", "E0000S0ES00E0000", "B0000S0ES00E0000"] {
+        let kb = if header.starts_with('B') {
+            kbpk(&[0x21; 24], false)
+        } else {
+            kbpk(&[0x21; 32], true)
+        };
+        let block = tr31::wrap_private_key(&kb, &der, header, &mut rng).unwrap();
+        let back = tr31::unwrap_private_key(&kb, &block).unwrap();
+        assert_eq!(back.dangerous_expose_der().unwrap(), der.as_slice());
+        assert!(back.to_ecdsa_p256().is_ok());
+    }
+    // Usage / mode / algorithm rules.
+    let block = tr31::wrap_private_key(&k, &der, "D0000S0EV00E0000", &mut rng).unwrap();
+    assert_eq!(
+        tr31::unwrap_private_key(&k, &block)
+            .unwrap()
+            .to_ecdsa_p256()
+            .unwrap_err(),
+        Error::Key(KeyError::ModeNotPermitted)
+    );
+    let block = tr31::wrap_private_key(&k, &der, "D0000S1ES00E0000", &mut rng).unwrap();
+    assert_eq!(
+        tr31::unwrap_private_key(&k, &block)
+            .unwrap()
+            .to_ecdsa_p256()
+            .unwrap_err(),
+        Error::Key(KeyError::UsageNotPermitted)
+    );
+    assert_eq!(
+        tr31::wrap_private_key(&k, &der, "D0000P0AE00E0000", &mut rng).unwrap_err(),
+        Error::Key(KeyError::UsageNotPermitted)
+    );
+    assert_eq!(
+        tr31::wrap_private_key(&k, &der, "D0000S0AS00E0000", &mut rng).unwrap_err(),
+        Error::Tr31(T::AlgorithmMismatch)
+    );
+    assert_eq!(
+        tr31::wrap_private_key(&k, &der, "A0000S0ES00E0000", &mut rng).unwrap_err(),
+        Error::Tr31(T::UnsupportedVersion)
+    );
+    // Not one DER SEQUENCE: refused on wrap.
+    for bad in [
+        &der[..20],
+        &[0x04, 0x01, 0x00][..],
+        &[der.as_slice(), &[0]].concat(),
+    ] {
+        assert_eq!(
+            tr31::wrap_private_key(&k, bad, "D0000S0ES00E0000", &mut rng).unwrap_err(),
+            Error::Tr31(T::InvalidKeyLength)
+        );
+    }
+    // Wrong curve OID / scalar length: the conversion refuses.
+    let mut other = hex("30310201010420");
+    other.extend_from_slice(&[0x11; 32]);
+    other.extend_from_slice(&hex("A00A06082A8648CE3D030108"));
+    let block = tr31::wrap_private_key(&k, &other, "D0000S0ES00E0000", &mut rng).unwrap();
+    assert_eq!(
+        tr31::unwrap_private_key(&k, &block)
+            .unwrap()
+            .to_ecdsa_p256()
+            .unwrap_err(),
+        Error::Sign(SignError::MalformedKey)
+    );
+    // The asymmetric unwrap refuses a symmetric block before decrypting.
+    let d = "D0112P0AE00E0000B82679114F470F540165EDFBF7E250FCEA43F810D215F8D207E2E417C07156A27E8E31DA05F7425509593D03A457DC34";
+    assert_eq!(
+        tr31::unwrap_private_key(&kbpk(&[1; 32], true), d).unwrap_err(),
+        Error::Key(KeyError::UsageNotPermitted)
+    );
+    // Legacy versions follow the default policy here too.
+    assert_eq!(
+        tr31::unwrap_private_key(
+            &kbpk(&[1; 16], false),
+            "A0072P0TE00E0000F5161ED902807AF26F1D62263644BD24192FDB3193C730301CEE8701"
+        )
+        .unwrap_err(),
+        Error::Tr31(T::LegacyVersionRefused)
+    );
+}
+
+/// The writer uses the extended length form only when the short form
+/// (at most 255 characters including ID and length) cannot hold the block.
+#[test]
+fn extended_length_only_when_needed() {
+    let k = kbpk(&[0x5A; 32], true);
+    let key = tdes_key(KeyUsage::Bdk, ModeOfUse::Derive, Exportability::Sensitive);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    for (len, prefix) in [(251, "KSFF"), (252, "KS00040106")] {
+        let data = "P".repeat(len);
+        let ks = OptionalBlock::new(OptionalBlockId::KS, &data).unwrap();
+        assert_eq!(ks.encoded_len(), len + prefix.len());
+        let mut out = [0u8; 512];
+        let n = tr31::wrap(&k, &key, Version::E, &[ks], &mut rng, &mut out).unwrap();
+        let block = core::str::from_utf8(&out[..n]).unwrap();
+        assert_eq!(&block[16..16 + prefix.len()], prefix, "{len}");
+        let back = tr31::unwrap(&k, block).unwrap();
+        assert_eq!(
+            back.header().optional_block(OptionalBlockId::KS),
+            Some(data.as_str())
+        );
+    }
+}
+
+#[cfg(feature = "alloc")]
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Any DER SEQUENCE wraps and unwraps as a private key under B, D and
+    /// E, and a flipped character is refused.
+    #[test]
+    fn private_key_round_trip(
+        content in prop::collection::vec(any::<u8>(), 0..600),
+        version in prop::sample::select(vec!['B', 'D', 'E']),
+        algorithm in prop::sample::select(vec!['R', 'E', 'S']),
+        seed in any::<u64>(),
+    ) {
+        let mut der = vec![0x30u8];
+        match content.len() {
+            0..=0x7F => der.push(u8::try_from(content.len()).unwrap()),
+            0x80..=0xFF => der.extend_from_slice(&[0x81, u8::try_from(content.len()).unwrap()]),
+            l => der.extend_from_slice(&[0x82, u8::try_from(l >> 8).unwrap(), u8::try_from(l & 0xFF).unwrap()]),
+        }
+        der.extend_from_slice(&content);
+        let k = if version == 'B' { kbpk(&[0x3C; 24], false) } else { kbpk(&[0x3C; 32], true) };
+        let header = format!("{version}0000S0{algorithm}S00E0000");
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let block = tr31::wrap_private_key(&k, &der, &header, &mut rng).unwrap();
+        let back = tr31::unwrap_private_key(&k, &block).unwrap();
+        prop_assert_eq!(back.dangerous_expose_der().unwrap(), der.as_slice());
+        let pos = 16 + usize::try_from(seed % 4096).unwrap() % (block.len() - 16);
+        let mut t = block.into_bytes();
+        t[pos] = if t[pos] == b'0' { b'1' } else { b'0' };
+        prop_assert!(tr31::unwrap_private_key(&k, core::str::from_utf8(&t).unwrap()).is_err());
+    }
 }

@@ -1,16 +1,25 @@
 //! Fuzz target `tr31`: TR-31 / X9.143 key block parsing, unwrap and wrap.
 //!
 //! Oracles:
-//! 1. arbitrary input never panics in `KeyBlockHeader::parse` or `unwrap`;
-//!    anything that unwraps (B or D, exportable) re-wraps with the same
-//!    header and padding to exactly the same block;
+//! 1. arbitrary input never panics in `KeyBlockHeader::parse`,
+//!    `count_optional_blocks`, `unwrap` (default and legacy policy) or
+//!    `unwrap_private_key`; the optional-block count agrees with the
+//!    header; anything that unwraps (B, D or E, exportable) re-wraps with
+//!    the same header and padding to exactly the same block; the default
+//!    policy never accepts A or C;
 //! 2. a key block built from the input (random key, attributes, optional
-//!    blocks, padding) unwraps to the same key and attributes, re-wraps
-//!    identically, and is refused after any single-character change.
+//!    blocks up to 510 characters so the extended length form is used,
+//!    padding; versions B, D, E) unwraps to the same key and attributes,
+//!    re-wraps identically, and is refused after any single-character
+//!    change;
+//! 3. a private-key block (DER `SEQUENCE` from the input, versions D and E)
+//!    unwraps to the same DER and is refused after a character change.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paycore::keys::tr31::{self, KeyBlockHeader, OptionalBlock, OptionalBlockId, Version};
+use paycore::keys::tr31::{
+    self, KeyBlockHeader, OptionalBlock, OptionalBlockId, UnwrapPolicy, Version,
+};
 use paycore::keys::{Algorithm, Exportability, Key, KeyAttributes, KeyUsage, ModeOfUse};
 
 fn kbpk(algorithm: Algorithm, byte: u8) -> Key {
@@ -27,7 +36,7 @@ fn rewrap_is_identical(kbpk: &Key, block: &str) {
         return;
     };
     let version = unwrapped.header().version();
-    if !matches!(version, Version::B | Version::D)
+    if version.is_legacy()
         || unwrapped.key().attributes().exportability == Exportability::NonExportable
     {
         return;
@@ -56,8 +65,29 @@ fuzz_target!(|data: &[u8]| {
             assert!(header.optional_blocks().count() == header.optional_block_count());
             assert!(header.len() <= text.len());
         }
+        if let Some(section) = text.get(16..) {
+            if let Ok(header) = KeyBlockHeader::parse(text) {
+                let own = &header.as_str()[16..];
+                assert_eq!(
+                    tr31::count_optional_blocks(own).ok(),
+                    Some(header.optional_block_count())
+                );
+            }
+            let _ = tr31::count_optional_blocks(section);
+        }
         rewrap_is_identical(&kbpk_b, text);
         rewrap_is_identical(&kbpk_d, text);
+        for k in [&kbpk_b, &kbpk_d] {
+            if let Ok(u) = tr31::unwrap_with(k, text, UnwrapPolicy::ALLOW_LEGACY) {
+                if u.header().version().is_legacy() {
+                    assert!(tr31::unwrap(k, text).is_err(), "legacy accepted by default");
+                }
+            }
+            if let Ok(p) = tr31::unwrap_private_key(k, text) {
+                assert!(!p.header().version().is_legacy());
+                let _ = p.to_ecdsa_p256();
+            }
+        }
     }
 
     // Oracle 2: structured round trip.
@@ -67,7 +97,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((key_bytes, rest)) = rest.split_at_checked(32) else {
         return;
     };
-    let d = ctrl[0] & 1 == 1;
+    let d = ctrl[0] % 3 != 0;
     let (version, kbpk, algorithm) = if d {
         let a = [
             Algorithm::Aes128,
@@ -75,7 +105,12 @@ fuzz_target!(|data: &[u8]| {
             Algorithm::Aes256,
             Algorithm::Tdes2,
         ][usize::from(ctrl[1] % 4)];
-        (Version::D, &kbpk_d, a)
+        let v = if ctrl[0] % 3 == 2 {
+            Version::E
+        } else {
+            Version::D
+        };
+        (v, &kbpk_d, a)
     } else {
         let a = [Algorithm::Tdes2, Algorithm::Tdes3][usize::from(ctrl[1] % 2)];
         (Version::B, &kbpk_b, a)
@@ -112,7 +147,8 @@ fuzz_target!(|data: &[u8]| {
         let Some((head, tail)) = cursor.split_at_checked(3) else {
             break;
         };
-        let len = usize::from(head[2]) % 64;
+        // Up to 510 characters: blocks over 251 use the extended length form.
+        let len = usize::from(head[2]) * 2;
         let take = len.min(tail.len());
         let (body, tail) = tail.split_at(take);
         let id = [
@@ -125,8 +161,8 @@ fuzz_target!(|data: &[u8]| {
         }
         ids.push(id);
         texts.push(
-            body.iter()
-                .map(|b| char::from(0x20 + b % 0x5F))
+            (0..len)
+                .map(|i| char::from(0x20 + body.get(i).copied().unwrap_or(i as u8) % 0x5F))
                 .collect::<String>(),
         );
         cursor = tail;
@@ -137,9 +173,14 @@ fuzz_target!(|data: &[u8]| {
         .map(|(id, t)| OptionalBlock::new(OptionalBlockId::new(*id).unwrap(), t).unwrap())
         .collect();
 
-    // Padding: the minimum plus 0-2 extra cipher blocks (key length masking).
+    // Padding: the minimum plus 0-2 extra cipher blocks (key length
+    // masking); for E (counter mode) any length.
     let n = version.cipher_block_len();
-    let pad_len = (n - (2 + algorithm.key_len()) % n) % n + n * usize::from(ctrl[5] % 3);
+    let pad_len = if version.pads_to_block() {
+        (n - (2 + algorithm.key_len()) % n) % n + n * usize::from(ctrl[5] % 3)
+    } else {
+        usize::from(ctrl[5] % 20)
+    };
     let padding: Vec<u8> = (0..pad_len)
         .map(|i| cursor.get(i).copied().unwrap_or(i as u8))
         .collect();
@@ -175,4 +216,35 @@ fuzz_target!(|data: &[u8]| {
         tr31::unwrap(kbpk, &tampered).is_err(),
         "tampered block accepted at {pos}"
     );
+
+    // Oracle 3: an asymmetric private key (a DER SEQUENCE) round trip.
+    let content: Vec<u8> = cursor.iter().copied().take(300).collect();
+    let mut der = vec![0x30u8];
+    match content.len() {
+        0..=0x7F => der.push(content.len() as u8),
+        0x80..=0xFF => der.extend_from_slice(&[0x81, content.len() as u8]),
+        l => der.extend_from_slice(&[0x82, (l >> 8) as u8, l as u8]),
+    }
+    der.extend_from_slice(&content);
+    let (pversion, palg) = if ctrl[5] & 0x80 == 0 {
+        ('D', 'E')
+    } else {
+        ('E', 'R')
+    };
+    let header = format!("{pversion}0000S0{palg}S00E0000");
+    let ppad_len = if pversion == 'D' {
+        (16 - (2 + der.len()) % 16) % 16
+    } else {
+        usize::from(ctrl[7] % 5)
+    };
+    let ppad: Vec<u8> = (0..ppad_len).map(|i| i as u8 ^ ctrl[7]).collect();
+    let pblock = tr31::wrap_private_key_with_padding(&kbpk_d, &der, &header, &ppad)
+        .expect("a DER sequence wraps");
+    let back = tr31::unwrap_private_key(&kbpk_d, &pblock).expect("it unwraps");
+    assert_eq!(back.dangerous_expose_der().unwrap(), der.as_slice());
+    let ppos = usize::from(ctrl[6]) % pblock.len();
+    let mut t = pblock.into_bytes();
+    t[ppos] = if t[ppos] == b'0' { b'1' } else { b'0' };
+    let t = String::from_utf8(t).unwrap();
+    assert!(tr31::unwrap_private_key(&kbpk_d, &t).is_err());
 });

@@ -67,6 +67,18 @@ static int key_matches(const paycore_key *key, const char *hex) {
 
 /* ----------------------------------------------------------- TR-31 unwrap */
 
+/* Versions A and C need the legacy opt-in (the default refuses them). */
+static int is_legacy(const char *block, size_t len) {
+    return len > 0 && (block[0] == 'A' || block[0] == 'C');
+}
+
+static paycore_result unwrap_any(const paycore_key *kbpk, const char *block, size_t len,
+                                 paycore_key **out, paycore_tr31_header *h) {
+    return is_legacy(block, len)
+               ? paycore_tr31_unwrap_legacy(kbpk, (const uint8_t *)block, len, out, h)
+               : paycore_tr31_unwrap(kbpk, (const uint8_t *)block, len, out, h);
+}
+
 static void check_header(const char *s, const char *e, const paycore_tr31_header *h) {
     char v[32];
     CHECK(field(s, e, "version", v, sizeof v) && h->version == (uint8_t)v[0]);
@@ -93,10 +105,20 @@ static void test_unwrap_vectors(const char *json) {
         CHECK(field(s, e, "block", block, sizeof block));
         CHECK(field(s, e, "key", key_hex, sizeof key_hex));
         blen = strlen(block);
-        kbpk = key_from_hex(block[0] == 'D', kbpk_hex, "K1", 'B', 'N');
+        kbpk = key_from_hex(block[0] == 'D' || block[0] == 'E', kbpk_hex, "K1", 'B', 'N');
         memset(&h, 0, sizeof h);
-        CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen, &k, &h),
-                 PAYCORE_RESULT_OK);
+        /* Legacy key-block policy: A and C refused by default, no key out. */
+        if (is_legacy(block, blen)) {
+            CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen, &k, &h),
+                     PAYCORE_RESULT_UNSUPPORTED);
+            CHECK(k == NULL);
+        } else {
+            CHECK_RC(paycore_tr31_unwrap_legacy(kbpk, (const uint8_t *)block, blen, &k, &h),
+                     PAYCORE_RESULT_OK);
+            paycore_key_free(k);
+            k = NULL;
+        }
+        CHECK_RC(unwrap_any(kbpk, block, blen, &k, &h), PAYCORE_RESULT_OK);
         CHECK(key_matches(k, key_hex));
         check_header(s, e, &h);
         CHECK(h.block_len == blen);
@@ -165,7 +187,7 @@ static void test_unwrap_vectors(const char *json) {
             char saved = block[i];
             block[i] = saved == '0' ? '1' : '0';
             k = NULL;
-            rc = paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen, &k, NULL);
+            rc = unwrap_any(kbpk, block, blen, &k, NULL);
             CHECK(rc != PAYCORE_RESULT_OK);
             CHECK(rc == PAYCORE_RESULT_VERIFICATION_FAILED || rc == PAYCORE_RESULT_MALFORMED ||
                   rc == PAYCORE_RESULT_UNSUPPORTED || rc == PAYCORE_RESULT_INVALID_KEY ||
@@ -174,20 +196,21 @@ static void test_unwrap_vectors(const char *json) {
             block[i] = saved;
         }
         /* Truncated and extended blocks. */
-        CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen - 1, &k, NULL),
+        CHECK_RC(unwrap_any(kbpk, block, blen - 1, &k, NULL),
                  PAYCORE_RESULT_MALFORMED);
         block[blen] = '0';
-        CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen + 1, &k, NULL),
+        CHECK_RC(unwrap_any(kbpk, block, blen + 1, &k, NULL),
                  PAYCORE_RESULT_MALFORMED);
         block[blen] = '\0';
         CHECK(k == NULL);
         /* Wrong-usage KBPKs: a PIN key, a KBPK that may only wrap. */
         {
-            paycore_key *pin = key_from_hex(block[0] == 'D', kbpk_hex, "P0", 'B', 'N');
-            paycore_key *enc_only = key_from_hex(block[0] == 'D', kbpk_hex, "K1", 'E', 'N');
-            CHECK_RC(paycore_tr31_unwrap(pin, (const uint8_t *)block, blen, &k, NULL),
+            int aes = block[0] == 'D' || block[0] == 'E';
+            paycore_key *pin = key_from_hex(aes, kbpk_hex, "P0", 'B', 'N');
+            paycore_key *enc_only = key_from_hex(aes, kbpk_hex, "K1", 'E', 'N');
+            CHECK_RC(unwrap_any(pin, block, blen, &k, NULL),
                      PAYCORE_RESULT_KEY_USAGE);
-            CHECK_RC(paycore_tr31_unwrap(enc_only, (const uint8_t *)block, blen, &k, NULL),
+            CHECK_RC(unwrap_any(enc_only, block, blen, &k, NULL),
                      PAYCORE_RESULT_KEY_USAGE);
             paycore_key_free(pin);
             paycore_key_free(enc_only);
@@ -199,11 +222,15 @@ static void test_unwrap_vectors(const char *json) {
                  PAYCORE_RESULT_NULL_PARAMETER);
         CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen, NULL, NULL),
                  PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_tr31_unwrap_legacy(kbpk, (const uint8_t *)block, blen, NULL, NULL),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_tr31_unwrap_legacy(NULL, (const uint8_t *)block, blen, &k, NULL),
+                 PAYCORE_RESULT_NULL_PARAMETER);
         CHECK(k == NULL);
         paycore_key_free(kbpk);
         vectors++;
     }
-    CHECK(vectors >= 5);
+    CHECK(vectors >= 25);
 }
 
 static void test_reject_vectors(const char *json) {
@@ -221,58 +248,89 @@ static void test_reject_vectors(const char *json) {
         expected = strcmp(kind, "verification_failed") == 0 ? PAYCORE_RESULT_VERIFICATION_FAILED
                                                             : PAYCORE_RESULT_MALFORMED;
         CHECK(strcmp(kind, "verification_failed") == 0 || strcmp(kind, "malformed") == 0);
-        kbpk = key_from_hex(block[0] == 'D', kbpk_hex, "K1", 'B', 'N');
-        CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, strlen(block), &k, NULL),
-                 expected);
+        kbpk = key_from_hex(block[0] == 'D' || block[0] == 'E', kbpk_hex, "K1", 'B', 'N');
+        CHECK_RC(unwrap_any(kbpk, block, strlen(block), &k, NULL), expected);
         CHECK(k == NULL);
         paycore_key_free(kbpk);
         vectors++;
     }
-    CHECK(vectors >= 10);
+    CHECK(vectors >= 21);
 }
 
 /* ------------------------------------------------------------ TR-31 wrap */
 
 static void test_wrap(const char *json) {
     const char *cur = strstr(json, "\"wrap\":");
+    const char *section_end = strstr(json, "\"unwrap_private_key\":");
     const char *s, *e;
-    char kbpk_hex[80], key_hex[80], pad_hex[64], expected[512], v[16];
+    char kbpk_hex[80], key_hex[80], pad_hex[64], expected[512], v[16], version[4], exp[4];
     unsigned char pad[32];
     char out[512], out2[512];
     size_t n = 0, n2 = 0;
     int vectors = 0, pad_len;
-    while (next_vector(json, &cur, &s, &e)) {
+    while (next_vector(json, &cur, &s, &e) && (!section_end || s < section_end)) {
         paycore_key *kbpk, *key, *back = NULL;
         char usage[3];
+        uint8_t ver;
         CHECK(field(s, e, "kbpk", kbpk_hex, sizeof kbpk_hex));
         CHECK(field(s, e, "key", key_hex, sizeof key_hex));
         CHECK(field(s, e, "padding", pad_hex, sizeof pad_hex));
         CHECK(field(s, e, "block", expected, sizeof expected));
         CHECK(field(s, e, "key_usage", usage, sizeof usage));
         CHECK(field(s, e, "mode_of_use", v, sizeof v));
+        CHECK(field(s, e, "version", version, sizeof version));
+        CHECK(field(s, e, "exportability", exp, sizeof exp));
+        ver = (uint8_t)version[0];
         pad_len = hex_decode(pad_hex, pad, sizeof pad);
-        CHECK(pad_len > 0);
+        CHECK(pad_len >= 0);
         kbpk = key_from_hex(1, kbpk_hex, "K1", 'B', 'N');
+        if (exp[0] == 'N') {
+            /* A key marked N is never wrapped (the published block is
+             * checked by the unwrap vectors); the same key marked E wraps,
+             * and without padding (version E) the block is deterministic
+             * apart from the exportability character and the MAC. */
+            key = key_from_hex(0, key_hex, usage, v[0], 'N');
+            CHECK_RC(paycore_tr31_wrap(kbpk, key, ver, NULL, 0, (uint8_t *)out, sizeof out, &n),
+                     PAYCORE_RESULT_KEY_USAGE);
+            paycore_key_free(key);
+            key = key_from_hex(0, key_hex, usage, v[0], 'E');
+            CHECK_RC(paycore_tr31_wrap(kbpk, key, ver, NULL, 0, (uint8_t *)out, sizeof out, &n),
+                     PAYCORE_RESULT_OK);
+            CHECK(n == strlen(expected) && memcmp(out, expected, 5) == 0);
+            CHECK(memcmp(out + 5, "B0TV00E0000", 11) == 0);
+            CHECK_RC(paycore_tr31_wrap(kbpk, key, ver, NULL, 0, (uint8_t *)out2, sizeof out2,
+                                       &n2),
+                     PAYCORE_RESULT_OK);
+            if (pad_len == 0 && ver == 'E') CHECK(n == n2 && memcmp(out, out2, n) == 0);
+            CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)out, n, &back, NULL),
+                     PAYCORE_RESULT_OK);
+            CHECK(key_is(back, key_hex));
+            paycore_key_free(back);
+            paycore_key_free(key);
+            paycore_key_free(kbpk);
+            vectors++;
+            continue;
+        }
         key = key_from_hex(1, key_hex, usage, v[0], 'E');
 
         /* Published padding: the published block. */
-        CHECK_RC(paycore_tr31_wrap_with_padding(kbpk, key, 'D', NULL, 0, pad, (size_t)pad_len,
+        CHECK_RC(paycore_tr31_wrap_with_padding(kbpk, key, ver, NULL, 0, pad, (size_t)pad_len,
                                                 (uint8_t *)out, sizeof out, &n),
                  PAYCORE_RESULT_OK);
         CHECK(n == strlen(expected) && memcmp(out, expected, n) == 0);
         /* Short buffer: size reported. */
-        CHECK_RC(paycore_tr31_wrap_with_padding(kbpk, key, 'D', NULL, 0, pad, (size_t)pad_len,
+        CHECK_RC(paycore_tr31_wrap_with_padding(kbpk, key, ver, NULL, 0, pad, (size_t)pad_len,
                                                 (uint8_t *)out, 10, &n2),
                  PAYCORE_RESULT_BUFFER_TOO_SMALL);
         CHECK(n2 == n);
-        CHECK_RC(paycore_tr31_wrap_with_padding(kbpk, key, 'D', NULL, 0, pad, 3,
+        CHECK_RC(paycore_tr31_wrap_with_padding(kbpk, key, ver, NULL, 0, pad, 3,
                                                 (uint8_t *)out, sizeof out, &n2),
                  PAYCORE_RESULT_INVALID_ARGUMENT);
 
         /* OS RNG padding: differs each time, unwraps to the same key. */
-        CHECK_RC(paycore_tr31_wrap(kbpk, key, 'D', NULL, 0, (uint8_t *)out, sizeof out, &n),
+        CHECK_RC(paycore_tr31_wrap(kbpk, key, ver, NULL, 0, (uint8_t *)out, sizeof out, &n),
                  PAYCORE_RESULT_OK);
-        CHECK_RC(paycore_tr31_wrap(kbpk, key, 'D', NULL, 0, (uint8_t *)out2, sizeof out2, &n2),
+        CHECK_RC(paycore_tr31_wrap(kbpk, key, ver, NULL, 0, (uint8_t *)out2, sizeof out2, &n2),
                  PAYCORE_RESULT_OK);
         CHECK(n == n2 && memcmp(out, out2, n) != 0);
         CHECK(memcmp(out, expected, 16) == 0); /* same header */
@@ -284,7 +342,114 @@ static void test_wrap(const char *json) {
         paycore_key_free(kbpk);
         vectors++;
     }
-    CHECK(vectors >= 1);
+    CHECK(vectors >= 2);
+}
+
+/* ------------------------------------------- TR-31 asymmetric private keys */
+
+/* X9.143 §8.5 (RSA) and §8.6 (EC P-256) samples: DER private keys with
+ * extended-length certificate blocks. */
+static void test_private_key_vectors(const char *json) {
+    const char *cur = strstr(json, "\"unwrap_private_key\":");
+    const char *s, *e;
+    static char block[4096], der_hex[4096], out[8192];
+    static unsigned char der[2048], buf[2048];
+    char kbpk_hex[80], alg[4], pub_hex[160], header[32];
+    int vectors = 0;
+    CHECK(cur != NULL);
+    while (cur && next_vector(json, &cur, &s, &e)) {
+        paycore_key *kbpk;
+        paycore_signing_key *sk = NULL;
+        paycore_tr31_header h;
+        size_t n = 12345, blen;
+        int der_len;
+        unsigned char pub[65];
+        CHECK(field(s, e, "kbpk", kbpk_hex, sizeof kbpk_hex));
+        CHECK(field(s, e, "block", block, sizeof block));
+        CHECK(field(s, e, "der", der_hex, sizeof der_hex));
+        CHECK(field(s, e, "algorithm", alg, sizeof alg));
+        der_len = hex_decode(der_hex, der, sizeof der);
+        CHECK(der_len > 0);
+        blen = strlen(block);
+        kbpk = key_from_hex(1, kbpk_hex, "K1", 'B', 'N');
+        /* Marked N: no DER out, buffer wiped. */
+        memset(buf, 0xAA, sizeof buf);
+        CHECK_RC(paycore_tr31_unwrap_private_key(kbpk, (const uint8_t *)block, blen, &h, buf,
+                                                 sizeof buf, &n),
+                 PAYCORE_RESULT_KEY_USAGE);
+        CHECK(all_zero(buf, sizeof buf));
+        /* The symmetric unwrap refuses it. */
+        {
+            paycore_key *k = NULL;
+            CHECK_RC(paycore_tr31_unwrap(kbpk, (const uint8_t *)block, blen, &k, NULL),
+                     PAYCORE_RESULT_UNSUPPORTED);
+            CHECK(k == NULL);
+        }
+        memset(&h, 0, sizeof h);
+        if (alg[0] == 'E') {
+            CHECK(field(s, e, "p256_public_key", pub_hex, sizeof pub_hex));
+            CHECK_RC(paycore_tr31_unwrap_ecdsa_p256(kbpk, (const uint8_t *)block, blen, &sk, &h),
+                     PAYCORE_RESULT_OK);
+            CHECK(h.version == 'D' && memcmp(h.key_usage, "S0", 2) == 0 && h.algorithm == 'E');
+            CHECK_RC(paycore_signing_key_public_key(sk, PAYCORE_PUBLIC_KEY_SEC1_UNCOMPRESSED, pub,
+                                                    sizeof pub, &n),
+                     PAYCORE_RESULT_OK);
+            CHECK(bytes_eq_hex(pub, n, pub_hex));
+            paycore_signing_key_free(sk);
+        } else {
+            CHECK_RC(paycore_tr31_unwrap_ecdsa_p256(kbpk, (const uint8_t *)block, blen, &sk, &h),
+                     PAYCORE_RESULT_MALFORMED);
+            CHECK(sk == NULL);
+        }
+        /* Tampered MAC: verification failure. */
+        block[blen - 1] = block[blen - 1] == '0' ? '1' : '0';
+        CHECK_RC(paycore_tr31_unwrap_ecdsa_p256(kbpk, (const uint8_t *)block, blen, &sk, NULL),
+                 PAYCORE_RESULT_VERIFICATION_FAILED);
+        /* Re-wrap the DER as exportable, under each AES version, and read it back. */
+        {
+            const char versions[] = "DE";
+            size_t i;
+            for (i = 0; i < 2; i++) {
+                size_t olen = 0, dlen = 0;
+                snprintf(header, sizeof header, "%c0000S0%cS00E0000", versions[i], alg[0]);
+                CHECK_RC(paycore_tr31_wrap_private_key(kbpk, der, (size_t)der_len,
+                                                       (const uint8_t *)header, strlen(header),
+                                                       (uint8_t *)out, sizeof out, &olen),
+                         PAYCORE_RESULT_OK);
+                CHECK(olen > 0 && out[0] == versions[i]);
+                CHECK_RC(paycore_tr31_unwrap_private_key(kbpk, (const uint8_t *)out, olen, NULL,
+                                                         buf, 10, &dlen),
+                         PAYCORE_RESULT_BUFFER_TOO_SMALL);
+                CHECK(dlen == (size_t)der_len && all_zero(buf, 10));
+                CHECK_RC(paycore_tr31_unwrap_private_key(kbpk, (const uint8_t *)out, olen, &h,
+                                                         buf, sizeof buf, &dlen),
+                         PAYCORE_RESULT_OK);
+                CHECK(dlen == (size_t)der_len && memcmp(buf, der, dlen) == 0);
+                CHECK(h.exportability == 'E' && h.version == (uint8_t)versions[i]);
+            }
+            /* A symmetric template and a non-DER payload are refused. */
+            CHECK_RC(paycore_tr31_wrap_private_key(kbpk, der, (size_t)der_len,
+                                                   (const uint8_t *)"D0000P0AE00E0000", 16,
+                                                   (uint8_t *)out, sizeof out, &n),
+                     PAYCORE_RESULT_KEY_USAGE);
+            CHECK_RC(paycore_tr31_wrap_private_key(kbpk, der, 10, (const uint8_t *)header,
+                                                   strlen(header), (uint8_t *)out, sizeof out,
+                                                   &n),
+                     PAYCORE_RESULT_MALFORMED);
+        }
+        /* NULL paths. */
+        CHECK_RC(paycore_tr31_unwrap_ecdsa_p256(kbpk, (const uint8_t *)block, blen, NULL, NULL),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_tr31_unwrap_private_key(kbpk, (const uint8_t *)block, blen, NULL, buf,
+                                                 sizeof buf, NULL),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        CHECK_RC(paycore_tr31_unwrap_private_key(NULL, (const uint8_t *)block, blen, NULL, buf,
+                                                 sizeof buf, &n),
+                 PAYCORE_RESULT_NULL_PARAMETER);
+        paycore_key_free(kbpk);
+        vectors++;
+    }
+    CHECK(vectors == 2);
 }
 
 static void test_wrap_optional_blocks_and_rejections(void) {
@@ -322,6 +487,41 @@ static void test_wrap_optional_blocks_and_rejections(void) {
     CHECK_RC(paycore_tr31_optional_block((const uint8_t *)out, n, 0, NULL, (uint8_t *)data,
                                          sizeof data, &len),
              PAYCORE_RESULT_NULL_PARAMETER);
+    /* X9.143 §6.3.6 extended length form: a 252-character block is given
+     * as "KS" "00" "04" "0106" + data, written back in the same form and
+     * read back intact under version E; malformed extended lengths are
+     * refused. */
+    {
+        static char section[300], big[600], longdata[300];
+        size_t bn = 0, dl = 0;
+        paycore_key *kb = NULL;
+        memcpy(section, "KS00040106", 10);
+        memset(section + 10, 'P', 252);
+        section[262] = '\0';
+        CHECK_RC(paycore_tr31_wrap(aes_kbpk, key, 'E', (const uint8_t *)section,
+                                   strlen(section), (uint8_t *)big, sizeof big, &bn),
+                 PAYCORE_RESULT_OK);
+        CHECK(bn > 278 && big[0] == 'E' && memcmp(big + 16, section, 262) == 0);
+        CHECK_RC(paycore_tr31_unwrap(aes_kbpk, (const uint8_t *)big, bn, &kb, NULL),
+                 PAYCORE_RESULT_OK);
+        CHECK(key_is(kb, "E8BC63E5479455E26577F715D587FE68"));
+        paycore_key_free(kb);
+        CHECK_RC(paycore_tr31_optional_block((const uint8_t *)big, bn, 0, id,
+                                             (uint8_t *)longdata, sizeof longdata, &dl),
+                 PAYCORE_RESULT_OK);
+        CHECK(dl == 252 && memcmp(id, "KS", 2) == 0 && longdata[0] == 'P' &&
+              longdata[251] == 'P');
+        /* Length of length 00, overrun, non-hex. */
+        CHECK_RC(paycore_tr31_wrap(aes_kbpk, key, 'E', (const uint8_t *)"KS0000PPPP", 10,
+                                   (uint8_t *)big, sizeof big, &bn),
+                 PAYCORE_RESULT_MALFORMED);
+        CHECK_RC(paycore_tr31_wrap(aes_kbpk, key, 'E', (const uint8_t *)"KS00040FFFPP", 12,
+                                   (uint8_t *)big, sizeof big, &bn),
+                 PAYCORE_RESULT_MALFORMED);
+        CHECK_RC(paycore_tr31_wrap(aes_kbpk, key, 'E', (const uint8_t *)"KS00040G10PP", 12,
+                                   (uint8_t *)big, sizeof big, &bn),
+                 PAYCORE_RESULT_MALFORMED);
+    }
     CHECK_RC(paycore_tr31_optional_block((const uint8_t *)out, n, 0, id, (uint8_t *)data,
                                          sizeof data, NULL),
              PAYCORE_RESULT_NULL_PARAMETER);
@@ -697,6 +897,7 @@ int main(void) {
     test_unwrap_vectors(tr31);
     test_reject_vectors(tr31);
     test_wrap(tr31);
+    test_private_key_vectors(tr31);
     test_wrap_optional_blocks_and_rejections();
     test_key_getters_and_export();
     test_mksk(mksk);

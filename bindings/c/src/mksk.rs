@@ -16,7 +16,8 @@ use crate::{ffi_boundary, try_ffi};
 /// / ISO 11568-2 master/session); attributes come from the delivery struct.
 pub const PAYCORE_MKSK_ECB: u32 = 1;
 /// Delivery kind: a TR-31 / X9.143 key block protected by the TMK; the
-/// attributes come from its authenticated header.
+/// attributes come from its authenticated header. Versions B, D and E;
+/// the legacy versions A and C are refused (`PAYCORE_RESULT_UNSUPPORTED`).
 pub const PAYCORE_MKSK_TR31: u32 = 2;
 /// Most working keys one [`paycore_mksk_install`] call accepts.
 pub const PAYCORE_MKSK_MAX_KEYS: usize = 8;

@@ -1,8 +1,10 @@
-//! TR-31 / ANSI X9.143 key blocks: unwrap (A, B, C, D), wrap (B, D),
-//! header and optional block inspection.
+//! TR-31 / ANSI X9.143 key blocks: unwrap (B, D, E; A and C with the
+//! legacy opt-in), wrap (B, D, E), asymmetric private keys (unwrap as DER
+//! or as an ECDSA P-256 signing key, wrap), header and optional block
+//! inspection.
 
 use paycore::keys::tr31::{
-    self, HEADER_LEN, KeyBlockHeader, MAX_BLOCK_LEN, OptionalBlock, Version,
+    self, HEADER_LEN, KeyBlockHeader, MAX_BLOCK_LEN, OptionalBlock, UnwrapPolicy, Version,
 };
 use rand_core::OsRng;
 
@@ -17,7 +19,7 @@ use crate::{ffi_boundary, try_ffi};
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct paycore_tr31_header {
-    /// Key block version (`'A'`, `'B'`, `'C'`, `'D'`).
+    /// Key block version (`'A'`, `'B'`, `'C'`, `'D'`, `'E'`).
     pub version: u8,
     /// Key usage, two characters (e.g. `"P0"`), no NUL.
     pub key_usage: [u8; 2],
@@ -61,13 +63,46 @@ fn header_info(h: &KeyBlockHeader<'_>) -> paycore_tr31_header {
     }
 }
 
+/// Shared body of the two unwrap functions.
+///
+/// # Safety
+/// As [`paycore_tr31_unwrap`].
+unsafe fn unwrap_impl(
+    kbpk: *const paycore_key,
+    block: *const u8,
+    block_len: usize,
+    out: *mut *mut paycore_key,
+    header: *mut paycore_tr31_header,
+    policy: UnwrapPolicy,
+) -> paycore_result {
+    if out.is_null() {
+        return paycore_result::NullParameter;
+    }
+    // SAFETY: forwarded caller contract.
+    let kbpk = try_ffi!(unsafe { key_ref(kbpk) });
+    // SAFETY: forwarded caller contract.
+    let block = try_ffi!(unsafe { text(block, block_len) });
+    let unwrapped = try_ffi!(tr31::unwrap_with(kbpk, block, policy).map_err(paycore_result::from));
+    let info = header_info(unwrapped.header());
+    if !header.is_null() {
+        // SAFETY: non-NULL and writable per the caller's contract.
+        try_ffi!(unsafe { put(header, info) });
+    }
+    // SAFETY: `out` checked non-NULL above.
+    unsafe { key_out(unwrapped.into_key(), out) }
+}
+
 /// Unwraps a key block under `kbpk` (usage `K1` or `K0`, mode `B`, `D` or
-/// `N`; TDES for A/B/C, AES for D). The authenticator is checked in
+/// `N`; TDES for B, AES for D and E). The authenticator is checked in
 /// constant time before any key byte is used; any change to the block gives
 /// `PAYCORE_RESULT_VERIFICATION_FAILED` or `PAYCORE_RESULT_MALFORMED` and no
 /// key. On success `*out` is a new key handle carrying the header's usage,
 /// mode of use, key version and exportability, and `*header` (optional,
 /// may be NULL) receives the header fields.
+///
+/// Legacy key-block policy: versions `A` and `C` (4-byte CBC-MAC) are
+/// refused with `PAYCORE_RESULT_UNSUPPORTED` before the KBPK is used;
+/// [`paycore_tr31_unwrap_legacy`] is the explicit opt-in.
 ///
 /// # Safety
 /// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
@@ -83,21 +118,178 @@ pub unsafe extern "C" fn paycore_tr31_unwrap(
     header: *mut paycore_tr31_header,
 ) -> paycore_result {
     ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        unsafe { unwrap_impl(kbpk, block, block_len, out, header, UnwrapPolicy::STRICT) }
+    })
+}
+
+/// [`paycore_tr31_unwrap`] that also accepts the legacy variant-binding
+/// versions `A` and `C` (TDES, 4-byte CBC-MAC: a forged block is accepted
+/// with probability 2^-32 per try). For import from legacy systems only.
+///
+/// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+/// As [`paycore_tr31_unwrap`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_tr31_unwrap_legacy(
+    kbpk: *const paycore_key,
+    block: *const u8,
+    block_len: usize,
+    out: *mut *mut paycore_key,
+    header: *mut paycore_tr31_header,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        unsafe {
+            unwrap_impl(
+                kbpk,
+                block,
+                block_len,
+                out,
+                header,
+                UnwrapPolicy::ALLOW_LEGACY,
+            )
+        }
+    })
+}
+
+/// Unwraps a key block carrying an asymmetric private key (usage `S0`,
+/// `S1`, `S2`; algorithm `R`, `E`, `S`; ANSI X9.143 §8.5/§8.6) and writes
+/// its DER encoding to `(out, out_cap, out_len)` as a secret output
+/// (zeroed on failure; on `PAYCORE_RESULT_BUFFER_TOO_SMALL`, `*out_len` is
+/// the size needed). A block marked non-exportable (`N`) gives
+/// `PAYCORE_RESULT_KEY_USAGE` and no bytes: use
+/// [`paycore_tr31_unwrap_ecdsa_p256`] to keep a P-256 key inside a handle.
+/// Versions A and C are refused (`PAYCORE_RESULT_UNSUPPORTED`). `*header`
+/// (optional, may be NULL) receives the header fields.
+///
+/// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+/// `kbpk` a live handle; `block` valid for `block_len` bytes; `out` for
+/// `out_cap` writable bytes; `out_len` for a write; `header` NULL or valid
+/// for a struct write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_tr31_unwrap_private_key(
+    kbpk: *const paycore_key,
+    block: *const u8,
+    block_len: usize,
+    header: *mut paycore_tr31_header,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new_secret(out, out_cap, out_len) });
+        // SAFETY: forwarded caller contract.
+        let unwrapped = match unsafe { unwrap_private_key_impl(kbpk, block, block_len) } {
+            Ok(unwrapped) => unwrapped,
+            Err(rc) => {
+                out.wipe();
+                return rc;
+            }
+        };
+        // EXPOSE: the DER goes to the caller's secret output.
+        let der = match unwrapped.dangerous_expose_der() {
+            Ok(der) => der,
+            Err(e) => {
+                out.wipe();
+                return paycore_result::from(e);
+            }
+        };
+        if der.len() <= out_cap && !header.is_null() {
+            // SAFETY: non-NULL and writable per the caller's contract.
+            try_ffi!(unsafe { put(header, header_info(unwrapped.header())) });
+        }
+        out.write_secret(der)
+    })
+}
+
+/// The checked inputs and the core unwrap of a private key block.
+///
+/// # Safety
+/// As [`paycore_tr31_unwrap_private_key`].
+unsafe fn unwrap_private_key_impl<'a>(
+    kbpk: *const paycore_key,
+    block: *const u8,
+    block_len: usize,
+) -> Result<tr31::UnwrappedPrivateKey<'a>, paycore_result> {
+    // SAFETY: forwarded caller contract.
+    let kbpk = unsafe { key_ref(kbpk) }?;
+    // SAFETY: forwarded caller contract.
+    let block = unsafe { text(block, block_len) }?;
+    tr31::unwrap_private_key(kbpk, block).map_err(paycore_result::from)
+}
+
+/// Unwraps a key block carrying an EC P-256 private key (algorithm `E`,
+/// usage `S0`, mode `S`, `T` or `N`; DER `ECPrivateKey`, ANSI X9.143 §8.6)
+/// into a new ECDSA signing key handle (free with
+/// `paycore_signing_key_free`). Works for non-exportable blocks: the key
+/// never leaves the handle. Versions A and C are refused.
+///
+/// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+/// `kbpk` a live handle; `block` valid for `block_len` bytes; `out` valid
+/// for a pointer write; `header` NULL or valid for a struct write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_tr31_unwrap_ecdsa_p256(
+    kbpk: *const paycore_key,
+    block: *const u8,
+    block_len: usize,
+    out: *mut *mut crate::sign::paycore_signing_key,
+    header: *mut paycore_tr31_header,
+) -> paycore_result {
+    ffi_boundary!({
         if out.is_null() {
             return paycore_result::NullParameter;
         }
         // SAFETY: forwarded caller contract.
-        let kbpk = try_ffi!(unsafe { key_ref(kbpk) });
-        // SAFETY: forwarded caller contract.
-        let block = try_ffi!(unsafe { text(block, block_len) });
-        let unwrapped = try_ffi!(tr31::unwrap(kbpk, block).map_err(paycore_result::from));
-        let info = header_info(unwrapped.header());
+        let unwrapped = try_ffi!(unsafe { unwrap_private_key_impl(kbpk, block, block_len) });
+        let key = try_ffi!(unwrapped.to_ecdsa_p256().map_err(paycore_result::from));
         if !header.is_null() {
             // SAFETY: non-NULL and writable per the caller's contract.
-            try_ffi!(unsafe { put(header, info) });
+            try_ffi!(unsafe { put(header, header_info(unwrapped.header())) });
         }
         // SAFETY: `out` checked non-NULL above.
-        unsafe { key_out(unwrapped.into_key(), out) }
+        unsafe { crate::io::box_handle(crate::sign::paycore_signing_key { key }, out) }
+    })
+}
+
+/// Wraps a DER private key (`der`, one DER `SEQUENCE`) under a header
+/// template such as `"D0000S0ES00E0000"` (usage `S0`-`S2`, algorithm
+/// `R`/`E`/`S`, version B, D or E; optional blocks kept, `PB` and length
+/// recomputed, extended length form for blocks over 255 characters) and
+/// writes the block to `out` (ASCII, no NUL). Padding is random (OS RNG).
+///
+/// # Safety
+/// Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+/// `kbpk` a live handle; `der` valid for `der_len` bytes; `header` for
+/// `header_len` bytes; `out` for `out_cap` writable bytes; `out_len` for a
+/// write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_tr31_wrap_private_key(
+    kbpk: *const paycore_key,
+    der: *const u8,
+    der_len: usize,
+    header: *const u8,
+    header_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        // SAFETY: forwarded caller contract.
+        let kbpk = try_ffi!(unsafe { key_ref(kbpk) });
+        // SAFETY: forwarded caller contract.
+        let der = try_ffi!(unsafe { crate::io::input(der, der_len) });
+        // SAFETY: forwarded caller contract.
+        let header = try_ffi!(unsafe { text(header, header_len) });
+        let block = try_ffi!(
+            tr31::wrap_private_key(kbpk, der, header, &mut OsRng).map_err(paycore_result::from)
+        );
+        out.write(block.as_bytes())
     })
 }
 
@@ -168,41 +360,6 @@ pub unsafe extern "C" fn paycore_tr31_optional_block(
     })
 }
 
-/// Counts the optional blocks in their encoded form (ID, length, data),
-/// walking only the length fields; the core parser validates the rest.
-fn count_optional_blocks(text: &[u8]) -> Result<usize, paycore_result> {
-    fn hex(digits: Option<&[u8]>) -> Result<usize, paycore_result> {
-        let digits = digits.ok_or(paycore_result::Malformed)?;
-        let s = std::str::from_utf8(digits).map_err(|_| paycore_result::Malformed)?;
-        usize::from_str_radix(s, 16).map_err(|_| paycore_result::Malformed)
-    }
-    let mut pos = 0usize;
-    let mut count = 0usize;
-    while pos < text.len() {
-        let at = |a: usize, b: usize| text.get(pos.checked_add(a)?..pos.checked_add(b)?);
-        let mut len = hex(at(2, 4))?;
-        if len == 0 {
-            let len_of_len = hex(at(4, 6))?;
-            if !(1..=2).contains(&len_of_len) {
-                return Err(paycore_result::Malformed);
-            }
-            len = hex(at(6, 6 + 2 * len_of_len))?;
-        }
-        if len == 0 {
-            return Err(paycore_result::Malformed);
-        }
-        pos = pos.checked_add(len).ok_or(paycore_result::Malformed)?;
-        count += 1;
-        if count > tr31::MAX_OPTIONAL_BLOCKS {
-            return Err(paycore_result::LimitExceeded);
-        }
-    }
-    if pos != text.len() {
-        return Err(paycore_result::Malformed);
-    }
-    Ok(count)
-}
-
 fn version_from_code(code: u8) -> Result<Version, paycore_result> {
     Version::from_code(code).map_err(|_| paycore_result::InvalidArgument)
 }
@@ -232,7 +389,7 @@ unsafe fn wrap_impl(
     let version = try_ffi!(version_from_code(version));
     // SAFETY: forwarded caller contract.
     let blocks_text = try_ffi!(unsafe { text(optional_blocks, optional_blocks_len) });
-    let count = try_ffi!(count_optional_blocks(blocks_text.as_bytes()));
+    let count = try_ffi!(tr31::count_optional_blocks(blocks_text).map_err(paycore_result::from));
     // A synthetic header lets the core parser validate the blocks.
     let template = format!("B0000P0TE00E{count:02}00{blocks_text}");
     let parsed = try_ffi!(KeyBlockHeader::parse(&template).map_err(paycore_result::from));
@@ -258,7 +415,7 @@ unsafe fn wrap_impl(
 }
 
 /// Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
-/// version `'B'` (TDES) or `'D'` (AES) key block, written to `out` as ASCII
+/// version `'B'` (TDES), `'D'` or `'E'` (AES, ISO 20038) key block, written to `out` as ASCII
 /// without NUL. The header comes from the key's attributes. Padding is
 /// random (OS RNG).
 ///

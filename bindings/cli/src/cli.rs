@@ -252,8 +252,11 @@ pub(crate) enum Tr31Command {
         /// The key block.
         #[arg(long)]
         block: String,
+        /// Also accept the legacy versions A and C (4-byte CBC-MAC; refused by default).
+        #[arg(long)]
+        allow_legacy: bool,
     },
-    /// Wrap a key into a key block (version B or D).
+    /// Wrap a key into a key block (version B, D or E; a DER private key for S0-S2 headers).
     Wrap {
         /// Key block protection key (hex).
         #[arg(long)]

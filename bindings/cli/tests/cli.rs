@@ -451,14 +451,21 @@ fn tr31_vectors() {
     let mut ran = 0;
     for v in vectors(file, "unwrap") {
         let (i, e) = (&v["inputs"], &v["expected"]);
-        let out = json_ok(&[
+        let mut args = vec![
             "tr31",
             "unwrap",
             "--kbpk",
             i["kbpk"].as_str().unwrap(),
             "--block",
             i["block"].as_str().unwrap(),
-        ]);
+        ];
+        // Legacy key-block policy: A and C are refused unless --allow-legacy.
+        if e["version"] == "A" || e["version"] == "C" {
+            let refused = json_err(&args);
+            assert_eq!(refused["error"]["kind"], "unsupported", "{}", v["id"]);
+            args.push("--allow-legacy");
+        }
+        let out = json_ok(&args);
         for field in [
             "version",
             "key_usage",
@@ -516,18 +523,97 @@ fn tr31_vectors() {
         let block = block["block"].as_str().unwrap();
         assert_eq!(block.len(), v["expected"]["block"].as_str().unwrap().len());
         let out = json_ok(&["tr31", "unwrap", "--kbpk", kbpk, "--block", block]);
-        assert_eq!(out["key"], i["key"]);
+        if i["exportability"] == "N" {
+            // No padding (version E): the published block exactly.
+            assert_eq!(i["padding"], "");
+            assert_eq!(
+                block,
+                v["expected"]["block"].as_str().unwrap(),
+                "{}",
+                v["id"]
+            );
+            assert!(out["key"].is_null());
+        } else {
+            assert_eq!(out["key"], i["key"]);
+        }
     }
+    // X9.143 §8.5/§8.6: asymmetric private keys (DER), extended-length CT blocks.
+    let mut private = 0;
+    for v in vectors(file, "unwrap_private_key") {
+        let (i, e) = (&v["inputs"], &v["expected"]);
+        let kbpk = i["kbpk"].as_str().unwrap();
+        let out = json_ok(&[
+            "tr31",
+            "unwrap",
+            "--kbpk",
+            kbpk,
+            "--block",
+            i["block"].as_str().unwrap(),
+        ]);
+        for field in [
+            "version",
+            "key_usage",
+            "algorithm",
+            "mode_of_use",
+            "exportability",
+        ] {
+            assert_eq!(out[field], e[field], "{} {field}", v["id"]);
+        }
+        assert!(out["key"].is_null(), "{}: marked N", v["id"]);
+        assert!(out["kcv"].is_null());
+        let ids: Vec<&str> = out["optional_blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["id"].as_str().unwrap())
+            .collect();
+        let want: Vec<&str> = e["optional_block_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_str().unwrap())
+            .collect();
+        assert_eq!(ids, want);
+        let header = format!("E0000S0{}S00E0000", e["algorithm"].as_str().unwrap());
+        let wrapped = json_ok(&[
+            "tr31",
+            "wrap",
+            "--kbpk",
+            kbpk,
+            "--key",
+            e["der"].as_str().unwrap(),
+            "--header",
+            &header,
+        ]);
+        let back = json_ok(&[
+            "tr31",
+            "unwrap",
+            "--kbpk",
+            kbpk,
+            "--block",
+            wrapped["block"].as_str().unwrap(),
+        ]);
+        assert_eq!(back["key"], e["der"], "{}", v["id"]);
+        assert_eq!(back["version"], "E");
+        private += 1;
+    }
+    assert_eq!(private, 2);
     for v in vectors(file, "reject") {
         let i = &v["inputs"];
-        json_err(&[
+        let e = json_err(&[
             "tr31",
             "unwrap",
             "--kbpk",
             i["kbpk"].as_str().unwrap(),
             "--block",
             i["block"].as_str().unwrap(),
+            "--allow-legacy",
         ]);
+        assert_eq!(
+            e["error"]["kind"], v["expected"]["error_kind"],
+            "{}",
+            v["id"]
+        );
     }
 }
 

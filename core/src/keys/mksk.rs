@@ -43,7 +43,10 @@
 //! exportability, no half-key splicing), but they cannot stop a change of
 //! usage. **Prefer [`Cryptogram::Tr31`]**: a TR-31 / X9.143 key block
 //! authenticates the header with the key, so usage, mode of use and
-//! exportability are bound to it.
+//! exportability are bound to it. The legacy versions `A` and `C` (4-byte
+//! CBC-MAC) are refused unless [`install_with`] is given
+//! [`tr31::UnwrapPolicy::ALLOW_LEGACY`] (see the manual's legacy key-block
+//! policy).
 //!
 //! # Example
 //! ```
@@ -126,7 +129,8 @@ pub enum Cryptogram<'a> {
         enciphered: &'a [u8],
     },
     /// A TR-31 / X9.143 key block protected by the TMK; the attributes come
-    /// from its header.
+    /// from its header. Versions B, D and E; A and C only through
+    /// [`install_with`] and the legacy opt-in.
     Tr31(&'a str),
 }
 
@@ -207,10 +211,27 @@ impl fmt::Debug for WorkingKeys {
 /// - [`Tr31Error::KbpkTooWeak`] for a working key stronger than the TMK;
 /// - [`Tr31Error::WeakKey`] for a TDES key with repeated 8-byte parts or
 ///   sharing a part with another key of the set;
-/// - TR-31 errors from [`tr31::unwrap`];
+/// - TR-31 errors from [`tr31::unwrap`], among them
+///   [`Tr31Error::LegacyVersionRefused`] for a version `A`/`C` block (the
+///   default legacy key-block policy; [`install_with`] opts in);
 /// - [`Error::VerificationFailed`] if a key block or a check value does not
 ///   verify.
 pub fn install(tmk: &Key, deliveries: &[WorkingKeyDelivery<'_>]) -> Result<WorkingKeys, Error> {
+    install_with(tmk, deliveries, tr31::UnwrapPolicy::STRICT)
+}
+
+/// [`install`] with an explicit TR-31 [`tr31::UnwrapPolicy`] for the
+/// key-block deliveries: [`tr31::UnwrapPolicy::ALLOW_LEGACY`] also accepts
+/// version `A`/`C` blocks (4-byte CBC-MAC; for legacy key-injection
+/// systems only).
+///
+/// # Errors
+/// As [`install`].
+pub fn install_with(
+    tmk: &Key,
+    deliveries: &[WorkingKeyDelivery<'_>],
+    policy: tr31::UnwrapPolicy,
+) -> Result<WorkingKeys, Error> {
     if deliveries.is_empty() || deliveries.len() > MAX_WORKING_KEYS {
         return Err(Error::invalid_argument("deliveries"));
     }
@@ -230,7 +251,7 @@ pub fn install(tmk: &Key, deliveries: &[WorkingKeyDelivery<'_>]) -> Result<Worki
         len: 0,
     };
     for (i, delivery) in deliveries.iter().enumerate() {
-        let key = decipher(tmk, &delivery.cryptogram, cap)?;
+        let key = decipher(tmk, &delivery.cryptogram, cap, policy)?;
         if !WORKING_USAGES.contains(&key.usage()) {
             return Err(KeyError::UsageNotPermitted.into());
         }
@@ -314,7 +335,12 @@ fn check_tdes_parts<'k>(key: &Key, others: impl Iterator<Item = &'k Key>) -> Res
 
 /// Deciphers one working key; its exportability is capped at `cap` (the
 /// TMK's).
-fn decipher(tmk: &Key, cryptogram: &Cryptogram<'_>, cap: Exportability) -> Result<Key, Error> {
+fn decipher(
+    tmk: &Key,
+    cryptogram: &Cryptogram<'_>,
+    cap: Exportability,
+    policy: tr31::UnwrapPolicy,
+) -> Result<Key, Error> {
     match *cryptogram {
         Cryptogram::Ecb {
             algorithm,
@@ -337,7 +363,7 @@ fn decipher(tmk: &Key, cryptogram: &Cryptogram<'_>, cap: Exportability) -> Resul
             Key::from_secret(algorithm, clear, attributes)
         }
         Cryptogram::Tr31(block) => {
-            let key = tr31::unwrap(tmk, block)?.into_key();
+            let key = tr31::unwrap_with(tmk, block, policy)?.into_key();
             let attributes = key.attributes();
             let exportability = capped(attributes.exportability, cap);
             if exportability == attributes.exportability {

@@ -1,5 +1,6 @@
-//! TR-31 / ANSI X9.143 key blocks: parse headers, unwrap versions A, B, C
-//! and D, wrap versions B and D.
+//! TR-31 / ANSI X9.143 key blocks: parse headers, unwrap versions B, D and
+//! E (A and C with an explicit legacy opt-in), wrap versions B, D and E;
+//! symmetric keys and (with `alloc`) asymmetric private keys.
 //!
 //! A key block is printable ASCII: a 16-character header (version, block
 //! length, key usage, algorithm, mode of use, key version, exportability,
@@ -12,9 +13,19 @@
 //! | `A`, `C` (import only) | KBPK ⊕ `45…`, KBPK ⊕ `4D…` | TDES CBC-MAC (ISO 9797-1 alg. 1), 4 bytes | TDES-CBC, IV = header bytes 0-7 |
 //! | `B` | TDES-CMAC KDF | TDES-CMAC of header ‖ clear key data, 8 bytes | TDES-CBC, IV = MAC |
 //! | `D` | AES-CMAC KDF | AES-CMAC of header ‖ clear key data, 16 bytes | AES-CBC, IV = MAC |
+//! | `E` (ISO 20038:2017) | AES-CMAC KDF, KBEK usage constant `0002` | AES-CMAC of header ‖ clear key data, 16 bytes | AES-CTR, initial counter = MAC, no padding |
 //!
 //! The clear key data is a 2-byte key length in bits, the key, and random
-//! padding to the cipher block length.
+//! padding to the cipher block length (none for `E`). For asymmetric key
+//! pairs (usage `S0`-`S2`, algorithm `R`/`E`/`S`) the key is the DER private
+//! key (X9.143 §8.5, §8.6): `unwrap_private_key` (with `alloc`) returns it in a
+//! zeroize-on-drop container, convertible to the crate's ECDSA P-256
+//! signing key; `wrap_private_key` writes such blocks.
+//!
+//! Optional blocks longer than 255 characters use the extended length
+//! form (`00`, a length of length, the length; X9.143-2022 §6.3.6). The
+//! writer emits X9.143's `04` + 4 hex characters; the reader also accepts
+//! TR-31:2018's byte-counted `01`/`02` (see [`count_optional_blocks`]).
 //!
 //! Rules enforced here:
 //! - the authenticator is verified in constant time before any decrypted
@@ -22,7 +33,7 @@
 //!   error is the opaque [`Error::VerificationFailed`](crate::Error::VerificationFailed);
 //! - the KBPK has usage `K1` (or `K0`) and a mode of use allowing the
 //!   operation (`B`, `D` or `N` to unwrap; `B`, `E` or `N` to wrap), TDES
-//!   for A/B/C and AES for D;
+//!   for A/B/C and AES for D/E;
 //! - an unwrapped [`Key`](crate::keys::Key) carries the header's usage,
 //!   mode of use, key version and exportability, so usage enforcement
 //!   follows the key; the header algorithm must agree with its length;
@@ -30,7 +41,11 @@
 //!   (ANSI X9.24-1 §7.2); a header *template* marked `N`
 //!   (`wrap_template`, with `alloc`) is allowed: it restricts the receiver of the block,
 //!   not the sender who holds the clear key;
-//! - errors name a field and a character offset, never block bytes or MACs.
+//! - errors name a field and a character offset, never block bytes or MACs;
+//! - the legacy versions `A` and `C` (4-byte CBC-MAC: a chosen-header
+//!   forgery is a 2^-32 guess per try) are refused by [`unwrap`] with
+//!   [`Tr31Error::LegacyVersionRefused`](crate::error::Tr31Error::LegacyVersionRefused);
+//!   importing them takes [`unwrap_with`] and [`UnwrapPolicy::ALLOW_LEGACY`].
 //!
 //! # Example
 //! ```
@@ -71,15 +86,23 @@
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+#[cfg(feature = "alloc")]
+mod asymmetric;
 mod header;
 mod wrap;
 
+#[cfg(feature = "alloc")]
+pub use asymmetric::{
+    MAX_PRIVATE_KEY_LEN, UnwrappedPrivateKey, unwrap_private_key, unwrap_private_key_with,
+    wrap_private_key, wrap_private_key_with_padding,
+};
 pub use header::{
     HEADER_LEN, HeaderAlgorithm, KeyBlockHeader, MAX_BLOCK_LEN, MAX_OPTIONAL_BLOCKS, OptionalBlock,
-    OptionalBlockId, OptionalBlocks, Version,
+    OptionalBlockId, OptionalBlocks, Version, count_optional_blocks,
 };
 pub use wrap::{
-    MAX_KEY_DATA_LEN, Unwrapped, unwrap, wrap, wrap_with_header, wrap_with_padding, wrapped_len,
+    MAX_KEY_DATA_LEN, UnwrapPolicy, Unwrapped, unwrap, unwrap_with, wrap, wrap_with_header,
+    wrap_with_padding, wrapped_len,
 };
 #[cfg(feature = "alloc")]
 pub use wrap::{wrap_template, wrap_to_string};

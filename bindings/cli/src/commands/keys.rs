@@ -2,7 +2,7 @@
 
 use paycore::keys::dukpt::{self, WorkingKeyType, WorkingKeyUsage};
 use paycore::keys::kcv::{Kcv, KcvMethod};
-use paycore::keys::tr31;
+use paycore::keys::tr31::{self, UnwrapPolicy};
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use rand::rngs::OsRng;
 use serde_json::{Map, Value, json};
@@ -96,9 +96,21 @@ pub(crate) fn dukpt(cmd: DukptCommand) -> Result<Output, CliError> {
 pub(crate) fn tr31(cmd: Tr31Command) -> Result<Output, CliError> {
     let mut map = Map::new();
     match cmd {
-        Tr31Command::Unwrap { kbpk, block } => {
+        Tr31Command::Unwrap {
+            kbpk,
+            block,
+            allow_legacy,
+        } => {
             let kbpk = kbpk_key(&kbpk, &block)?;
-            let unwrapped = tr31::unwrap(&kbpk, block.trim())?;
+            let policy = if allow_legacy {
+                UnwrapPolicy::ALLOW_LEGACY
+            } else {
+                UnwrapPolicy::STRICT
+            };
+            if is_asymmetric(block.trim()) {
+                return tr31_unwrap_private_key(&kbpk, block.trim(), policy);
+            }
+            let unwrapped = tr31::unwrap_with(&kbpk, block.trim(), policy)?;
             let header = unwrapped.header();
             let key = unwrapped.key();
             map.insert(
@@ -139,18 +151,80 @@ pub(crate) fn tr31(cmd: Tr31Command) -> Result<Output, CliError> {
         Tr31Command::Wrap { kbpk, key, header } => {
             let kbpk = kbpk_key(&kbpk, &header)?;
             let material = parse_hex("key", &key)?;
-            let block = tr31::wrap_template(&kbpk, &material, header.trim(), &mut OsRng)?;
+            let block = if is_asymmetric(header.trim()) {
+                // The key is a DER private key (X9.143 §8.5, §8.6).
+                tr31::wrap_private_key(&kbpk, &material, header.trim(), &mut OsRng)?
+            } else {
+                tr31::wrap_template(&kbpk, &material, header.trim(), &mut OsRng)?
+            };
             map.insert("block".into(), json!(block));
         }
     }
     Ok(Output::table(map))
 }
 
+/// True if the block or template header declares an asymmetric key
+/// (algorithm `R`, `E` or `S` at position 7, X9.143 Table 7).
+fn is_asymmetric(block_or_header: &str) -> bool {
+    matches!(block_or_header.as_bytes().get(7), Some(b'R' | b'E' | b'S'))
+}
+
+/// `tr31 unwrap` of an asymmetric private key block: the same header
+/// fields, `key` the DER private key in hex (null when the block marks it
+/// non-exportable), and no check value (none is defined for a private key).
+fn tr31_unwrap_private_key(
+    kbpk: &Key,
+    block: &str,
+    policy: UnwrapPolicy,
+) -> Result<Output, CliError> {
+    let unwrapped = tr31::unwrap_private_key_with(kbpk, block, policy)?;
+    let header = unwrapped.header();
+    let mut map = Map::new();
+    map.insert(
+        "version".into(),
+        json!(char::from(header.version().code()).to_string()),
+    );
+    map.insert("key_usage".into(), json!(code2(header.key_usage().code())));
+    map.insert(
+        "algorithm".into(),
+        json!(char::from(header.algorithm().code()).to_string()),
+    );
+    map.insert(
+        "mode_of_use".into(),
+        json!(char::from(header.mode_of_use().code()).to_string()),
+    );
+    map.insert(
+        "key_version".into(),
+        json!(code2(header.key_version().code())),
+    );
+    map.insert(
+        "exportability".into(),
+        json!(char::from(header.exportability().code()).to_string()),
+    );
+    let blocks: Vec<Value> = header
+        .optional_blocks()
+        .map(|b| json!({"id": b.id().as_str(), "data": b.data()}))
+        .collect();
+    map.insert("optional_blocks".into(), Value::Array(blocks));
+    map.insert(
+        "key".into(),
+        unwrapped
+            .dangerous_expose_der()
+            .map_or(Value::Null, |der| json!(hex_upper(der))),
+    );
+    map.insert("kcv".into(), Value::Null);
+    map.insert("kcv_withheld".into(), json!("asymmetric private key"));
+    Ok(Output::table(map))
+}
+
 /// A KBPK typed at the shell. 16 and 24 bytes fit both TDES and AES, so
-/// the key block version decides: `D` is AES, `A`/`B`/`C` are TDES.
+/// the key block version decides: `D` and `E` are AES, `A`/`B`/`C` TDES.
 fn kbpk_key(hex_key: &str, block_or_header: &str) -> Result<Key, CliError> {
     let material = parse_hex("kbpk", hex_key)?;
-    let aes = block_or_header.trim_start().starts_with('D');
+    let aes = matches!(
+        block_or_header.trim_start().as_bytes().first(),
+        Some(b'D' | b'E')
+    );
     Ok(Key::new(
         Algorithm::from_len(aes, material.len())?,
         &material,

@@ -21,8 +21,9 @@ pub const MAX_OPTIONAL_BLOCKS: usize = 99;
 ///
 /// `A` and `C` use the key variant binding method (legacy, TR-31:2018 §5.3.2.1:
 /// unwrap only here); `B` uses TDES key derivation binding and `D` AES key
-/// derivation binding. `E` (and anything else) is not a version X9.143-2022
-/// defines for symmetric key blocks and is rejected as
+/// derivation binding (X9.143-2022 §7); `E` is the ISO 20038:2017 AES key
+/// block (AES-CMAC key derivation with a distinct encryption-key constant,
+/// AES-CTR encryption, no padding). Anything else is rejected as
 /// [`Tr31Error::UnsupportedVersion`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -35,6 +36,8 @@ pub enum Version {
     C,
     /// `D`: AES key derivation binding.
     D,
+    /// `E`: ISO 20038 AES key block (key derivation binding, AES-CTR).
+    E,
 }
 
 impl Version {
@@ -46,19 +49,21 @@ impl Version {
             Self::B => b'B',
             Self::C => b'C',
             Self::D => b'D',
+            Self::E => b'E',
         }
     }
 
     /// Parses the version character.
     ///
     /// # Errors
-    /// [`Tr31Error::UnsupportedVersion`] for anything but `A`-`D`.
+    /// [`Tr31Error::UnsupportedVersion`] for anything but `A`-`E`.
     pub const fn from_code(code: u8) -> Result<Self, Error> {
         match code {
             b'A' => Ok(Self::A),
             b'B' => Ok(Self::B),
             b'C' => Ok(Self::C),
             b'D' => Ok(Self::D),
+            b'E' => Ok(Self::E),
             _ => Err(Error::Tr31(Tr31Error::UnsupportedVersion)),
         }
     }
@@ -67,25 +72,40 @@ impl Version {
     #[must_use]
     pub const fn cipher_block_len(self) -> usize {
         match self {
-            Self::D => 16,
+            Self::D | Self::E => 16,
             Self::A | Self::B | Self::C => 8,
         }
     }
 
-    /// Authenticator length in bytes (A, C: 4; B: 8; D: 16).
+    /// Authenticator length in bytes (A, C: 4; B: 8; D, E: 16).
     #[must_use]
     pub const fn mac_len(self) -> usize {
         match self {
             Self::A | Self::C => 4,
             Self::B => 8,
-            Self::D => 16,
+            Self::D | Self::E => 16,
         }
+    }
+
+    /// True if the key data is padded to the cipher block (CBC versions);
+    /// `E` encrypts in counter mode and needs no padding (ISO 20038 §6.4).
+    #[must_use]
+    pub const fn pads_to_block(self) -> bool {
+        !matches!(self, Self::E)
+    }
+
+    /// True for the legacy variant-binding versions `A` and `C`, which
+    /// [`super::unwrap`] refuses unless the policy opts in
+    /// ([`super::UnwrapPolicy::ALLOW_LEGACY`]).
+    #[must_use]
+    pub const fn is_legacy(self) -> bool {
+        matches!(self, Self::A | Self::C)
     }
 
     /// True for the AES versions (the KBPK must then be AES).
     #[must_use]
     pub const fn is_aes(self) -> bool {
-        matches!(self, Self::D)
+        matches!(self, Self::D | Self::E)
     }
 }
 
@@ -263,8 +283,9 @@ impl<'a> OptionalBlock<'a> {
     }
 
     /// Characters this block takes when encoded (ID, length, data), using
-    /// the extended length form (`00` + length of length `02` + 4 hex
-    /// characters) when the short form's 255 limit is exceeded.
+    /// the X9.143-2022 §6.3.6 extended length form (`00`, length of length
+    /// `04`, 4 hex characters) only when the short form's 255 limit is
+    /// exceeded.
     #[must_use]
     pub const fn encoded_len(&self) -> usize {
         if self.data.len() + 4 <= 0xFF {
@@ -515,10 +536,32 @@ fn hex_number(b: &[u8], start: usize, len: usize, block: usize) -> Result<usize,
     Ok(acc)
 }
 
+/// Hex characters of an extended length field for a length-of-length
+/// value (X9.143-2022 §6.3.6; TR-31:2018 §A.5.6).
+///
+/// Two conventions are published. TR-31:2018 (and psec) count the
+/// length of the length in *bytes*, so `01` and `02` are followed by 2 and
+/// 4 hex characters (`KS0002010A…`). X9.143-2022 counts *characters*: its
+/// own samples (§8.5, §8.6) write `CT0004` + 4 characters, as does
+/// openemv/tr31. A key block holds at most 9999 characters, so a length
+/// never needs more than 4 hex characters: `01`→2, `02`→4 (byte
+/// convention), `03`→3, `04`→4 (character convention), anything else is
+/// refused. The mapping is a function of the field alone, so a header has
+/// exactly one reading.
+const fn extended_length_chars(length_of_length: usize) -> Option<usize> {
+    match length_of_length {
+        1 => Some(2),
+        2 => Some(4),
+        3 => Some(3),
+        4 => Some(4),
+        _ => None,
+    }
+}
+
 /// Parses the optional block starting at `pos`; returns it and the offset
 /// of the next one (X9.143 §6.3.6: lengths count characters and include
-/// the ID and length fields; `00` introduces the extended form, whose next
-/// two hex characters give the length of the length in bytes).
+/// the ID and length fields; `00` introduces the extended form: a
+/// length of length, then the length, see [`extended_length_chars`]).
 fn parse_optional_block(input: &str, pos: usize) -> Result<(OptionalBlock<'_>, usize), Error> {
     let b = input.as_bytes();
     let bad = Error::Tr31(Tr31Error::InvalidOptionalBlock { offset: pos });
@@ -531,10 +574,7 @@ fn parse_optional_block(input: &str, pos: usize) -> Result<(OptionalBlock<'_>, u
     let short = hex_number(b, pos + 2, 2, pos)?;
     let (length, prefix) = if short == 0 {
         let length_of_length = hex_number(b, pos + 4, 2, pos)?;
-        if length_of_length == 0 || length_of_length > 2 {
-            return Err(bad);
-        }
-        let chars = length_of_length * 2;
+        let chars = extended_length_chars(length_of_length).ok_or(bad)?;
         (hex_number(b, pos + 6, chars, pos)?, 6 + chars)
     } else {
         (short, 4)
@@ -547,6 +587,29 @@ fn parse_optional_block(input: &str, pos: usize) -> Result<(OptionalBlock<'_>, u
         return Err(bad);
     }
     Ok((OptionalBlock { id, data }, pos + length))
+}
+
+/// Counts the optional blocks of an encoded optional-block section (what
+/// follows the 16-character fixed header), validating each block as
+/// [`KeyBlockHeader::parse`] does. Used to build a header around a
+/// caller-supplied section (the C ABI's wrap).
+///
+/// # Errors
+/// [`Tr31Error::InvalidOptionalBlock`] / [`Tr31Error::InvalidHex`] (offsets
+/// relative to `section`), [`Tr31Error::InvalidHeaderField`] (`number of
+/// optional blocks`) above [`MAX_OPTIONAL_BLOCKS`].
+pub fn count_optional_blocks(section: &str) -> Result<usize, Error> {
+    let mut pos = 0;
+    let mut count = 0;
+    while pos < section.len() {
+        let (_, next) = parse_optional_block(section, pos)?;
+        pos = next;
+        count += 1;
+        if count > MAX_OPTIONAL_BLOCKS {
+            return Err(field("number of optional blocks", 12));
+        }
+    }
+    Ok(count)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Key block binding, authentication and encryption (ANSI X9.143-2022 §7,
-//! TR-31:2018 §5.3 and Annex A): unwrap versions A, B, C, D; wrap B and D.
+//! TR-31:2018 §5.3 and Annex A, ISO 20038:2017 §6): unwrap versions A, B,
+//! C, D, E (A and C only under the legacy opt-in); wrap B, D and E.
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
@@ -79,18 +80,83 @@ impl fmt::Debug for Unwrapped<'_> {
     }
 }
 
-/// Verifies and decrypts a key block (versions A, B, C, D).
+/// Which key block versions an unwrap accepts (the legacy key-block
+/// policy; see [`crate::manual`]).
+///
+/// Versions `A` and `C` bind the key with the variant method and
+/// authenticate it with a 4-byte TDES CBC-MAC (TR-31:2018 §5.3.2.2): a
+/// forged block with a chosen header is accepted with probability 2^-32 per
+/// try, and nothing limits the tries. X9.143-2022 keeps them for import
+/// from legacy systems only. The default ([`UnwrapPolicy::STRICT`]) accepts
+/// `B` and `D` (key derivation binding, 8- and 16-byte CMAC) and refuses
+/// `A`/`C` with [`Tr31Error::LegacyVersionRefused`];
+/// [`UnwrapPolicy::ALLOW_LEGACY`] is the explicit opt-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct UnwrapPolicy {
+    allow_legacy: bool,
+}
+
+impl UnwrapPolicy {
+    /// The default: key derivation binding versions only (`B`, `D`).
+    pub const STRICT: Self = Self {
+        allow_legacy: false,
+    };
+    /// Also accept the legacy variant-binding versions `A` and `C`.
+    pub const ALLOW_LEGACY: Self = Self { allow_legacy: true };
+
+    /// True if this policy accepts key blocks of `version`.
+    #[must_use]
+    pub const fn allows(self, version: Version) -> bool {
+        self.allow_legacy || !version.is_legacy()
+    }
+
+    /// True if this policy accepts the legacy versions `A` and `C`.
+    #[must_use]
+    pub const fn allows_legacy(self) -> bool {
+        self.allow_legacy
+    }
+
+    /// [`Tr31Error::LegacyVersionRefused`] unless `version` is allowed.
+    ///
+    /// # Errors
+    /// [`Tr31Error::LegacyVersionRefused`].
+    pub const fn check(self, version: Version) -> Result<(), Error> {
+        if self.allows(version) {
+            Ok(())
+        } else {
+            Err(Error::Tr31(Tr31Error::LegacyVersionRefused))
+        }
+    }
+}
+
+/// Verifies and decrypts a key block under the default
+/// [`UnwrapPolicy::STRICT`] (versions `B` and `D`; `A` and `C` are refused
+/// with [`Tr31Error::LegacyVersionRefused`]). See [`unwrap_with`].
+///
+/// # Errors
+/// As [`unwrap_with`].
+pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
+    unwrap_with(kbpk, block, UnwrapPolicy::STRICT)
+}
+
+/// Verifies and decrypts a key block whose version `policy` allows
+/// (`B`, `D`; with [`UnwrapPolicy::ALLOW_LEGACY`] also `A`, `C`).
 ///
 /// The authenticator is checked in constant time before anything decrypted
 /// is used; on any failure the decrypted buffer is zeroized.
 ///
 /// The KBPK must have usage `K1` or `K0` with a mode of use permitting
-/// decryption (`B`, `D`, `N`); TDES for A, B and C, AES for D.
+/// decryption (`B`, `D`, `N`); TDES for A, B and C, AES for D and E.
+/// Asymmetric keys (algorithm `R`, `E`, `S`) are refused here with
+/// [`Tr31Error::UnsupportedAlgorithm`] before any cryptography: use
+/// `unwrap_private_key` (with `alloc`).
 ///
 /// # Errors
 /// - [`Tr31Error::TooLong`] above [`MAX_BLOCK_LEN`] characters or
 ///   [`MAX_KEY_DATA_LEN`] bytes of key data;
 /// - header errors from [`KeyBlockHeader::parse`];
+/// - [`Tr31Error::LegacyVersionRefused`] for `A`/`C` unless the policy
+///   allows them (checked before the KBPK is used);
 /// - [`Tr31Error::LengthMismatch`] if the length field disagrees with the
 ///   block or the block cannot hold key data and an authenticator;
 /// - [`Tr31Error::HeaderNotAligned`], [`Tr31Error::InvalidHex`];
@@ -101,92 +167,28 @@ impl fmt::Debug for Unwrapped<'_> {
 ///   paycore cannot represent;
 /// - [`Tr31Error::KbpkTooWeak`] for an authentic block carrying a key
 ///   stronger than the KBPK (X9.24-1 §7.2, enforced on import too).
-pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
-    if block.len() > MAX_BLOCK_LEN {
+pub fn unwrap_with<'a>(
+    kbpk: &Key,
+    block: &'a str,
+    policy: UnwrapPolicy,
+) -> Result<Unwrapped<'a>, Error> {
+    let sealed = Sealed::parse(kbpk, block, policy)?;
+    if !matches!(
+        sealed.header.algorithm(),
+        HeaderAlgorithm::Aes | HeaderAlgorithm::Tdes
+    ) {
+        // Asymmetric keys (`R`, `E`, `S`) come out of `unwrap_private_key`;
+        // single DES and HMAC keys are not held by paycore.
+        return Err(Tr31Error::UnsupportedAlgorithm.into());
+    }
+    if sealed.data_len > MAX_KEY_DATA_LEN {
         return Err(Tr31Error::TooLong.into());
     }
-    let header = KeyBlockHeader::parse(block)?;
-    if header.block_len() != block.len() {
-        return Err(Tr31Error::LengthMismatch.into());
-    }
-    let version = header.version();
-    check_kbpk(kbpk, version, Operation::Decrypt)?;
-    let n = version.cipher_block_len();
-    let header_len = header.len();
-    if header_len % n != 0 {
-        return Err(Tr31Error::HeaderNotAligned { length: header_len }.into());
-    }
-    let mac_len = version.mac_len();
-    let body = block
-        .as_bytes()
-        .get(header_len..)
-        .ok_or(Tr31Error::LengthMismatch)?;
-    let enc_chars = body
-        .len()
-        .checked_sub(2 * mac_len)
-        .ok_or(Tr31Error::LengthMismatch)?;
-    let (enc_hex, mac_hex) = body
-        .split_at_checked(enc_chars)
-        .ok_or(Tr31Error::LengthMismatch)?;
-    if enc_hex.is_empty() || enc_hex.len() % (2 * n) != 0 {
-        return Err(Tr31Error::LengthMismatch.into());
-    }
-    let data_len = enc_hex.len() / 2;
-    if data_len > MAX_KEY_DATA_LEN {
-        return Err(Tr31Error::TooLong.into());
-    }
-    let mut data = SecretBytes::<MAX_KEY_DATA_LEN>::zeroed(data_len)?;
-    decode_hex(enc_hex, data.expose_secret_mut(), header_len, "key data")?;
-    let mut mac = [0u8; 16];
-    let mac = mac.get_mut(..mac_len).ok_or(Tr31Error::LengthMismatch)?;
-    decode_hex(mac_hex, mac, header_len + enc_chars, "authenticator")?;
-    let header_bytes = header.as_str().as_bytes();
-
-    match version {
-        Version::A | Version::C => {
-            let (kbek, kbak) = variant_keys(kbpk)?;
-            let mut tag = [0u8; 8];
-            cbc_mac(&kbak, header_bytes, data.expose_secret(), &mut tag)?;
-            let ok = tag.get(..mac_len).is_some_and(|t| bool::from(t.ct_eq(mac)));
-            if !ok {
-                return Err(Error::VerificationFailed);
-            }
-            let iv = header_bytes.get(..8).ok_or(Tr31Error::LengthMismatch)?;
-            kbek.decrypt_cbc(iv, data.expose_secret_mut())?;
-        }
-        Version::B | Version::D => {
-            let keys = derive_keys(kbpk)?;
-            BlockCipher::new(kbpk.algorithm(), keys.kbek.expose_secret())?
-                .decrypt_cbc(mac, data.expose_secret_mut())?;
-            let mut tag = [0u8; 16];
-            cmac(
-                kbpk.algorithm(),
-                keys.kbak.expose_secret(),
-                &[header_bytes, data.expose_secret()],
-                &mut tag,
-            )?;
-            let ok = tag.get(..mac_len).is_some_and(|t| bool::from(t.ct_eq(mac)));
-            if !ok {
-                // `data` is zeroized when dropped here.
-                return Err(Error::VerificationFailed);
-            }
-        }
-    }
-
+    let header = sealed.header;
+    let mut data = SecretBytes::<MAX_KEY_DATA_LEN>::zeroed(sealed.data_len)?;
+    sealed.open(kbpk, data.expose_secret_mut())?;
     // EXPOSE: parsing the authenticated key data field into the key.
-    let clear = data.expose_secret();
-    let (len_field, rest) = clear
-        .split_at_checked(2)
-        .ok_or(Tr31Error::InvalidKeyLength)?;
-    let bits = len_field
-        .iter()
-        .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-    if bits == 0 || bits % 8 != 0 || bits / 8 > MAX_KEY_LEN {
-        return Err(Tr31Error::InvalidKeyLength.into());
-    }
-    let (material, padding) = rest
-        .split_at_checked(bits / 8)
-        .ok_or(Tr31Error::InvalidKeyLength)?;
+    let (material, padding) = split_key_data(data.expose_secret(), MAX_KEY_LEN)?;
     let algorithm = header.algorithm().key_algorithm(material.len())?;
     if algorithm.strength_bits() > kbpk.algorithm().strength_bits() {
         // X9.24-1 §7.2 applies on import as on export.
@@ -202,6 +204,145 @@ pub fn unwrap<'a>(kbpk: &Key, block: &'a str) -> Result<Unwrapped<'a>, Error> {
         key,
         padding: SecretBytes::from_slice(padding)?,
     })
+}
+
+/// A parsed, not yet verified key block: header, encrypted key data (hex)
+/// and authenticator.
+pub(super) struct Sealed<'a> {
+    pub(super) header: KeyBlockHeader<'a>,
+    enc_hex: &'a [u8],
+    mac: [u8; 16],
+    enc_offset: usize,
+    /// Length of the key data field in bytes.
+    pub(super) data_len: usize,
+}
+
+impl<'a> Sealed<'a> {
+    /// Parses `block` and checks the policy and the KBPK, before any
+    /// cryptography.
+    pub(super) fn parse(kbpk: &Key, block: &'a str, policy: UnwrapPolicy) -> Result<Self, Error> {
+        if block.len() > MAX_BLOCK_LEN {
+            return Err(Tr31Error::TooLong.into());
+        }
+        let header = KeyBlockHeader::parse(block)?;
+        if header.block_len() != block.len() {
+            return Err(Tr31Error::LengthMismatch.into());
+        }
+        let version = header.version();
+        policy.check(version)?;
+        check_kbpk(kbpk, version, Operation::Decrypt)?;
+        let n = version.cipher_block_len();
+        let header_len = header.len();
+        if header_len % n != 0 {
+            return Err(Tr31Error::HeaderNotAligned { length: header_len }.into());
+        }
+        let mac_len = version.mac_len();
+        let body = block
+            .as_bytes()
+            .get(header_len..)
+            .ok_or(Tr31Error::LengthMismatch)?;
+        let enc_chars = body
+            .len()
+            .checked_sub(2 * mac_len)
+            .ok_or(Tr31Error::LengthMismatch)?;
+        let (enc_hex, mac_hex) = body
+            .split_at_checked(enc_chars)
+            .ok_or(Tr31Error::LengthMismatch)?;
+        // CBC versions carry whole cipher blocks; E (CTR) whole bytes.
+        let unit = if version.pads_to_block() { 2 * n } else { 2 };
+        if enc_hex.is_empty() || enc_hex.len() % unit != 0 {
+            return Err(Tr31Error::LengthMismatch.into());
+        }
+        let mut mac = [0u8; 16];
+        decode_hex(
+            mac_hex,
+            mac.get_mut(..mac_len).ok_or(Tr31Error::LengthMismatch)?,
+            header_len + enc_chars,
+            "authenticator",
+        )?;
+        Ok(Self {
+            header,
+            enc_hex,
+            mac,
+            enc_offset: header_len,
+            data_len: enc_hex.len() / 2,
+        })
+    }
+
+    /// Decodes, authenticates and decrypts the key data into `data`
+    /// (exactly `data_len` bytes). The authenticator is compared in
+    /// constant time; on failure `data` is zeroized and the error is the
+    /// opaque [`Error::VerificationFailed`].
+    pub(super) fn open(&self, kbpk: &Key, data: &mut [u8]) -> Result<(), Error> {
+        let result = self.open_inner(kbpk, data);
+        if result.is_err() {
+            data.iter_mut().for_each(|b| *b = 0);
+        }
+        result
+    }
+
+    fn open_inner(&self, kbpk: &Key, data: &mut [u8]) -> Result<(), Error> {
+        decode_hex(self.enc_hex, data, self.enc_offset, "key data")?;
+        let version = self.header.version();
+        let mac_len = version.mac_len();
+        let mac = self.mac.get(..mac_len).ok_or(Tr31Error::LengthMismatch)?;
+        let header_bytes = self.header.as_str().as_bytes();
+        let ok = match version {
+            Version::A | Version::C => {
+                let (kbek, kbak) = variant_keys(kbpk)?;
+                let mut tag = [0u8; 8];
+                cbc_mac(&kbak, header_bytes, data, &mut tag)?;
+                let ok = tag.get(..mac_len).is_some_and(|t| bool::from(t.ct_eq(mac)));
+                if ok {
+                    let iv = header_bytes.get(..8).ok_or(Tr31Error::LengthMismatch)?;
+                    kbek.decrypt_cbc(iv, data)?;
+                }
+                ok
+            }
+            Version::B | Version::D | Version::E => {
+                let keys = derive_keys(kbpk, version)?;
+                let cipher = BlockCipher::new(kbpk.algorithm(), keys.kbek.expose_secret())?;
+                if version == Version::E {
+                    aes_ctr(&cipher, mac, data)?;
+                } else {
+                    cipher.decrypt_cbc(mac, data)?;
+                }
+                let mut tag = [0u8; 16];
+                cmac(
+                    kbpk.algorithm(),
+                    keys.kbak.expose_secret(),
+                    &[header_bytes, data],
+                    &mut tag,
+                )?;
+                tag.get(..mac_len).is_some_and(|t| bool::from(t.ct_eq(mac)))
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::VerificationFailed)
+        }
+    }
+}
+
+/// Splits an authenticated key data field (2-byte length in bits, key,
+/// padding) into key and padding; the key is at most `max_len` bytes.
+///
+/// # Errors
+/// [`Tr31Error::InvalidKeyLength`].
+pub(super) fn split_key_data(clear: &[u8], max_len: usize) -> Result<(&[u8], &[u8]), Error> {
+    let (len_field, rest) = clear
+        .split_at_checked(2)
+        .ok_or(Tr31Error::InvalidKeyLength)?;
+    let bits = len_field
+        .iter()
+        .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+    if bits == 0 || bits % 8 != 0 || bits / 8 > max_len {
+        return Err(Tr31Error::InvalidKeyLength.into());
+    }
+    Ok(rest
+        .split_at_checked(bits / 8)
+        .ok_or(Tr31Error::InvalidKeyLength)?)
 }
 
 /// Length in characters of the block [`wrap`] produces.
@@ -222,7 +363,7 @@ pub fn wrapped_len(
     )
 }
 
-/// Wraps `key` under `kbpk` in a version B or D key block, writing the
+/// Wraps `key` under `kbpk` in a version B, D or E key block, writing the
 /// block's characters to `out` and returning their number.
 ///
 /// The header comes from the key: usage, mode of use, key version and
@@ -327,9 +468,37 @@ fn wrap_with_padding_as(
     out: &mut [u8],
 ) -> Result<usize, Error> {
     check_wrap(kbpk, key, version)?;
+    if data_len(key, padding.len()) > MAX_KEY_DATA_LEN {
+        return Err(Error::invalid_argument("padding"));
+    }
+    write_block(
+        kbpk,
+        key.material(),
+        HeaderAlgorithm::of(key.algorithm()),
+        attrs,
+        version,
+        optional_blocks,
+        padding,
+        out,
+    )
+}
+
+/// Writes a whole key block for `material` (checks on the key and KBPK
+/// done by the caller): canonical header, then [`seal`].
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_block(
+    kbpk: &Key,
+    material: &[u8],
+    algorithm: HeaderAlgorithm,
+    attrs: KeyAttributes,
+    version: Version,
+    optional_blocks: &[OptionalBlock<'_>],
+    padding: &[u8],
+    out: &mut [u8],
+) -> Result<usize, Error> {
     let n = version.cipher_block_len();
     let (header_len, count, pb_len) = canonical_header_len(optional_blocks, n)?;
-    let total = block_len(version, header_len, data_len(key, padding.len()))?;
+    let total = block_len(version, header_len, 2 + material.len() + padding.len())?;
     let provided = out.len();
     let out = out
         .get_mut(..total)
@@ -344,7 +513,7 @@ fn wrap_with_padding_as(
     w.put(&[version.code()])?;
     w.put_decimal(total, 4)?;
     w.put(&attrs.usage.code())?;
-    w.put(&[HeaderAlgorithm::of(key.algorithm()).code()])?;
+    w.put(&[algorithm.code()])?;
     w.put(&[attrs.mode_of_use.code()])?;
     w.put(&attrs.version.code())?;
     w.put(&[attrs.exportability.code()])?;
@@ -358,11 +527,11 @@ fn wrap_with_padding_as(
     if pb_len > 0 {
         w.put_padding_block(pb_len)?;
     }
-    seal(kbpk, key, version, padding, header_out, body_out)?;
+    seal(kbpk, material, version, padding, header_out, body_out)?;
     Ok(total)
 }
 
-/// Wraps `key` (version B or D) under an existing header, written
+/// Wraps `key` (version B, D or E) under an existing header, written
 /// verbatim except for the recomputed length digits: re-wrapping an
 /// unwrapped block with its header and padding reproduces it exactly.
 /// The header's attributes and algorithm must be the key's.
@@ -390,6 +559,9 @@ pub fn wrap_with_header(
     if header_len % version.cipher_block_len() != 0 {
         return Err(Tr31Error::HeaderNotAligned { length: header_len }.into());
     }
+    if data_len(key, padding.len()) > MAX_KEY_DATA_LEN {
+        return Err(Error::invalid_argument("padding"));
+    }
     let total = block_len(version, header_len, data_len(key, padding.len()))?;
     let provided = out.len();
     let out = out
@@ -404,7 +576,7 @@ pub fn wrap_with_header(
         pos: 1,
     };
     w.put_decimal(total, 4)?;
-    seal(kbpk, key, version, padding, header_out, body_out)?;
+    seal(kbpk, key.material(), version, padding, header_out, body_out)?;
     Ok(total)
 }
 
@@ -481,7 +653,7 @@ pub fn wrap_template(
 
 // ---------------------------------------------------------------------------
 
-fn check_kbpk(kbpk: &Key, version: Version, operation: Operation) -> Result<(), Error> {
+pub(super) fn check_kbpk(kbpk: &Key, version: Version, operation: Operation) -> Result<(), Error> {
     kbpk.require(&KBPK_USAGES, operation)?;
     if kbpk.algorithm().is_aes() != version.is_aes() {
         return Err(KeyError::WrongAlgorithm.into());
@@ -490,7 +662,7 @@ fn check_kbpk(kbpk: &Key, version: Version, operation: Operation) -> Result<(), 
 }
 
 fn check_wrap(kbpk: &Key, key: &Key, version: Version) -> Result<(), Error> {
-    if !matches!(version, Version::B | Version::D) {
+    if version.is_legacy() {
         return Err(Tr31Error::UnsupportedVersion.into());
     }
     check_kbpk(kbpk, version, Operation::Encrypt)?;
@@ -507,8 +679,12 @@ fn check_wrap(kbpk: &Key, key: &Key, version: Version) -> Result<(), Error> {
     Ok(())
 }
 
-/// Smallest random padding aligning `2 + key` to the cipher block.
+/// Smallest random padding aligning `2 + key` to the cipher block (none
+/// for `E`, which encrypts in counter mode).
 fn default_padding_len(version: Version, key: &Key) -> usize {
+    if !version.pads_to_block() {
+        return 0;
+    }
     let n = version.cipher_block_len();
     (n - (2 + key.material().len()) % n) % n
 }
@@ -517,8 +693,17 @@ fn data_len(key: &Key, padding: usize) -> usize {
     2 + key.material().len() + padding
 }
 
-fn block_len(version: Version, header_len: usize, data_len: usize) -> Result<usize, Error> {
-    if data_len % version.cipher_block_len() != 0 || data_len > MAX_KEY_DATA_LEN {
+pub(super) fn block_len(
+    version: Version,
+    header_len: usize,
+    data_len: usize,
+) -> Result<usize, Error> {
+    let unit = if version.pads_to_block() {
+        version.cipher_block_len()
+    } else {
+        1
+    };
+    if data_len % unit != 0 {
         return Err(Error::invalid_argument("padding"));
     }
     let total = header_len + 2 * data_len + 2 * version.mac_len();
@@ -530,7 +715,7 @@ fn block_len(version: Version, header_len: usize, data_len: usize) -> Result<usi
 
 /// Header length, optional block count and padding block length for the
 /// canonical header holding `blocks` (without any caller `PB`).
-fn canonical_header_len(
+pub(super) fn canonical_header_len(
     blocks: &[OptionalBlock<'_>],
     n: usize,
 ) -> Result<(usize, usize, usize), Error> {
@@ -575,22 +760,83 @@ fn next_sorted<'b, 'a>(
         .min_by_key(|b| b.id())
 }
 
-/// Builds key data, authenticates and encrypts it (versions B, D:
-/// X9.143 §7.3, MAC over header || clear key data, CBC with IV = MAC) and
-/// writes hex(ciphertext) || hex(MAC) to `body`.
+/// Builds key data (2-byte length in bits, key, padding), authenticates
+/// and encrypts it (X9.143 §7.3: MAC over header || clear key data; CBC
+/// with IV = MAC for B and D, CTR from the MAC for E) and writes
+/// hex(ciphertext) || hex(MAC) to `body`. The key data is built in a
+/// zeroize-on-drop buffer: inline for symmetric keys, on the heap (with
+/// `alloc`) for the longer asymmetric payloads.
 fn seal(
     kbpk: &Key,
-    key: &Key,
+    material: &[u8],
     version: Version,
     padding: &[u8],
     header: &[u8],
     body: &mut [u8],
 ) -> Result<(), Error> {
-    let material = key.material();
-    let len = data_len(key, padding.len());
-    let mut data = SecretBytes::<MAX_KEY_DATA_LEN>::zeroed(len)?;
+    let len = 2 + material.len() + padding.len();
+    if len <= MAX_KEY_DATA_LEN {
+        let mut data = SecretBytes::<MAX_KEY_DATA_LEN>::zeroed(len)?;
+        seal_in(
+            kbpk,
+            material,
+            version,
+            padding,
+            header,
+            data.expose_secret_mut(),
+            body,
+        )
+    } else {
+        seal_large(kbpk, material, version, padding, header, len, body)
+    }
+}
+
+#[cfg(feature = "alloc")]
+fn seal_large(
+    kbpk: &Key,
+    material: &[u8],
+    version: Version,
+    padding: &[u8],
+    header: &[u8],
+    len: usize,
+    body: &mut [u8],
+) -> Result<(), Error> {
+    let mut data = super::asymmetric::SecretVec::zeroed(len);
+    seal_in(
+        kbpk,
+        material,
+        version,
+        padding,
+        header,
+        data.as_mut_slice(),
+        body,
+    )
+}
+
+#[cfg(not(feature = "alloc"))]
+fn seal_large(
+    _: &Key,
+    _: &[u8],
+    _: Version,
+    _: &[u8],
+    _: &[u8],
+    _: usize,
+    _: &mut [u8],
+) -> Result<(), Error> {
+    Err(Tr31Error::TooLong.into())
+}
+
+fn seal_in(
+    kbpk: &Key,
+    material: &[u8],
+    version: Version,
+    padding: &[u8],
+    header: &[u8],
+    buf: &mut [u8],
+    body: &mut [u8],
+) -> Result<(), Error> {
+    let len = buf.len();
     {
-        let buf = data.expose_secret_mut();
         let bits = u16::try_from(material.len() * 8).map_err(|_| Tr31Error::InvalidKeyLength)?;
         let (len_field, rest) = buf
             .split_at_mut_checked(2)
@@ -600,40 +846,48 @@ fn seal(
             .split_at_mut_checked(material.len())
             .ok_or(Tr31Error::InvalidKeyLength)?;
         key_field.copy_from_slice(material);
+        if pad_field.len() != padding.len() {
+            return Err(Error::invalid_argument("padding"));
+        }
         pad_field.copy_from_slice(padding);
     }
-    let keys = derive_keys(kbpk)?;
+    let keys = derive_keys(kbpk, version)?;
     let mut tag = [0u8; 16];
     cmac(
         kbpk.algorithm(),
         keys.kbak.expose_secret(),
-        &[header, data.expose_secret()],
+        &[header, buf],
         &mut tag,
     )?;
     let mac = tag
         .get(..version.mac_len())
         .ok_or(Error::invalid_argument("mac"))?;
-    BlockCipher::new(kbpk.algorithm(), keys.kbek.expose_secret())?
-        .encrypt_cbc(mac, data.expose_secret_mut())?;
+    let cipher = BlockCipher::new(kbpk.algorithm(), keys.kbek.expose_secret())?;
+    if version == Version::E {
+        aes_ctr(&cipher, mac, buf)?;
+    } else {
+        cipher.encrypt_cbc(mac, buf)?;
+    }
     let provided = body.len();
     let (enc_out, mac_out) = body
         .split_at_mut_checked(2 * len)
         .ok_or(Error::buffer_too_small(2 * len, provided))?;
-    encode_hex(data.expose_secret(), enc_out);
+    encode_hex(buf, enc_out);
     encode_hex(mac, mac_out);
     Ok(())
 }
 
 /// KBEK and KBAK derived from the KBPK (X9.143 §7.2, TR-31:2018 §5.3.2.1
-/// for TDES and §5.3.2.3 for AES): CMAC(KBPK, counter || usage (0000
-/// encryption, 0001 MAC) || 00 || algorithm || length in bits), counter
-/// from 1 until the KBPK's length is filled.
+/// for TDES and §5.3.2.3 for AES, ISO 20038:2017 §6.3 Table 1): CMAC(KBPK,
+/// counter || usage || 00 || algorithm || length in bits), counter from 1
+/// until the KBPK's length is filled. Usage `0000` is the CBC encryption
+/// key (B, D), `0002` the CTR encryption key (E), `0001` the MAC key.
 struct DerivedKeys {
     kbek: SecretBytes<MAX_KEY_LEN>,
     kbak: SecretBytes<MAX_KEY_LEN>,
 }
 
-fn derive_keys(kbpk: &Key) -> Result<DerivedKeys, Error> {
+fn derive_keys(kbpk: &Key, version: Version) -> Result<DerivedKeys, Error> {
     let algorithm = kbpk.algorithm();
     let (indicator, bits): (u8, u16) = match algorithm {
         Algorithm::Tdes2 => (0, 0x80),
@@ -658,8 +912,9 @@ fn derive_keys(kbpk: &Key) -> Result<DerivedKeys, Error> {
         }
         Ok(out)
     };
+    let encryption = if version == Version::E { 0x02 } else { 0x00 };
     Ok(DerivedKeys {
-        kbek: derive(0x00)?,
+        kbek: derive(encryption)?,
         kbak: derive(0x01)?,
     })
 }
@@ -672,6 +927,34 @@ fn variant_keys(kbpk: &Key) -> Result<(BlockCipher, BlockCipher), Error> {
         BlockCipher::new(kbpk.algorithm(), k.expose_secret())
     };
     Ok((variant(0x45)?, variant(0x4D)?))
+}
+
+/// AES-CTR (NIST SP 800-38A §6.5) in place: the initial counter block is
+/// the 16-byte authenticator, incremented as a 128-bit big-endian number
+/// (ISO 20038:2017 §6.4, version E).
+fn aes_ctr(cipher: &BlockCipher, initial: &[u8], data: &mut [u8]) -> Result<(), Error> {
+    let mut counter = [0u8; 16];
+    if initial.len() != counter.len() {
+        return Err(Tr31Error::LengthMismatch.into());
+    }
+    counter.copy_from_slice(initial);
+    let mut keystream = zeroize::Zeroizing::new([0u8; 16]);
+    for chunk in data.chunks_mut(16) {
+        keystream.copy_from_slice(&counter);
+        cipher.encrypt_block(keystream.as_mut_slice())?;
+        chunk
+            .iter_mut()
+            .zip(keystream.iter())
+            .for_each(|(d, k)| *d ^= k);
+        for byte in counter.iter_mut().rev() {
+            let (next, carry) = byte.overflowing_add(1);
+            *byte = next;
+            if !carry {
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// ISO 9797-1 MAC algorithm 1 (CBC-MAC, no padding: the inputs are whole
@@ -815,7 +1098,9 @@ impl Writer<'_> {
         if data.len() + 4 <= 0xFF {
             self.put_hex(data.len() + 4, 2)?;
         } else {
-            self.put(b"0002")?;
+            // X9.143-2022 §6.3.6 extended form: `00`, length of length
+            // `04` (characters), 4 hex characters.
+            self.put(b"0004")?;
             self.put_hex(data.len() + 10, 4)?;
         }
         self.put(data.as_bytes())
