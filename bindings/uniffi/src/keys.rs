@@ -387,15 +387,17 @@ impl Key {
     }
 
     /// Unwraps a TR-31 / X9.143 key block under `kbpk` (a `K1`/`K0` key whose
-    /// mode permits decryption): versions B and D; A and C only with
-    /// `allowLegacy` where core permits them.
+    /// mode permits decryption): versions B, D and E; the legacy variant
+    /// binding versions A and C only with `allowLegacy = true` (X9.143 and
+    /// PCI PIN 18-3 retire them).
     ///
     /// # Errors
     /// `Malformed` for a malformed block, `VerificationFailed` if the
-    /// authenticator does not verify, `KeyUsage` for a wrong KBPK.
-    #[uniffi::constructor]
-    pub fn from_tr31(kbpk: &Key, block: String) -> Result<Arc<Self>> {
-        let unwrapped = core(tr31::unwrap(&kbpk.inner, &block))?;
+    /// authenticator does not verify, `KeyUsage` for a wrong KBPK,
+    /// `Unsupported` for A or C without `allowLegacy`.
+    #[uniffi::constructor(default(allow_legacy = false))]
+    pub fn from_tr31(kbpk: &Key, block: String, allow_legacy: bool) -> Result<Arc<Self>> {
+        let unwrapped = core(tr31::unwrap_with(&kbpk.inner, &block, policy(allow_legacy)))?;
         Ok(Self::wrap(unwrapped.into_key()))
     }
 
@@ -514,6 +516,10 @@ impl Key {
     }
 }
 
+pub(crate) const fn policy(allow_legacy: bool) -> tr31::UnwrapPolicy {
+    if allow_legacy { tr31::UnwrapPolicy::ALLOW_LEGACY } else { tr31::UnwrapPolicy::STRICT }
+}
+
 /// TR-31 key block version (header byte 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 #[non_exhaustive]
@@ -526,6 +532,8 @@ pub enum Tr31Version {
     C,
     /// `D`: AES key derivation binding.
     D,
+    /// `E`: ISO 20038 AES key block (CTR, no padding).
+    E,
 }
 
 impl Tr31Version {
@@ -535,6 +543,7 @@ impl Tr31Version {
             Self::B => Version::B,
             Self::C => Version::C,
             Self::D => Version::D,
+            Self::E => Version::E,
         }
     }
 
@@ -544,6 +553,7 @@ impl Tr31Version {
             Version::B => Self::B,
             Version::C => Self::C,
             Version::D => Self::D,
+            Version::E => Self::E,
             #[allow(unreachable_patterns)]
             _ => {
                 return Err(PaycoreError::Unsupported(

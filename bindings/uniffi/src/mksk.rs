@@ -41,14 +41,15 @@ pub struct WorkingKeyDelivery {
 }
 
 /// Deciphers and checks every working key under `tmk` (`K0`, mode
-/// permitting decryption): all of them, in delivery order, or none.
+/// permitting decryption): all of them, in delivery order, or none. TR-31
+/// versions A and C only with `allowLegacy = true`.
 ///
 /// # Errors
 /// `VerificationFailed` if a key block or check value does not verify;
 /// `KeyUsage` for a wrong TMK or working key usage; `InvalidArgument` for
 /// an empty set or more than 8 keys; as TR-31 unwrap.
-#[uniffi::export]
-pub fn mksk_install(tmk: &Key, deliveries: Vec<WorkingKeyDelivery>) -> Result<Vec<Arc<Key>>> {
+#[uniffi::export(default(allow_legacy = false))]
+pub fn mksk_install(tmk: &Key, deliveries: Vec<WorkingKeyDelivery>, allow_legacy: bool) -> Result<Vec<Arc<Key>>> {
     let converted: Vec<mksk::WorkingKeyDelivery<'_>> = deliveries
         .iter()
         .map(|d| {
@@ -71,7 +72,7 @@ pub fn mksk_install(tmk: &Key, deliveries: Vec<WorkingKeyDelivery>) -> Result<Ve
             })
         })
         .collect::<Result<_>>()?;
-    let mut set = core(mksk::install(&tmk.inner, &converted))?;
+    let mut set = core(mksk::install_with(&tmk.inner, &converted, crate::keys::policy(allow_legacy)))?;
     Ok((0..set.len())
         .filter_map(|i| set.take(i))
         .map(Key::wrap)
