@@ -586,6 +586,23 @@ fn optional_blocks_from(blocks: &[Tr31OptionalBlock]) -> Result<Vec<OptionalBloc
         .collect()
 }
 
+/// Wraps raw key material under a header template such as
+/// `D0000P0AE00E0000` (what `paycore tr31 wrap --header` takes): usage,
+/// algorithm, mode, version and exportability come from the template (its
+/// length digits are recomputed, its optional blocks kept), the padding is
+/// random. The template's exportability, `N` included, is written as given:
+/// it restricts the receiver. Wipe `material` after the call.
+///
+/// # Errors
+/// `Malformed` for a bad template; `Unsupported`/`InvalidKey` if the
+/// material does not fit the template's algorithm or the KBPK is weaker;
+/// `KeyUsage` for a wrong KBPK.
+#[uniffi::export]
+pub fn tr31_wrap_material(kbpk: &Key, material: Vec<u8>, header: String) -> Result<String> {
+    let material = Zeroizing::new(material);
+    core(tr31::wrap_template(&kbpk.inner, &material, &header, &mut OsRng))
+}
+
 /// A parsed TR-31 key block header (public data).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 pub struct Tr31Header {
