@@ -517,7 +517,11 @@ impl Key {
 }
 
 pub(crate) const fn policy(allow_legacy: bool) -> tr31::UnwrapPolicy {
-    if allow_legacy { tr31::UnwrapPolicy::ALLOW_LEGACY } else { tr31::UnwrapPolicy::STRICT }
+    if allow_legacy {
+        tr31::UnwrapPolicy::ALLOW_LEGACY
+    } else {
+        tr31::UnwrapPolicy::STRICT
+    }
 }
 
 /// TR-31 key block version (header byte 0).
@@ -600,7 +604,12 @@ fn optional_blocks_from(blocks: &[Tr31OptionalBlock]) -> Result<Vec<OptionalBloc
 #[uniffi::export]
 pub fn tr31_wrap_material(kbpk: &Key, material: Vec<u8>, header: String) -> Result<String> {
     let material = Zeroizing::new(material);
-    core(tr31::wrap_template(&kbpk.inner, &material, &header, &mut OsRng))
+    core(tr31::wrap_template(
+        &kbpk.inner,
+        &material,
+        &header,
+        &mut OsRng,
+    ))
 }
 
 /// A parsed TR-31 key block header (public data).

@@ -49,7 +49,11 @@ pub struct WorkingKeyDelivery {
 /// `KeyUsage` for a wrong TMK or working key usage; `InvalidArgument` for
 /// an empty set or more than 8 keys; as TR-31 unwrap.
 #[uniffi::export(default(allow_legacy = false))]
-pub fn mksk_install(tmk: &Key, deliveries: Vec<WorkingKeyDelivery>, allow_legacy: bool) -> Result<Vec<Arc<Key>>> {
+pub fn mksk_install(
+    tmk: &Key,
+    deliveries: Vec<WorkingKeyDelivery>,
+    allow_legacy: bool,
+) -> Result<Vec<Arc<Key>>> {
     let converted: Vec<mksk::WorkingKeyDelivery<'_>> = deliveries
         .iter()
         .map(|d| {
@@ -72,7 +76,11 @@ pub fn mksk_install(tmk: &Key, deliveries: Vec<WorkingKeyDelivery>, allow_legacy
             })
         })
         .collect::<Result<_>>()?;
-    let mut set = core(mksk::install_with(&tmk.inner, &converted, crate::keys::policy(allow_legacy)))?;
+    let mut set = core(mksk::install_with(
+        &tmk.inner,
+        &converted,
+        crate::keys::policy(allow_legacy),
+    ))?;
     Ok((0..set.len())
         .filter_map(|i| set.take(i))
         .map(Key::wrap)
