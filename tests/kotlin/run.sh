@@ -22,6 +22,7 @@ need_apt=()
 [ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
 [ -f /usr/share/java/gson.jar ] || need_apt+=(libgoogle-gson-java)
 command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing ${need_apt[*]}"
     apt-get install -y -qq "${need_apt[@]}" >/dev/null || { apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null; }
