@@ -488,6 +488,26 @@ fun originator(common: com.google.gson.JsonObject, bdk: Key) {
                             ensureEq(Algorithm.AES128, k.algorithm(), "algorithm")
                         }
                     }
+                    // Update Initial Key (X9.24-3-2017 B.6.3), as core/tests/dukpt.rs: the host
+                    // wraps a new initial key under the current KEK working key.
+                    val bdk = key(Algorithm.AES128, aes.obj("common").str("bdk_aes128"), KeyUsage.Bdk, ModeOfUse.DERIVE)
+                    val newBdk = Key(Algorithm.AES128, ByteArray(16) { 0x42 }, attrs(KeyUsage.Bdk, ModeOfUse.DERIVE))
+                    val newId = byteArrayOf(9, 8, 7, 6, 5, 4, 3, 2)
+                    val wrapped = dukptDeriveInitialKey(newBdk, newId).use { newIk -> dukptWrapInitialKeyUpdate(bdk, o.ksn(), newIk) }
+                    ensureEq(16, wrapped.size, "wrapped length")
+                    val wrong = expectPaycore("TDES key type") { o.updateInitialKey(wrapped, DukptKeyType.TDES2, newId, device) }
+                    ensure(wrong is PaycoreException.InvalidKey) { "kind ${wrong.kind()}" }
+                    o.updateInitialKey(wrapped, DukptKeyType.AES128, newId, device)
+                    ensureBytes("090807060504030200000001", o.ksn(), "KSN under the new initial key")
+                    o.nextTransaction(device).use { tx ->
+                        val hostKey = dukptDerive(newBdk, tx.ksn(), DukptKeyUsage.PIN_ENCRYPTION, DukptKeyType.AES128)
+                        val block = tx.workingKey(DukptKeyUsage.PIN_ENCRYPTION, DukptKeyType.AES128).use {
+                            encipherPinBlock(it, PinBlockFormat.ISO4, "4321".toByteArray(), "4111111111111111")
+                        }
+                        ensureEq("4321", String(decipherPinBlock(hostKey, PinBlockFormat.ISO4, block, "4111111111111111")), "PIN under the new key")
+                        hostKey.close()
+                    }
+                    listOf(bdk, newBdk).forEach { it.close() }
                 }
             }
         }

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use paycore::keys::dukpt::{
-    self as core_dukpt, Originator as CoreOriginator, StateStore, TdesKsn,
+    self as core_dukpt, AesKsn, Originator as CoreOriginator, StateStore, TdesKsn,
     TransactionKey as CoreTransactionKey, WorkingKeyType, WorkingKeyUsage, aes, tdes,
 };
 use rand_core::OsRng;
@@ -142,6 +142,33 @@ pub fn dukpt_derive_ipek(bdk: &Key, ksn: Vec<u8>) -> Result<Arc<Key>> {
 pub fn dukpt_derive_initial_key(bdk: &Key, initial_key_id: Vec<u8>) -> Result<Arc<Key>> {
     let id = key_id(&initial_key_id)?;
     Ok(Key::wrap(core(aes::derive_initial_key(&bdk.inner, &id))?))
+}
+
+/// AES DUKPT host side of "Update Initial Key" (X9.24-3-2017 §B.6.3):
+/// `newInitialKey` (`B1`, AES) enciphered under the key-encryption working
+/// key of the originator's current 12-byte `ksn` (16 or 32 bytes, not
+/// secret). Unauthenticated transport: prefer TR-31 where the terminal
+/// supports it.
+///
+/// # Errors
+/// `KeyUsage` for a non-exportable new key or a wrong BDK; `Unsupported`
+/// if the new key is stronger than the BDK; `InvalidArgument` for the KSN.
+#[uniffi::export]
+pub fn dukpt_wrap_initial_key_update(
+    bdk: &Key,
+    ksn: Vec<u8>,
+    new_initial_key: &Key,
+) -> Result<Vec<u8>> {
+    let ksn = core(AesKsn::from_bytes(&ksn))?;
+    let mut out = vec![0u8; 32];
+    let n = core(aes::wrap_initial_key_update(
+        &bdk.inner,
+        &ksn,
+        &new_initial_key.inner,
+        &mut out,
+    ))?;
+    out.truncate(n);
+    Ok(out)
 }
 
 fn key_id(id: &[u8]) -> Result<[u8; 8]> {
@@ -440,5 +467,34 @@ impl DukptTransaction {
         Ok(Key::wrap(core(
             self.inner.working_key(usage.to_core(), key_type.to_core()),
         )?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted() {
+        let bdk = crate::keys::Key::new(
+            crate::keys::Algorithm::Tdes2,
+            vec![0x01; 16],
+            crate::keys::KeyAttributes {
+                usage: crate::keys::KeyUsage::Bdk,
+                mode_of_use: crate::keys::ModeOfUse::Derive,
+                exportability: crate::keys::Exportability::Exportable,
+                version: "00".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(format!("{bdk:?}"), "Key { .. }");
+        let tx = DukptTransaction::from_bdk(
+            &bdk,
+            vec![0xFF, 0xFF, 0x98, 0x76, 0x54, 0x32, 0x10, 0xE0, 0x00, 0x01],
+        )
+        .unwrap();
+        assert_eq!(format!("{tx:?}"), "DukptTransaction { .. }");
+        let err = DukptTransaction::from_bdk(&bdk, vec![0; 11]).unwrap_err();
+        assert!(matches!(err, PaycoreError::InvalidArgument(_)), "{err:?}");
     }
 }
