@@ -473,16 +473,17 @@ impl DukptTransaction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::{Algorithm, Exportability, KeyAttributes, KeyUsage, ModeOfUse};
 
     #[test]
     fn debug_is_redacted() {
-        let bdk = crate::keys::Key::new(
-            crate::keys::Algorithm::Tdes2,
+        let bdk = Key::new(
+            Algorithm::Tdes2,
             vec![0x01; 16],
-            crate::keys::KeyAttributes {
-                usage: crate::keys::KeyUsage::Bdk,
-                mode_of_use: crate::keys::ModeOfUse::Derive,
-                exportability: crate::keys::Exportability::Exportable,
+            KeyAttributes {
+                usage: KeyUsage::Bdk,
+                mode_of_use: ModeOfUse::Derive,
+                exportability: Exportability::Exportable,
                 version: "00".into(),
             },
         )
