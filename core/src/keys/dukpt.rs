@@ -104,10 +104,12 @@ use crate::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
 
 pub mod aes;
 mod ksn;
+mod originator;
 mod state;
 pub mod tdes;
 
 pub use ksn::{AES_MAX_ONE_BITS, AesKsn, Ksn, TDES_COUNTER_BITS, TDES_MAX_ONE_BITS, TdesKsn};
+pub use originator::{Originator, TransactionKey, derive_from_initial_key};
 pub use state::{AES_STATE_LEN, StateStore, TDES_STATE_LEN};
 
 /// Who holds a derived working key; decides its mode of use (see the
