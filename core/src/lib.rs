@@ -10,6 +10,8 @@ extern crate std;
 
 pub mod aead;
 pub mod card;
+#[cfg(feature = "sm")]
+pub mod cup;
 pub mod error;
 pub mod keys;
 pub mod mac;
@@ -17,5 +19,7 @@ pub mod manual;
 pub mod pin;
 pub mod secret;
 pub mod sign;
+#[cfg(feature = "sm")]
+pub mod sm;
 
 pub use error::{Error, ErrorKind};

@@ -300,9 +300,17 @@ impl WorkingKeyType {
     }
 
     /// The key type of `algorithm`.
+    ///
+    /// Single DES and SM4 (feature `sm`) have no DUKPT key type: every DUKPT
+    /// entry point refuses them before asking, and here they map to the
+    /// type of the same block length (`Tdes2`, `Aes128`).
     #[must_use]
     pub const fn from_algorithm(algorithm: Algorithm) -> Self {
         match algorithm {
+            #[cfg(feature = "sm")]
+            Algorithm::Des => Self::Tdes2,
+            #[cfg(feature = "sm")]
+            Algorithm::Sm4 => Self::Aes128,
             Algorithm::Tdes2 => Self::Tdes2,
             Algorithm::Tdes3 => Self::Tdes3,
             Algorithm::Aes128 => Self::Aes128,

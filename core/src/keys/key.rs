@@ -43,6 +43,17 @@ pub enum Algorithm {
     Aes192,
     /// AES-256.
     Aes256,
+    /// Single DES (8 bytes), for legacy China UnionPay MAC keys and their
+    /// check values only (sign-on layout `001`, the `003`/`004` MAK). Never
+    /// accepted by the ISO 9564 PIN, TR-31, DUKPT, ISO 9797 MAC or
+    /// master/session paths: only [`crate::cup`] builds its cipher.
+    #[cfg(feature = "sm")]
+    Des,
+    /// SM4 (GB/T 32907-2016 / GM/T 0002-2012), 16-byte key and block: the
+    /// China UnionPay 国密 TMK, PIN, MAC and track-data keys. Reached only
+    /// through [`crate::cup`] and check values ([`crate::keys::kcv`]).
+    #[cfg(feature = "sm")]
+    Sm4,
 }
 
 impl Algorithm {
@@ -53,13 +64,34 @@ impl Algorithm {
             Self::Tdes2 | Self::Aes128 => 16,
             Self::Tdes3 | Self::Aes192 => 24,
             Self::Aes256 => 32,
+            #[cfg(feature = "sm")]
+            Self::Des => 8,
+            #[cfg(feature = "sm")]
+            Self::Sm4 => 16,
         }
     }
 
-    /// Cipher block length in bytes (8 for TDES, 16 for AES).
+    /// Cipher block length in bytes (8 for DES and TDES, 16 for AES and SM4).
     #[must_use]
     pub const fn block_len(self) -> usize {
-        if self.is_aes() { 16 } else { 8 }
+        match self {
+            Self::Aes128 | Self::Aes192 | Self::Aes256 => 16,
+            #[cfg(feature = "sm")]
+            Self::Sm4 => 16,
+            _ => 8,
+        }
+    }
+
+    /// True for the algorithms of the international standards paths
+    /// (TDES and AES): ISO 9564 PIN blocks, ISO 9797 MACs, TR-31, DUKPT and
+    /// master/session keys. False for single DES and SM4, which only the
+    /// China UnionPay functions ([`crate::cup`]) and check values accept.
+    #[must_use]
+    pub const fn is_tdes_or_aes(self) -> bool {
+        matches!(
+            self,
+            Self::Tdes2 | Self::Tdes3 | Self::Aes128 | Self::Aes192 | Self::Aes256
+        )
     }
 
     /// True for the AES algorithms.
@@ -79,13 +111,51 @@ impl Algorithm {
             Self::Aes128 => 128,
             Self::Aes192 => 192,
             Self::Aes256 => 256,
+            // Single DES: 56-bit key, below every approved strength.
+            #[cfg(feature = "sm")]
+            Self::Des => 56,
+            // SM4: 128-bit key (GB/T 32907-2016).
+            #[cfg(feature = "sm")]
+            Self::Sm4 => 128,
         }
     }
 
-    /// The TR-31 algorithm character (`T` or `A`), ANSI X9.143 Table 7.
+    /// The TR-31 algorithm character (`T` or `A`), ANSI X9.143 Table 7;
+    /// `D` (DEA) for single DES and `0` for SM4, which X9.143 does not
+    /// define. paycore never wraps either in a key block.
     #[must_use]
     pub const fn tr31_code(self) -> u8 {
-        if self.is_aes() { b'A' } else { b'T' }
+        match self {
+            Self::Aes128 | Self::Aes192 | Self::Aes256 => b'A',
+            #[cfg(feature = "sm")]
+            Self::Des => b'D',
+            #[cfg(feature = "sm")]
+            Self::Sm4 => b'0',
+            _ => b'T',
+        }
+    }
+
+    /// Whether a key of this algorithm may carry `usage`. Single DES is
+    /// limited to what legacy China UnionPay sign-on delivers: MAC keys
+    /// (`M0`, `M1`), the layout `001` PIN key (`P0`, installable but refused
+    /// by every PIN function) and track-data keys (`D0`); every other
+    /// algorithm accepts every usage.
+    #[must_use]
+    pub const fn permits_usage(self, usage: KeyUsage) -> bool {
+        match self {
+            #[cfg(feature = "sm")]
+            Self::Des => matches!(
+                usage,
+                KeyUsage::MacIso16609
+                    | KeyUsage::MacIso9797Alg1
+                    | KeyUsage::PinEncryption
+                    | KeyUsage::DataEncryption
+            ),
+            _ => {
+                let _ = usage;
+                true
+            }
+        }
     }
 
     /// The TDES or AES algorithm for a key of `len` bytes.
@@ -489,6 +559,9 @@ impl Key {
             }
             .into());
         }
+        if !algorithm.permits_usage(attributes.usage) {
+            return Err(KeyError::UsageNotPermitted.into());
+        }
         Ok(Self {
             material: SecretBytes::from_slice(material)?,
             algorithm,
@@ -509,6 +582,9 @@ impl Key {
                 length: material.len(),
             }
             .into());
+        }
+        if !algorithm.permits_usage(attributes.usage) {
+            return Err(KeyError::UsageNotPermitted.into());
         }
         Ok(Self {
             material,

@@ -321,6 +321,10 @@ fn decipher(tmk: &Key, cryptogram: &Cryptogram<'_>, cap: Exportability) -> Resul
             attributes,
             enciphered,
         } => {
+            // Single DES and SM4 keys are delivered by `crate::cup` only.
+            if !algorithm.is_tdes_or_aes() {
+                return Err(KeyError::WrongAlgorithm.into());
+            }
             if enciphered.len() != algorithm.key_len() {
                 return Err(KeyError::InvalidLength {
                     length: enciphered.len(),

@@ -483,7 +483,7 @@ pub fn wrap_template(
 
 fn check_kbpk(kbpk: &Key, version: Version, operation: Operation) -> Result<(), Error> {
     kbpk.require(&KBPK_USAGES, operation)?;
-    if kbpk.algorithm().is_aes() != version.is_aes() {
+    if !kbpk.algorithm().is_tdes_or_aes() || kbpk.algorithm().is_aes() != version.is_aes() {
         return Err(KeyError::WrongAlgorithm.into());
     }
     Ok(())
@@ -494,6 +494,10 @@ fn check_wrap(kbpk: &Key, key: &Key, version: Version) -> Result<(), Error> {
         return Err(Tr31Error::UnsupportedVersion.into());
     }
     check_kbpk(kbpk, version, Operation::Encrypt)?;
+    // Single DES and SM4 have no TR-31 algorithm paycore writes.
+    if !key.algorithm().is_tdes_or_aes() {
+        return Err(KeyError::WrongAlgorithm.into());
+    }
     key.attributes().exportability.ensure_exportable()?;
     if key.algorithm().strength_bits() > kbpk.algorithm().strength_bits() {
         return Err(Tr31Error::KbpkTooWeak.into());
@@ -635,6 +639,8 @@ fn derive_keys(kbpk: &Key) -> Result<DerivedKeys, Error> {
         Algorithm::Aes128 => (2, 0x80),
         Algorithm::Aes192 => (3, 0xC0),
         Algorithm::Aes256 => (4, 0x100),
+        #[cfg(feature = "sm")]
+        Algorithm::Des | Algorithm::Sm4 => return Err(KeyError::WrongAlgorithm.into()),
     };
     let keyed = KeyedCmac::new(algorithm, kbpk.material())?;
     let derive = |usage: u8| -> Result<SecretBytes<MAX_KEY_LEN>, Error> {
@@ -702,6 +708,8 @@ impl KeyedCmac {
             Algorithm::Aes128 => Self::Aes128(Mac::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes192 => Self::Aes192(Mac::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes256 => Self::Aes256(Mac::new_from_slice(key).map_err(bad)?),
+            #[cfg(feature = "sm")]
+            Algorithm::Des | Algorithm::Sm4 => return Err(KeyError::WrongAlgorithm.into()),
         })
     }
 
