@@ -37,8 +37,8 @@
 use core::fmt;
 
 use rand_core::CryptoRngCore;
-use sm2::dsa::signature::hazmat::PrehashVerifier;
 use sm2::dsa::signature::RandomizedSigner;
+use sm2::dsa::signature::hazmat::PrehashVerifier;
 use sm2::elliptic_curve::sec1::ToEncodedPoint;
 use sm3::Digest;
 
@@ -277,12 +277,12 @@ pub fn sm2_signature_to_der(raw: &[u8], out: &mut [u8]) -> Result<usize, Error> 
     buf[0] = 0x30;
     buf[1] = u8::try_from(n - 2).map_err(|_| Error::Sign(SignError::MalformedSignature))?;
     let provided = out.len();
-    let dst = out.get_mut(..n).ok_or(Error::ApiMisuse(
-        crate::error::ApiMisuse::BufferTooSmall {
-            required: n,
-            provided,
-        },
-    ))?;
+    let dst =
+        out.get_mut(..n)
+            .ok_or(Error::ApiMisuse(crate::error::ApiMisuse::BufferTooSmall {
+                required: n,
+                provided,
+            }))?;
     dst.copy_from_slice(buf.get(..n).unwrap_or(&[]));
     Ok(n)
 }

@@ -233,12 +233,12 @@ impl<'a> Field62<'a> {
             }
         }
         let provided = out.len();
-        let dst = out.get_mut(..n).ok_or(Error::ApiMisuse(
-            crate::error::ApiMisuse::BufferTooSmall {
-                required: n,
-                provided,
-            },
-        ))?;
+        let dst =
+            out.get_mut(..n)
+                .ok_or(Error::ApiMisuse(crate::error::ApiMisuse::BufferTooSmall {
+                    required: n,
+                    provided,
+                }))?;
         dst.fill(0);
         let mut at = 0;
         for (i, (key, _)) in parts.iter().take(count).enumerate() {

@@ -60,7 +60,10 @@ fn pos_ecb(mak: &Key, data: &[u8], output: MacOutput, op: Operation) -> Result<M
     })?;
     // 3. H = uppercase hex of R (2n ASCII bytes), split into halves.
     let mut h = [0u8; 32];
-    hex_upper(r.get(..n).unwrap_or(&[]), h.get_mut(..2 * n).unwrap_or(&mut []));
+    hex_upper(
+        r.get(..n).unwrap_or(&[]),
+        h.get_mut(..2 * n).unwrap_or(&mut []),
+    );
     let (h1, h2) = h.get(..2 * n).unwrap_or(&[]).split_at(n);
     // 4-6. E(H1) XOR H2, enciphered again.
     let mut e = [0u8; 16];
@@ -73,7 +76,10 @@ fn pos_ecb(mak: &Key, data: &[u8], output: MacOutput, op: Operation) -> Result<M
     let mut out = [0u8; 16];
     let mac = match output {
         MacOutput::Ascii => {
-            hex_upper(block.get(..4).unwrap_or(&[]), out.get_mut(..8).unwrap_or(&mut []));
+            hex_upper(
+                block.get(..4).unwrap_or(&[]),
+                out.get_mut(..8).unwrap_or(&mut []),
+            );
             Mac::from_parts(out.get(..8).unwrap_or(&[]))
         }
         MacOutput::Bytes => Mac::from_parts(block.get(..8).unwrap_or(&[])),
@@ -157,7 +163,9 @@ fn verify_prefix(mac: &Mac, expected: &[u8]) -> Result<(), Error> {
         return Err(Error::invalid_argument("mac length"));
     }
     let full = mac.as_bytes();
-    let prefix = full.get(..expected.len()).ok_or(Error::VerificationFailed)?;
+    let prefix = full
+        .get(..expected.len())
+        .ok_or(Error::VerificationFailed)?;
     if bool::from(prefix.ct_eq(expected)) {
         Ok(())
     } else {

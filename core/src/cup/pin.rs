@@ -263,8 +263,15 @@ mod tests {
         let tdes = key(Algorithm::Tdes2, &[0x15; 16]);
         let mut rng = rand::rngs::OsRng;
         assert_eq!(
-            encipher_sm4_pin(&tdes, &pin, None, PanFill::Fill1, Sm4PinPadding::F, &mut rng)
-                .unwrap_err(),
+            encipher_sm4_pin(
+                &tdes,
+                &pin,
+                None,
+                PanFill::Fill1,
+                Sm4PinPadding::F,
+                &mut rng
+            )
+            .unwrap_err(),
             Error::Key(KeyError::WrongAlgorithm)
         );
         let sm4 = key(Algorithm::Sm4, &[0x15; 16]);
@@ -272,9 +279,15 @@ mod tests {
             decipher_sm4_pin(&sm4, &[0; 8], None, PanFill::Fill1, Sm4PinPadding::F).unwrap_err(),
             Error::PinBlock(PinBlockError::InvalidLength)
         );
-        let block =
-            encipher_sm4_pin(&sm4, &pin, None, PanFill::Fill1, Sm4PinPadding::Random, &mut rng)
-                .unwrap();
+        let block = encipher_sm4_pin(
+            &sm4,
+            &pin,
+            None,
+            PanFill::Fill1,
+            Sm4PinPadding::Random,
+            &mut rng,
+        )
+        .unwrap();
         let back =
             decipher_sm4_pin(&sm4, &block, None, PanFill::Fill1, Sm4PinPadding::Random).unwrap();
         assert_eq!(back.expose_secret(), "1234");

@@ -60,12 +60,12 @@ pub fn encrypt_track(tdk: &Key, track: &[u8], out: &mut [u8]) -> Result<usize, E
     let packed_len = track.len().div_ceil(2);
     let range = tdb_range(packed_len, n)?;
     let provided = out.len();
-    let dst = out
-        .get_mut(..packed_len)
-        .ok_or(Error::ApiMisuse(crate::error::ApiMisuse::BufferTooSmall {
+    let dst = out.get_mut(..packed_len).ok_or(Error::ApiMisuse(
+        crate::error::ApiMisuse::BufferTooSmall {
             required: packed_len,
             provided,
-        }))?;
+        },
+    ))?;
     let mut packed = [0u8; 52];
     let result = (|| {
         for (i, c) in track.iter().enumerate() {
@@ -108,12 +108,12 @@ pub fn decrypt_track(
     }
     let range = tdb_range(packed.len(), n)?;
     let provided = out.len();
-    let dst = out
-        .get_mut(..digits)
-        .ok_or(Error::ApiMisuse(crate::error::ApiMisuse::BufferTooSmall {
-            required: digits,
-            provided,
-        }))?;
+    let dst =
+        out.get_mut(..digits)
+            .ok_or(Error::ApiMisuse(crate::error::ApiMisuse::BufferTooSmall {
+                required: digits,
+                provided,
+            }))?;
     let mut clear = [0u8; 52];
     let mut ascii = [0u8; 104];
     let result = (|| {
