@@ -206,7 +206,7 @@ impl Sm2SigningKey {
         let signature: sm2::dsa::Signature = signer
             .try_sign_with_rng(rng, message)
             .map_err(|_| Error::Sign(SignError::MalformedSignature))?;
-        Ok(signature.to_bytes().into())
+        Ok(signature.to_bytes())
     }
 }
 
