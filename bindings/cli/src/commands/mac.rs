@@ -36,6 +36,7 @@ pub(crate) fn mac(args: &MacArgs) -> Result<Output, CliError> {
             Algorithm::from_len(args.cipher != Some(KcvAlgorithm::Tdes), material.len())?,
             KeyUsage::MacCmac,
         ),
+        MacArg::CupEcb | MacArg::Cbc | MacArg::XorEncrypt => return super::sm::cup_mac(args),
         MacArg::HmacSha256 => (
             MacAlgorithm::HmacSha256,
             Algorithm::from_len(true, material.len())?,

@@ -10,6 +10,10 @@ use crate::cli::{PinFormat, PinblockCommand};
 use crate::output::{CliError, Output, arg_or_stdin, hex_upper, parse_hex};
 
 pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
+    let cmd = match super::sm::pinblock(cmd)? {
+        Ok(out) => return Ok(out),
+        Err(cmd) => cmd,
+    };
     match cmd {
         PinblockCommand::Encode {
             format,
@@ -17,7 +21,7 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
             pan,
             fill,
         } => {
-            let format = pin_format(format);
+            let format = pin_format(format)?;
             let pin = Pin::new(&arg_or_stdin("pin", &pin)?)?;
             let pan = parse_pan(pan.as_deref())?;
             let clear = encode(format, &pin, pan.as_ref(), fill.as_deref())?;
@@ -25,7 +29,7 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
             Ok(block_output(clear.expose_secret()))
         }
         PinblockCommand::Decode { format, block, pan } => {
-            let format = pin_format(format);
+            let format = pin_format(format)?;
             let bytes = parse_hex("block", &block)?;
             let pan = parse_pan(pan.as_deref())?;
             let clear = ClearPinBlock::from_bytes(format, &bytes)?;
@@ -38,8 +42,9 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
             pin,
             pan,
             fill,
+            ..
         } => {
-            let format = pin_format(format);
+            let format = pin_format(format)?;
             let key = pin_key(format, &key)?;
             let pin = Pin::new(&arg_or_stdin("pin", &pin)?)?;
             let pan = parse_pan(pan.as_deref())?;
@@ -52,8 +57,9 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
             key,
             block,
             pan,
+            ..
         } => {
-            let format = pin_format(format);
+            let format = pin_format(format)?;
             let key = pin_key(format, &key)?;
             let block = EncipheredPinBlock::from_bytes(&parse_hex("block", &block)?)?;
             let pan = parse_pan(pan.as_deref())?;
@@ -63,14 +69,23 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
     }
 }
 
-pub(crate) fn pin_format(format: PinFormat) -> PinBlockFormat {
-    match format {
+pub(crate) fn pin_format(format: PinFormat) -> Result<PinBlockFormat, CliError> {
+    Ok(match format {
         PinFormat::F0 => PinBlockFormat::Iso0,
         PinFormat::F1 => PinBlockFormat::Iso1,
         PinFormat::F2 => PinBlockFormat::Iso2,
         PinFormat::F3 => PinBlockFormat::Iso3,
         PinFormat::F4 => PinBlockFormat::Iso4,
-    }
+        PinFormat::Sm4 => {
+            return Err(CliError::argument(
+                "--format sm4: only pinblock encipher and decipher",
+            ));
+        }
+    })
+}
+
+pub(crate) fn parse_pan_arg(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
+    parse_pan(pan)
 }
 
 fn parse_pan(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
