@@ -88,7 +88,7 @@ fn sm2_annex_a() {
     for v in vectors("sm2") {
         let (i, e) = (&v["inputs"], &v["expected"]);
         let public = hex(s(i, "public_key"));
-        let id = hex(s(i, "id"));
+        let id = hex(s(i, "distid"));
         let msg = hex(s(i, "message"));
         let key = Sm2SigningKey::from_bytes(&hex(s(i, "private_key"))).unwrap();
         assert_eq!(key.public_key().to_vec(), public);

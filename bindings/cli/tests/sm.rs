@@ -58,7 +58,7 @@ fn sm3_and_sm2() {
     }
     for v in vectors("sm2") {
         let (i, e) = (&v["inputs"], &v["expected"]);
-        let id = String::from_utf8(hex::decode(s(i, "id")).unwrap()).unwrap();
+        let id = String::from_utf8(hex::decode(s(i, "distid")).unwrap()).unwrap();
         for sig in [s(e, "signature"), s(e, "signature_der")] {
             let args = [
                 "sm2",
