@@ -33,13 +33,54 @@
 //!   where the 16-byte block travels (field 59, 62 or 63) is the caller's;
 //! - POS ECB MAC output: [`MacOutput::Ascii`] (default) or
 //!   [`MacOutput::Bytes`];
-//! - field 53.2 (`3` or `4` for SM) is a message-layer value, not built here.
+//! - field 53.2 for SM: [`field53`]'s `algorithm_flag` (`3` as in PAX
+//!   terminal code, [`FIELD53_SM_PAX`]; `4` for the bestpay host,
+//!   [`FIELD53_SM_BESTPAY`]).
+//!
+//! # Example
+//! ```
+//! use paycore::cup::{self, CupRole, Field62, MacOutput, PanFill, SignOnLayout, Sm4PinPadding};
+//! use paycore::card::pan::Pan;
+//! use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
+//! use paycore::pin::Pin;
+//!
+//! # fn hex(s: &str) -> Vec<u8> { (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect() }
+//! // The SM4 TMK and a 006 sign-on response (tests/vectors/sm.json, f62-006).
+//! let tmk = Key::new(
+//!     Algorithm::Sm4,
+//!     &[0x11; 16],
+//!     KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::Decrypt),
+//! )?;
+//! let f62 = hex(concat!(
+//!     "0A8DF7D17CBF0CBA6684F43766E64B47730E17FB", // PIK 15x16 || CV
+//!     "E97748E56A3D1F883832852C305242E86642C0C2", // MAK 17x16 || CV
+//!     "02359058E7187F6356A6839B263656CFEBA30574", // TDK 19x16 || CV
+//! ));
+//! let keys = cup::install(&tmk, &Field62::parse(SignOnLayout::Sm4006, 4, &f62)?, CupRole::Terminal)?;
+//! let pan = Pan::parse("6225885916163157")?;
+//! let block = cup::encipher_sm4_pin(
+//!     &keys.pik, &Pin::new("1234")?, Some(&pan), PanFill::Fill1, Sm4PinPadding::F,
+//!     &mut rand::rngs::OsRng,
+//! )?;
+//! assert_eq!(block.len(), 16);
+//! let mac = cup::pos_ecb_mac(&keys.mak, b"0200...MAB...", MacOutput::Ascii)?;
+//! assert!(mac.as_bytes().iter().all(u8::is_ascii_hexdigit));
+//! // One wrong check value and nothing is installed.
+//! let mut bad = f62.clone();
+//! bad[17] ^= 1;
+//! assert!(cup::install(&tmk, &Field62::parse(SignOnLayout::Sm4006, 4, &bad)?, CupRole::Terminal).is_err());
+//! # Ok::<(), paycore::Error>(())
+//! ```
 
+mod field53;
 mod field62;
 mod mac;
 mod pin;
 mod track;
 
+pub use field53::{
+    FIELD53_DOUBLE, FIELD53_SINGLE, FIELD53_SM_BESTPAY, FIELD53_SM_PAX, field53, parse_sm016, sm016,
+};
 pub use field62::{CupRole, CupWorkingKeys, Field62, Field62Key, SignOnLayout, install};
 pub use mac::{
     MacOutput, cbc_mac, cbc_mac_verify, pos_ecb_mac, pos_ecb_mac_verify, x919_mac, xor_encrypt_mac,
