@@ -9,6 +9,7 @@
 //!
 //! | function | what | keys |
 //! |---|---|---|
+//! | [`wrap_working_key`] | host side: a working key enciphered in ECB under the TMK | TMK `K0` |
 //! | [`unwrap_working_key`] | one working key in ECB under the TMK, refused unless its check value matches | TMK `K0` (TDES or SM4) |
 //! | [`Field62`], [`install`] | sign-on (0800/0810) field 62 layouts `001`, `003`, `004`, `005`, `006`; all keys or none | TMK `K0` |
 //! | [`encipher_sm4_pin`], [`decipher_sm4_pin`] | the 16-byte SM4 PIN block | `P0`, SM4 |
@@ -134,6 +135,57 @@ pub fn unwrap_working_key(
     Ok(key)
 }
 
+/// Enciphers `key` in ECB under `tmk` for delivery (the acquirer host's
+/// side of [`unwrap_working_key`] and of building [`Field62`]): writes the
+/// cryptogram (the key's length) into `out` and returns its length. Pair,
+/// strength and weak-key rules as for [`unwrap_working_key`]; the key must
+/// be exportable. The check value to send with it is
+/// [`Kcv::compute`] with [`KcvMethod::Cup`].
+///
+/// # Errors
+/// [`KeyError::UsageNotPermitted`] / [`KeyError::ModeNotPermitted`] unless
+/// the TMK has usage `K0` permitting encryption; [`KeyError::NotExportable`];
+/// [`KeyError::WrongAlgorithm`]; [`Tr31Error::KbpkTooWeak`];
+/// [`Tr31Error::WeakKey`]; `BufferTooSmall`.
+pub fn wrap_working_key(tmk: &Key, key: &Key, out: &mut [u8]) -> Result<usize, Error> {
+    tmk.require(&[KeyUsage::KeyEncryption], Operation::Encrypt)?;
+    let algorithm = key.algorithm();
+    if !pair_ok(tmk.algorithm(), algorithm) {
+        return Err(KeyError::WrongAlgorithm.into());
+    }
+    key.attributes().exportability.ensure_exportable()?;
+    if algorithm.strength_bits() > tmk.algorithm().strength_bits() {
+        return Err(Tr31Error::KbpkTooWeak.into());
+    }
+    let n = algorithm.key_len();
+    let mut clear = SecretBytes::<MAX_KEY_LEN>::from_slice(key.material())?;
+    if matches!(algorithm, Algorithm::Tdes2 | Algorithm::Tdes3) && repeated_parts(&clear) {
+        return Err(Tr31Error::WeakKey.into());
+    }
+    let provided = out.len();
+    let dst = out
+        .get_mut(..n)
+        .ok_or(Error::ApiMisuse(crate::error::ApiMisuse::BufferTooSmall {
+            required: n,
+            provided,
+        }))?;
+    let cipher = tmk.cup_cipher(&[KeyUsage::KeyEncryption], Operation::Encrypt)?;
+    cipher.encrypt_ecb(clear.expose_secret_mut())?;
+    dst.copy_from_slice(clear.expose_secret());
+    Ok(n)
+}
+
+/// Whether a working key of `algorithm` may travel under a TMK of `tmk`:
+/// SM4 under SM4, single DES and TDES under TDES.
+fn pair_ok(tmk: Algorithm, algorithm: Algorithm) -> bool {
+    let tdes_tmk = matches!(tmk, Algorithm::Tdes2 | Algorithm::Tdes3);
+    match algorithm {
+        Algorithm::Des | Algorithm::Tdes2 | Algorithm::Tdes3 => tdes_tmk,
+        Algorithm::Sm4 => tmk == Algorithm::Sm4,
+        _ => false,
+    }
+}
+
 /// Deciphers one ECB cryptogram under the TMK after the algorithm, length,
 /// strength and usage checks; no check value yet.
 fn decipher_key(
@@ -143,13 +195,7 @@ fn decipher_key(
     attributes: KeyAttributes,
 ) -> Result<Key, Error> {
     tmk.require(&[KeyUsage::KeyEncryption], Operation::Decrypt)?;
-    let tdes_tmk = matches!(tmk.algorithm(), Algorithm::Tdes2 | Algorithm::Tdes3);
-    let pair_ok = match algorithm {
-        Algorithm::Des | Algorithm::Tdes2 | Algorithm::Tdes3 => tdes_tmk,
-        Algorithm::Sm4 => tmk.algorithm() == Algorithm::Sm4,
-        _ => false,
-    };
-    if !pair_ok {
+    if !pair_ok(tmk.algorithm(), algorithm) {
         return Err(KeyError::WrongAlgorithm.into());
     }
     if !algorithm.permits_usage(attributes.usage) {

@@ -192,6 +192,21 @@ fn unwrap_vectors_and_wrong_check_value() {
             Kcv::compute(&k, KcvMethod::Cup, 4).unwrap().to_string(),
             s(e, "kcv")
         );
+        // The host side: wrapping the clear key gives the same cryptogram
+        // (under a TMK that may encrypt).
+        let host_tmk = Key::new(
+            t.algorithm(),
+            &hex(s(i, "tmk")),
+            KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::Encrypt),
+        )
+        .unwrap();
+        let mut wrapped = [0u8; 16];
+        let n = cup::wrap_working_key(&host_tmk, &k, &mut wrapped).unwrap();
+        assert_eq!(&wrapped[..n], &cryptogram[..], "{}", v["id"]);
+        assert_eq!(
+            cup::wrap_working_key(&t, &k, &mut wrapped).unwrap_err(),
+            Error::Key(KeyError::ModeNotPermitted)
+        );
         let mut wrong = cv.clone();
         wrong[0] ^= 0x01;
         assert_eq!(
