@@ -163,12 +163,12 @@ pub fn wrap_working_key(tmk: &Key, key: &Key, out: &mut [u8]) -> Result<usize, E
         return Err(Tr31Error::WeakKey.into());
     }
     let provided = out.len();
-    let dst = out
-        .get_mut(..n)
-        .ok_or(Error::ApiMisuse(crate::error::ApiMisuse::BufferTooSmall {
-            required: n,
-            provided,
-        }))?;
+    let dst =
+        out.get_mut(..n)
+            .ok_or(Error::ApiMisuse(crate::error::ApiMisuse::BufferTooSmall {
+                required: n,
+                provided,
+            }))?;
     let cipher = tmk.cup_cipher(&[KeyUsage::KeyEncryption], Operation::Encrypt)?;
     cipher.encrypt_ecb(clear.expose_secret_mut())?;
     dst.copy_from_slice(clear.expose_secret());

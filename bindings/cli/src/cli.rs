@@ -52,7 +52,7 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Sign(SignCommand),
     /// A complete simulated sale, terminal and host side.
-    Demo,
+    Demo(DemoArgs),
     /// SM3 hash (GB/T 32905).
     Sm3 {
         /// Data (hex).
@@ -65,6 +65,14 @@ pub(crate) enum Command {
     /// China UnionPay master/session keys.
     #[command(subcommand)]
     Cup(CupCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// The China UnionPay 国密 flow instead: SM4 sign-on (field 62), SM4 PIN
+    /// block, POS ECB MAC, SM2-signed record, verified by the host.
+    #[arg(long)]
+    pub(crate) cup_sm: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -213,3 +213,41 @@ fn kcv_unwrap_pinblock_mac() {
         "00",
     ]);
 }
+
+#[test]
+fn demo_cup_sm() {
+    let v = ok(&["demo", "--cup-sm"]);
+    assert_eq!(v["ok"], true);
+    let steps = v["steps"].as_array().unwrap();
+    let find = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s["step"] == name)
+            .unwrap_or_else(|| panic!("missing step {name}"))
+    };
+    assert_eq!(
+        find("Host: build field 62")["field62"]
+            .as_str()
+            .unwrap()
+            .len(),
+        120
+    );
+    assert_eq!(find("5. Verify MAC")["valid"], true);
+    assert_eq!(find("5. Verify MAC")["edited_amount_refused"], true);
+    assert_eq!(find("6. Decipher PIN block")["pin_verified"], true);
+    assert_eq!(find("7. Decrypt track 2")["matches"], true);
+    assert_eq!(find("8. Verify SM2 signature")["wrong_id_refused"], true);
+    // The clear PAN and PIN never appear.
+    assert!(!v.to_string().contains("6225885916163157"));
+    let out = Command::cargo_bin("paycore")
+        .unwrap()
+        .args(["demo", "--cup-sm"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("sale completed")
+    );
+}
