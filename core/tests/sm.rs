@@ -10,7 +10,7 @@
 use paycore::Error;
 use paycore::card::pan::Pan;
 use paycore::cup::{self, CupRole, Field62, MacOutput, PanFill, SignOnLayout, Sm4PinPadding};
-use paycore::error::{KeyError, PinBlockError};
+use paycore::error::{CupError, KeyError, PinBlockError};
 use paycore::keys::kcv::{Kcv, KcvMethod};
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use paycore::pin::{self, ClearPinBlock, Pin, PinBlockFormat};
@@ -472,7 +472,13 @@ fn field62_install_all_or_nothing() {
             );
         }
         // Wrong length, wrong TMK algorithm.
-        assert!(Field62::parse(layout, kcv_len, &bytes[..bytes.len() - 1]).is_err());
+        assert_eq!(
+            Field62::parse(layout, kcv_len, &bytes[..bytes.len() - 1]).unwrap_err(),
+            Error::Cup(CupError::Field62Length {
+                expected: bytes.len(),
+                actual: bytes.len() - 1
+            })
+        );
         let wrong_tmk = tmk(&[0x11; 16], !layout.is_sm4());
         assert_eq!(
             cup::install(&wrong_tmk, &f, CupRole::Terminal).unwrap_err(),
@@ -525,6 +531,12 @@ fn track_vectors() {
     );
     let mut out = [0u8; 64];
     // Too short for an SM4 TDB, and a bad character.
-    assert!(cup::encrypt_track(&tdk, b"6225885916163157=4912", &mut out).is_err());
-    assert!(cup::encrypt_track(&tdk, b"6225885916163157=49121010000012300000X", &mut out).is_err());
+    assert_eq!(
+        cup::encrypt_track(&tdk, b"6225885916163157=4912", &mut out).unwrap_err(),
+        Error::Cup(CupError::TrackLength { digits: 21 })
+    );
+    assert_eq!(
+        cup::encrypt_track(&tdk, b"6225885916163157=49121010000012300000X", &mut out).unwrap_err(),
+        Error::Cup(CupError::TrackCharacter { position: 37 })
+    );
 }

@@ -13,7 +13,7 @@
 //! (bestpay host) or 63 (bestpay upstream). [`sm016`] builds that
 //! sub-element; which field carries it is the caller's (acquirer's) choice.
 
-use crate::error::Error;
+use crate::error::{CupError, Error};
 
 /// 53.2 for single-length keys.
 pub const FIELD53_SINGLE: u8 = b'0';
@@ -57,14 +57,12 @@ pub fn sm016(block: &[u8; 16]) -> [u8; 21] {
 /// The SM4 PIN block of an `"SM016"` sub-element.
 ///
 /// # Errors
-/// `InvalidArgument("SM016")` unless `element` is 21 bytes starting with
+/// [`CupError::Sm016`] unless `element` is 21 bytes starting with
 /// `SM016`.
 pub fn parse_sm016(element: &[u8]) -> Result<[u8; 16], Error> {
     match element.split_at_checked(5) {
-        Some((b"SM016", block)) => block
-            .try_into()
-            .map_err(|_| Error::invalid_argument("SM016")),
-        _ => Err(Error::invalid_argument("SM016")),
+        Some((b"SM016", block)) => block.try_into().map_err(|_| CupError::Sm016.into()),
+        _ => Err(CupError::Sm016.into()),
     }
 }
 

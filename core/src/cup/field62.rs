@@ -19,7 +19,7 @@
 //! for SM4 layouts when the acquirer sends 8 (a parameter).
 
 use super::decipher_key;
-use crate::error::Error;
+use crate::error::{CupError, Error};
 use crate::keys::kcv::{Kcv, KcvMethod};
 use crate::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
 
@@ -145,8 +145,8 @@ pub struct Field62<'a> {
     pub tdk: Option<Field62Key<'a>>,
 }
 
-fn bad_len() -> Error {
-    Error::invalid_argument("field 62 length")
+fn bad_len(expected: usize, actual: usize) -> Error {
+    CupError::Field62Length { expected, actual }.into()
 }
 
 impl<'a> Field62<'a> {
@@ -154,17 +154,21 @@ impl<'a> Field62<'a> {
     /// 8 for SM4 layouts when the acquirer sends 8).
     ///
     /// # Errors
-    /// `InvalidArgument("check value length")`; `InvalidArgument("field 62
-    /// length")` unless `bytes` is exactly [`SignOnLayout::encoded_len`]
-    /// long; `InvalidArgument("field 62 MAK padding")` if the 8 bytes after
-    /// a `003`/`004` MAK are not zero.
+    /// `InvalidArgument("check value length")`; [`CupError::Field62Length`]
+    /// unless `bytes` is exactly [`SignOnLayout::encoded_len`] long;
+    /// [`CupError::Field62MakPadding`] if the 8 bytes after a `003`/`004`
+    /// MAK are not zero.
     pub fn parse(layout: SignOnLayout, kcv_len: usize, bytes: &'a [u8]) -> Result<Self, Error> {
-        if bytes.len() != layout.encoded_len(kcv_len)? {
-            return Err(bad_len());
+        let expected = layout.encoded_len(kcv_len)?;
+        if bytes.len() != expected {
+            return Err(bad_len(expected, bytes.len()));
         }
+        let actual = bytes.len();
         let (pik_alg, mak_alg, tdk_alg) = layout.algorithms();
         let take = |rest: &mut &'a [u8], n: usize| -> Result<&'a [u8], Error> {
-            let (head, tail) = rest.split_at_checked(n).ok_or_else(bad_len)?;
+            let (head, tail) = rest
+                .split_at_checked(n)
+                .ok_or_else(|| bad_len(expected, actual))?;
             *rest = tail;
             Ok(head)
         };
@@ -176,7 +180,7 @@ impl<'a> Field62<'a> {
         let mak_cryptogram = take(&mut rest, mak_alg.key_len())?;
         let padding = take(&mut rest, layout.mak_slot() - mak_alg.key_len())?;
         if padding.iter().any(|b| *b != 0) {
-            return Err(Error::invalid_argument("field 62 MAK padding"));
+            return Err(CupError::Field62MakPadding.into());
         }
         let mak = Field62Key {
             cryptogram: mak_cryptogram,
@@ -191,7 +195,7 @@ impl<'a> Field62<'a> {
             None
         };
         if !rest.is_empty() {
-            return Err(bad_len());
+            return Err(bad_len(expected, actual));
         }
         Ok(Self {
             layout,

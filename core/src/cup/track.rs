@@ -16,7 +16,7 @@
 
 use zeroize::Zeroize;
 
-use crate::error::{Error, KeyError};
+use crate::error::{CupError, Error, KeyError};
 use crate::keys::{Algorithm, Key, KeyUsage, Operation};
 
 const TDK_USAGES: [KeyUsage; 1] = [KeyUsage::DataEncryption];
@@ -30,13 +30,13 @@ fn tdk_block_len(tdk: &Key) -> Result<usize, Error> {
 }
 
 fn bad_track() -> Error {
-    Error::invalid_argument("track")
+    CupError::TrackUndecodable.into()
 }
 
-/// Range of the TDB inside `packed_len` packed bytes.
-fn tdb_range(packed_len: usize, n: usize) -> Result<core::ops::Range<usize>, Error> {
+/// Range of the TDB inside `packed_len` packed bytes of `digits` digits.
+fn tdb_range(packed_len: usize, n: usize, digits: usize) -> Result<core::ops::Range<usize>, Error> {
     if packed_len < n + 1 {
-        return Err(Error::invalid_argument("track length"));
+        return Err(CupError::TrackLength { digits }.into());
     }
     Ok(packed_len - 1 - n..packed_len - 1)
 }
@@ -48,17 +48,20 @@ fn tdb_range(packed_len: usize, n: usize) -> Result<core::ops::Range<usize>, Err
 /// # Errors
 /// [`KeyError::UsageNotPermitted`] / [`KeyError::ModeNotPermitted`] unless
 /// the TDK has usage `D0` permitting encryption; [`KeyError::WrongAlgorithm`]
-/// unless it is TDES or SM4; `InvalidArgument("track")` for another
-/// character; `InvalidArgument("track length")` for a track shorter than
-/// one block plus one byte, or longer than 104 digits; `BufferTooSmall`.
+/// unless it is TDES or SM4; [`CupError::TrackCharacter`] for another
+/// character; [`CupError::TrackLength`] for a track shorter than one block
+/// plus one byte, or longer than 104 digits; `BufferTooSmall`.
 pub fn encrypt_track(tdk: &Key, track: &[u8], out: &mut [u8]) -> Result<usize, Error> {
     tdk.require(&TDK_USAGES, Operation::Encrypt)?;
     let n = tdk_block_len(tdk)?;
     if track.len() > 104 {
-        return Err(Error::invalid_argument("track length"));
+        return Err(CupError::TrackLength {
+            digits: track.len(),
+        }
+        .into());
     }
     let packed_len = track.len().div_ceil(2);
-    let range = tdb_range(packed_len, n)?;
+    let range = tdb_range(packed_len, n, track.len())?;
     let provided = out.len();
     let dst = out.get_mut(..packed_len).ok_or(Error::ApiMisuse(
         crate::error::ApiMisuse::BufferTooSmall {
@@ -72,7 +75,7 @@ pub fn encrypt_track(tdk: &Key, track: &[u8], out: &mut [u8]) -> Result<usize, E
             let v = match c {
                 b'0'..=b'9' => c - b'0',
                 b'=' | b'D' | b'd' => 0xD,
-                _ => return Err(bad_track()),
+                _ => return Err(CupError::TrackCharacter { position: i }.into()),
             };
             let b = packed.get_mut(i / 2).ok_or_else(bad_track)?;
             *b |= if i % 2 == 0 { v << 4 } else { v };
@@ -91,10 +94,10 @@ pub fn encrypt_track(tdk: &Key, track: &[u8], out: &mut [u8]) -> Result<usize, E
 ///
 /// # Errors
 /// Key errors as [`encrypt_track`] (mode permitting decryption);
-/// `InvalidArgument("track length")` unless `packed` is `ceil(digits / 2)`
-/// bytes and long enough; `InvalidArgument("track")` if a decrypted
-/// nibble is not a digit or separator, or the pad nibble of an odd track
-/// is not `0`; `BufferTooSmall`.
+/// [`CupError::TrackLength`] unless `packed` is `ceil(digits / 2)` bytes
+/// and long enough; [`CupError::TrackUndecodable`] if a decrypted nibble is
+/// not a digit or separator, or the pad nibble of an odd track is not `0`;
+/// `BufferTooSmall`.
 pub fn decrypt_track(
     tdk: &Key,
     packed: &[u8],
@@ -104,9 +107,9 @@ pub fn decrypt_track(
     tdk.require(&TDK_USAGES, Operation::Decrypt)?;
     let n = tdk_block_len(tdk)?;
     if packed.len() != digits.div_ceil(2) || packed.len() > 52 {
-        return Err(Error::invalid_argument("track length"));
+        return Err(CupError::TrackLength { digits }.into());
     }
-    let range = tdb_range(packed.len(), n)?;
+    let range = tdb_range(packed.len(), n, digits)?;
     let provided = out.len();
     let dst =
         out.get_mut(..digits)
