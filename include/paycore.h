@@ -3083,6 +3083,23 @@ paycore_result paycore_cup_track_decrypt(const paycore_key *key,
                                          size_t *out_len);
 
 /**
+ * The acquirer host's side of [`paycore_cup_unwrap`]: enciphers `key` in
+ * ECB under `tmk` (usage `K0` permitting encryption; SM4 under SM4, DES
+ * and TDES under TDES; the key must be exportable). Writes the cryptogram
+ * (the key's length); its check value is [`paycore_key_kcv`](crate::paycore_key_kcv)
+ * with `PAYCORE_KCV_CUP`.
+ *
+ * # Safety
+ * `tmk` and `key` live handles; `out` valid for `out_cap` writable bytes;
+ * `out_len` for a write.
+ */
+paycore_result paycore_cup_wrap(const paycore_key *tmk,
+                                const paycore_key *key,
+                                uint8_t *out,
+                                size_t out_cap,
+                                size_t *out_len);
+
+/**
  * Parses the data object at `offset` of `data` (after skipping padding:
  * `00`, and `FF` unless followed by `81`-`FE`, which starts an `FF81xx`
  * tag) without descending into it (EMV Book 3 Annex B). On success

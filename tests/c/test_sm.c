@@ -105,6 +105,28 @@ static void one(const char *s, const char *e) {
         CHECK_RC(paycore_key_kcv(wk, PAYCORE_KCV_CUP, 4, out, sizeof out, &out_len),
                  PAYCORE_RESULT_OK);
         CHECK(same(out, out_len, h3));
+        /* The host side: wrapping the clear key under a TMK that may
+         * encrypt gives the vector's cryptogram. */
+        {
+            paycore_key *host_tmk, *clear;
+            unsigned char clear_b[32];
+            char clear_h[80];
+            int clear_n;
+            CHECK(field(s, e, "clear", clear_h, sizeof clear_h));
+            clear_n = hex_decode(clear_h, clear_b, sizeof clear_b);
+            host_tmk = make_key(strcmp(cipher, "sm4") == 0 ? PAYCORE_ALGORITHM_SM4
+                                                           : alg_of("tdes", n1),
+                                b1, (size_t)n1, "K0", 'E');
+            clear = make_key(alg, clear_b, (size_t)clear_n, "M1", 'C');
+            CHECK_RC(paycore_cup_wrap(host_tmk, clear, out, sizeof out, &out_len),
+                     PAYCORE_RESULT_OK);
+            CHECK(out_len == (size_t)n2 && memcmp(out, b2, out_len) == 0);
+            /* A decrypt-only TMK cannot wrap. */
+            CHECK_RC(paycore_cup_wrap(tmk, clear, out, sizeof out, &out_len),
+                     PAYCORE_RESULT_KEY_USAGE);
+            paycore_key_free(clear);
+            paycore_key_free(host_tmk);
+        }
         paycore_key_free(wk);
         /* A wrong check value creates no key. */
         wk = NULL;

@@ -562,3 +562,33 @@ pub unsafe extern "C" fn paycore_cup_track_decrypt(
         code
     })
 }
+
+/// The acquirer host's side of [`paycore_cup_unwrap`]: enciphers `key` in
+/// ECB under `tmk` (usage `K0` permitting encryption; SM4 under SM4, DES
+/// and TDES under TDES; the key must be exportable). Writes the cryptogram
+/// (the key's length); its check value is [`paycore_key_kcv`](crate::paycore_key_kcv)
+/// with `PAYCORE_KCV_CUP`.
+///
+/// # Safety
+/// `tmk` and `key` live handles; `out` valid for `out_cap` writable bytes;
+/// `out_len` for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn paycore_cup_wrap(
+    tmk: *const paycore_key,
+    key: *const paycore_key,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> paycore_result {
+    ffi_boundary!({
+        // SAFETY: forwarded caller contract.
+        let tmk = try_ffi!(unsafe { key_ref(tmk) });
+        // SAFETY: forwarded caller contract.
+        let key = try_ffi!(unsafe { key_ref(key) });
+        // SAFETY: forwarded caller contract.
+        let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
+        let mut buf = [0u8; 32];
+        let n = try_ffi!(cup::wrap_working_key(tmk, key, &mut buf).map_err(err));
+        out.write(buf.get(..n).unwrap_or(&[]))
+    })
+}
