@@ -6,7 +6,7 @@
 //! - **CMAC** (ANSI X9.24-1:2017 §7.4, used for AES keys): AES-CMAC (or
 //!   TDES-CMAC) of a block of zero bytes, leftmost bytes (up to 5).
 //!
-//! - **China UnionPay** ([`KcvMethod::Cup`], feature `sm`): the same zero
+//! - **China UnionPay** (`KcvMethod::Cup`, feature `sm`): the same zero
 //!   block enciphered under the key (single DES, TDES or SM4), but the
 //!   leftmost 4 bytes as CUP sign-on field 62 carries them, or 8 bytes for
 //!   SM4 as some acquirers send (UnionPay CloudPOS `CHECK_TYPE_CUP`; PAX

@@ -85,7 +85,7 @@ impl Algorithm {
     /// True for the algorithms of the international standards paths
     /// (TDES and AES): ISO 9564 PIN blocks, ISO 9797 MACs, TR-31, DUKPT and
     /// master/session keys. False for single DES and SM4, which only the
-    /// China UnionPay functions ([`crate::cup`]) and check values accept.
+    /// China UnionPay functions (`paycore::cup`, feature `sm`) and check values accept.
     #[must_use]
     pub const fn is_tdes_or_aes(self) -> bool {
         matches!(
