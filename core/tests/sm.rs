@@ -343,6 +343,30 @@ fn mac_key_usage_and_algorithm_are_enforced() {
         ModeOfUse::EncryptDecrypt,
     );
     assert!(paycore::keys::tr31::unwrap(&kbpk, "B0096P0TE00E0000").is_err());
+    // The international master/session install refuses SM4 TMKs and DES
+    // or SM4 working keys.
+    use paycore::keys::mksk::{self, Cryptogram, WorkingKeyDelivery};
+    let delivery = |algorithm, enciphered: &'static [u8]| WorkingKeyDelivery {
+        cryptogram: Cryptogram::Ecb {
+            algorithm,
+            attributes: KeyAttributes::new(KeyUsage::MacIso9797Alg1, ModeOfUse::GenerateVerify),
+            enciphered,
+        },
+        check_value: &[0, 0, 0],
+        kcv_method: KcvMethod::Legacy,
+    };
+    let tdes_tmk = tmk(&hex("11111111111111111313131313131313"), false);
+    for (t, alg, ct) in [
+        (&tdes_tmk, Algorithm::Des, &[0u8; 8][..]),
+        (&tdes_tmk, Algorithm::Sm4, &[0u8; 16][..]),
+        (&tmk(&[0x11; 16], true), Algorithm::Tdes2, &[0u8; 16][..]),
+    ] {
+        assert_eq!(
+            mksk::install(t, &[delivery(alg, ct)]).unwrap_err(),
+            Error::Key(KeyError::WrongAlgorithm),
+            "{alg:?}"
+        );
+    }
     // Single DES may not carry a key-encryption usage at all.
     assert_eq!(
         Key::new(
