@@ -564,3 +564,102 @@ fn track_vectors() {
         Error::Cup(CupError::TrackCharacter { position: 37 })
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn pin_key(material: &[u8; 16]) -> Key {
+        key(
+            "sm4",
+            material,
+            KeyUsage::PinEncryption,
+            ModeOfUse::EncryptDecrypt,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Every PIN length 4-12, PAN length 12-19 or no PAN, both PAN
+        /// fills and both paddings: encipher then decipher gives the PIN
+        /// back; the other fill (with a PAN) or another key does not.
+        #[test]
+        fn sm4_pin_round_trip(
+            pin in "[0-9]{4,12}",
+            pan in proptest::option::of("[1-9][0-9]{11,18}"),
+            fill2: bool,
+            random: bool,
+            material: [u8; 16],
+            seed: u64,
+        ) {
+            let k = pin_key(&material);
+            let pin = Pin::new(&pin).unwrap();
+            let pan = pan.map(|p| Pan::parse_lenient(&p).unwrap());
+            let fill = if fill2 { PanFill::Fill2 } else { PanFill::Fill1 };
+            let padding = if random { Sm4PinPadding::Random } else { Sm4PinPadding::F };
+            let mut rng = StdRng::seed_from_u64(seed);
+            let block = cup::encipher_sm4_pin(&k, &pin, pan.as_ref(), fill, padding, &mut rng).unwrap();
+            let back = cup::decipher_sm4_pin(&k, &block, pan.as_ref(), fill, padding).unwrap();
+            prop_assert_eq!(back.expose_secret(), pin.expose_secret());
+            if padding == Sm4PinPadding::F {
+                let mut other = material;
+                other[0] ^= 1;
+                // Another key almost never yields a well-formed F-padded block.
+                prop_assert!(
+                    cup::decipher_sm4_pin(&pin_key(&other), &block, pan.as_ref(), fill, padding)
+                        .is_err()
+                );
+            }
+        }
+
+        /// Host wraps three random SM4 keys under the TMK, builds field 62
+        /// (006, 4- or 8-byte check values); the terminal parses and
+        /// installs exactly those keys.
+        #[test]
+        fn field62_host_to_terminal(
+            tmk_material: [u8; 16],
+            keys in proptest::array::uniform3(any::<[u8; 16]>()),
+            kcv8: bool,
+        ) {
+            let kcv_len = if kcv8 { 8 } else { 4 };
+            let host_tmk = Key::new(
+                Algorithm::Sm4,
+                &tmk_material,
+                KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::Encrypt),
+            )
+            .unwrap();
+            let mut cts = [[0u8; 16]; 3];
+            let mut cvs = [[0u8; 8]; 3];
+            for ((m, ct), cv) in keys.iter().zip(cts.iter_mut()).zip(cvs.iter_mut()) {
+                let k = key("sm4", m, KeyUsage::DataEncryption, ModeOfUse::EncryptDecrypt);
+                cup::wrap_working_key(&host_tmk, &k, ct).unwrap();
+                cv[..kcv_len].copy_from_slice(
+                    Kcv::compute(&k, KcvMethod::Cup, kcv_len).unwrap().as_bytes(),
+                );
+            }
+            let entry = |i: usize| cup::Field62Key {
+                cryptogram: &cts[i],
+                check_value: &cvs[i][..kcv_len],
+            };
+            let f = Field62 {
+                layout: SignOnLayout::Sm4006,
+                pik: entry(0),
+                mak: entry(1),
+                tdk: Some(entry(2)),
+            };
+            let mut bytes = [0u8; 72];
+            let n = f.encode(&mut bytes).unwrap();
+            let parsed = Field62::parse(SignOnLayout::Sm4006, kcv_len, &bytes[..n]).unwrap();
+            prop_assert_eq!(parsed, f);
+            let t = tmk(&tmk_material, true);
+            let installed = cup::install(&t, &parsed, CupRole::Host).unwrap();
+            prop_assert_eq!(installed.pik.dangerous_expose_secret().unwrap(), &keys[0][..]);
+            prop_assert_eq!(installed.mak.dangerous_expose_secret().unwrap(), &keys[1][..]);
+            let tdk = installed.tdk.unwrap();
+            prop_assert_eq!(tdk.dangerous_expose_secret().unwrap(), &keys[2][..]);
+        }
+    }
+}
