@@ -547,7 +547,10 @@ impl Key {
     /// A key from raw material.
     ///
     /// # Errors
-    /// [`KeyError::InvalidLength`] if `material` does not match `algorithm`.
+    /// [`KeyError::InvalidLength`] if `material` does not match `algorithm`;
+    /// [`KeyError::UsageNotPermitted`] if `algorithm` cannot carry the usage
+    /// ([`Algorithm::permits_usage`]: single DES is limited to `M0`, `M1`,
+    /// `P0` and `D0`).
     pub fn new(
         algorithm: Algorithm,
         material: &[u8],
