@@ -132,6 +132,70 @@ pub(crate) enum CupCommand {
         #[arg(long, value_enum)]
         algorithm: CupAlgorithm,
     },
+    /// Host side: encipher a working key under the TMK (ECB) with its check value.
+    Wrap {
+        /// Terminal master key (hex; TDES for des/tdes, SM4 for sm4).
+        #[arg(long)]
+        tmk: String,
+        /// The clear working key (hex).
+        #[arg(long)]
+        key: String,
+        /// Working key algorithm.
+        #[arg(long, value_enum)]
+        algorithm: CupAlgorithm,
+        /// Check value length (4, or 8 for SM4).
+        #[arg(long, default_value_t = 4)]
+        kcv_length: usize,
+    },
+    /// Install sign-on field 62 under the TMK: all keys or none; prints their check values.
+    Install {
+        /// Terminal master key (hex; TDES for layouts 1/3/4, SM4 for 5/6).
+        #[arg(long)]
+        tmk: String,
+        /// Field 62 (hex).
+        #[arg(long)]
+        field62: String,
+        /// Layout: the sign-on's field 60.3 code (1, 3, 4, 5 or 6).
+        #[arg(long)]
+        layout: u16,
+        /// Check value length (4, or 8 for SM4 layouts).
+        #[arg(long, default_value_t = 4)]
+        kcv_length: usize,
+    },
+    /// TDK track-data encryption (CUP block-selection rule).
+    #[command(subcommand)]
+    Track(CupTrackCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CupTrackCommand {
+    /// Pack and encrypt track data (digits, `=` or `D`).
+    Encrypt {
+        /// Track data key (hex; TDES or, with --algorithm sm4, SM4).
+        #[arg(long)]
+        key: String,
+        /// TDK algorithm.
+        #[arg(long, value_enum, default_value = "tdes")]
+        algorithm: CupAlgorithm,
+        /// The track (e.g. 6225885916163157=49121010000012300000).
+        #[arg(long)]
+        track: String,
+    },
+    /// Decrypt packed track data.
+    Decrypt {
+        /// Track data key (hex).
+        #[arg(long)]
+        key: String,
+        /// TDK algorithm.
+        #[arg(long, value_enum, default_value = "tdes")]
+        algorithm: CupAlgorithm,
+        /// The packed, encrypted track (hex).
+        #[arg(long)]
+        data: String,
+        /// Number of track digits (the field 35/36 length).
+        #[arg(long)]
+        digits: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -251,3 +251,106 @@ fn demo_cup_sm() {
             .contains("sale completed")
     );
 }
+
+#[test]
+fn cup_wrap_install_track() {
+    for v in vectors("unwrap") {
+        let (i, e) = (&v["inputs"], &v["expected"]);
+        let out = ok(&[
+            "cup",
+            "wrap",
+            "--tmk",
+            s(i, "tmk"),
+            "--key",
+            s(e, "clear"),
+            "--algorithm",
+            s(i, "algorithm"),
+        ]);
+        assert_eq!(out["key"], i["key"], "{}", v["id"]);
+        assert_eq!(out["kcv"], e["kcv"]);
+    }
+    for v in vectors("field62") {
+        let (i, e) = (&v["inputs"], &v["expected"]);
+        let layout = i["layout"].to_string();
+        let kcv_len = i["kcv_len"].to_string();
+        let args = [
+            "cup",
+            "install",
+            "--tmk",
+            s(i, "tmk"),
+            "--layout",
+            &layout,
+            "--kcv-length",
+            &kcv_len,
+            "--field62",
+        ];
+        let mut good = args.to_vec();
+        good.push(s(i, "field62"));
+        let out = ok(&good);
+        let (pik_alg, mak_alg) = match layout.as_str() {
+            "1" => ("des", "des"),
+            "3" | "4" => ("tdes", "des"),
+            _ => ("sm4", "sm4"),
+        };
+        let kcv = |key: &str, alg: &str| {
+            ok(&["kcv", "--key", key, "--algorithm", alg, "--length", "4"])["kcv"].clone()
+        };
+        assert_eq!(out["pik_kcv"], kcv(s(e, "pik"), pik_alg), "{}", v["id"]);
+        assert_eq!(out["mak_kcv"], kcv(s(e, "mak"), mak_alg));
+        match e["tdk"].as_str() {
+            Some(tdk) => assert_eq!(out["tdk_kcv"], kcv(tdk, pik_alg)),
+            None => assert!(out["tdk_kcv"].is_null()),
+        }
+        // One flipped bit in the last check value: nothing installed.
+        let mut bad = hex::decode(s(i, "field62")).unwrap();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        let bad = hex::encode_upper(bad);
+        let mut refused = args.to_vec();
+        refused.push(&bad);
+        assert_eq!(err(&refused)["kind"], "verification_failed");
+    }
+    for v in vectors("track") {
+        let i = &v["inputs"];
+        let out = ok(&[
+            "cup",
+            "track",
+            "encrypt",
+            "--key",
+            s(i, "key"),
+            "--algorithm",
+            s(i, "cipher"),
+            "--track",
+            s(i, "track"),
+        ]);
+        assert_eq!(out["data"], v["expected"]["encrypted"], "{}", v["id"]);
+        let digits = s(i, "track").len().to_string();
+        let back = ok(&[
+            "cup",
+            "track",
+            "decrypt",
+            "--key",
+            s(i, "key"),
+            "--algorithm",
+            s(i, "cipher"),
+            "--data",
+            s(&v["expected"], "encrypted"),
+            "--digits",
+            &digits,
+        ]);
+        assert_eq!(back["track"], i["track"]);
+    }
+    // A track too short for an SM4 block is malformed input.
+    let e = err(&[
+        "cup",
+        "track",
+        "encrypt",
+        "--key",
+        "19191919191919191919191919191919",
+        "--algorithm",
+        "sm4",
+        "--track",
+        "6225885916163157=4912",
+    ]);
+    assert_eq!(e["kind"], "malformed");
+}

@@ -2,7 +2,7 @@
 //! and the China UnionPay forms of `kcv`, `pinblock` and `mac` (feature
 //! `sm` of paycore).
 
-use paycore::cup::{self, MacOutput, PanFill, Sm4PinPadding};
+use paycore::cup::{self, CupRole, Field62, MacOutput, PanFill, SignOnLayout, Sm4PinPadding};
 use paycore::keys::kcv::{Kcv, KcvMethod};
 use paycore::keys::{Algorithm, Key, KeyAttributes, KeyUsage, ModeOfUse};
 use paycore::pin::Pin;
@@ -11,8 +11,8 @@ use rand::rngs::OsRng;
 use serde_json::{Map, json};
 
 use crate::cli::{
-    CupAlgorithm, CupCommand, KcvAlgorithm, KcvArgs, MacAlgorithm as MacArg, MacArgs, MacOutputArg,
-    PanFillArg, PinFormat, PinblockCommand, Sm2Command,
+    CupAlgorithm, CupCommand, CupTrackCommand, KcvAlgorithm, KcvArgs, MacAlgorithm as MacArg,
+    MacArgs, MacOutputArg, PanFillArg, PinFormat, PinblockCommand, Sm2Command,
 };
 use crate::output::{CliError, Output, arg_or_stdin, hex_upper, parse_hex};
 
@@ -87,13 +87,90 @@ fn cup_algorithm(alg: CupAlgorithm, len: usize) -> Result<Algorithm, CliError> {
     })
 }
 
+fn tmk_key(tmk: &str, sm4: bool, mode: ModeOfUse) -> Result<Key, CliError> {
+    let tmk = parse_hex("tmk", tmk)?;
+    let alg = if sm4 {
+        cup_algorithm(CupAlgorithm::Sm4, tmk.len())?
+    } else {
+        Algorithm::from_len(false, tmk.len())?
+    };
+    Ok(Key::new(
+        alg,
+        &tmk,
+        KeyAttributes::new(KeyUsage::KeyEncryption, mode),
+    )?)
+}
+
+fn kcv_hex(key: &Key) -> Result<String, CliError> {
+    Ok(hex_upper(Kcv::compute(key, KcvMethod::Cup, 4)?.as_bytes()))
+}
+
 pub(crate) fn cup(cmd: CupCommand) -> Result<Output, CliError> {
-    let CupCommand::Unwrap {
-        tmk,
-        key,
-        check_value,
-        algorithm,
-    } = cmd;
+    let (tmk, key, check_value, algorithm) = match cmd {
+        CupCommand::Unwrap {
+            tmk,
+            key,
+            check_value,
+            algorithm,
+        } => (tmk, key, check_value, algorithm),
+        CupCommand::Wrap {
+            tmk,
+            key,
+            algorithm,
+            kcv_length,
+        } => {
+            let tmk = tmk_key(&tmk, algorithm == CupAlgorithm::Sm4, ModeOfUse::Encrypt)?;
+            let material = parse_hex("key", &key)?;
+            let alg = cup_algorithm(algorithm, material.len())?;
+            let usage = if alg == Algorithm::Des {
+                KeyUsage::MacIso9797Alg1
+            } else {
+                KeyUsage::DataEncryption
+            };
+            let key = Key::new(
+                alg,
+                &material,
+                KeyAttributes::new(usage, ModeOfUse::NoRestrictions),
+            )?;
+            let mut out = [0u8; 32];
+            let n = cup::wrap_working_key(&tmk, &key, &mut out)?;
+            let kcv = Kcv::compute(&key, KcvMethod::Cup, kcv_length)?;
+            let mut map = Map::new();
+            map.insert(
+                "key".into(),
+                json!(hex_upper(out.get(..n).unwrap_or_default())),
+            );
+            map.insert("kcv".into(), json!(hex_upper(kcv.as_bytes())));
+            return Ok(Output::table(map));
+        }
+        CupCommand::Install {
+            tmk,
+            field62,
+            layout,
+            kcv_length,
+        } => {
+            let layout = SignOnLayout::from_code(layout)?;
+            let tmk = tmk_key(&tmk, layout.is_sm4(), ModeOfUse::Decrypt)?;
+            let bytes = parse_hex("field62", &field62)?;
+            let parsed = Field62::parse(layout, kcv_length, &bytes)?;
+            // Host role: the check values of keys that may decipher (a
+            // terminal's encrypt-only PIK has one too; the role changes
+            // only the modes of use).
+            let keys = cup::install(&tmk, &parsed, CupRole::Host)?;
+            let mut map = Map::new();
+            map.insert("pik_kcv".into(), json!(kcv_hex(&keys.pik)?));
+            map.insert("mak_kcv".into(), json!(kcv_hex(&keys.mak)?));
+            map.insert(
+                "tdk_kcv".into(),
+                match &keys.tdk {
+                    Some(k) => json!(kcv_hex(k)?),
+                    None => serde_json::Value::Null,
+                },
+            );
+            return Ok(Output::table(map));
+        }
+        CupCommand::Track(cmd) => return track(cmd),
+    };
     let tmk = parse_hex("tmk", &tmk)?;
     let cryptogram = parse_hex("key", &key)?;
     let check_value = parse_hex("check-value", &check_value)?;
@@ -277,5 +354,50 @@ pub(crate) fn pinblock(cmd: PinblockCommand) -> Result<Result<Output, PinblockCo
             Ok(Ok(one("pin", json!(pin.expose_secret()))))
         }
         other => Ok(Err(other)),
+    }
+}
+
+fn track(cmd: CupTrackCommand) -> Result<Output, CliError> {
+    let tdk = |hex_key: &str, algorithm: CupAlgorithm, mode: ModeOfUse| -> Result<Key, CliError> {
+        let material = parse_hex("key", hex_key)?;
+        Ok(Key::new(
+            cup_algorithm(algorithm, material.len())?,
+            &material,
+            KeyAttributes::new(KeyUsage::DataEncryption, mode),
+        )?)
+    };
+    match cmd {
+        CupTrackCommand::Encrypt {
+            key,
+            algorithm,
+            track,
+        } => {
+            let key = tdk(&key, algorithm, ModeOfUse::Encrypt)?;
+            let track = arg_or_stdin("track", &track)?;
+            let mut out = [0u8; 52];
+            let n = cup::encrypt_track(&key, track.trim().as_bytes(), &mut out)?;
+            let mut map = Map::new();
+            map.insert(
+                "data".into(),
+                json!(hex_upper(out.get(..n).unwrap_or_default())),
+            );
+            map.insert("digits".into(), json!(track.trim().len()));
+            Ok(Output::table(map))
+        }
+        CupTrackCommand::Decrypt {
+            key,
+            algorithm,
+            data,
+            digits,
+        } => {
+            let key = tdk(&key, algorithm, ModeOfUse::Decrypt)?;
+            let data = parse_hex("data", &data)?;
+            let mut out = [0u8; 104];
+            let n = cup::decrypt_track(&key, &data, digits, &mut out)?;
+            let text = String::from_utf8_lossy(out.get(..n).unwrap_or_default()).into_owned();
+            out.fill(0);
+            // EXPOSE: decrypting the track is what the user asked for.
+            Ok(one("track", json!(text)))
+        }
     }
 }
