@@ -199,6 +199,21 @@ fn kcv_unwrap_pinblock_mac() {
             }
         }
     }
+    // --pan-fill belongs to the SM4 format only.
+    err(&[
+        "pinblock",
+        "encipher",
+        "--format",
+        "0",
+        "--key",
+        "0123456789ABCDEFFEDCBA9876543210",
+        "--pin",
+        "1234",
+        "--pan",
+        "4111111111111111",
+        "--pan-fill",
+        "2",
+    ]);
     // SM4 keys of the wrong length; AES is not a CUP cipher.
     err(&["kcv", "--key", "00112233", "--algorithm", "sm4"]);
     err(&[

@@ -84,11 +84,7 @@ pub(crate) fn pin_format(format: PinFormat) -> Result<PinBlockFormat, CliError> 
     })
 }
 
-pub(crate) fn parse_pan_arg(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
-    parse_pan(pan)
-}
-
-fn parse_pan(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
+pub(crate) fn parse_pan(pan: Option<&str>) -> Result<Option<Pan>, CliError> {
     pan.map(|p| Pan::parse_lenient(p.trim()))
         .transpose()
         .map_err(CliError::from)

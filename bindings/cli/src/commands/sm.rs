@@ -305,7 +305,7 @@ pub(crate) fn pinblock(cmd: PinblockCommand) -> Result<Result<Output, PinblockCo
         } => {
             let key = sm4_pin_key(&key)?;
             let pin = Pin::new(&arg_or_stdin("pin", &pin)?)?;
-            let pan = super::pin::parse_pan_arg(pan.as_deref())?;
+            let pan = super::pin::parse_pan(pan.as_deref())?;
             let fill_method = pan_fill(fill_method);
             let block = match fill {
                 Some(fill) => {
@@ -342,7 +342,7 @@ pub(crate) fn pinblock(cmd: PinblockCommand) -> Result<Result<Output, PinblockCo
         } => {
             let key = sm4_pin_key(&key)?;
             let block = parse_hex("block", &block)?;
-            let pan = super::pin::parse_pan_arg(pan.as_deref())?;
+            let pan = super::pin::parse_pan(pan.as_deref())?;
             let pin = cup::decipher_sm4_pin(
                 &key,
                 &block,
@@ -353,6 +353,12 @@ pub(crate) fn pinblock(cmd: PinblockCommand) -> Result<Result<Output, PinblockCo
             // EXPOSE: deciphering the PIN is what the user asked for.
             Ok(Ok(one("pin", json!(pin.expose_secret()))))
         }
+        PinblockCommand::Encipher {
+            pan_fill: Some(_), ..
+        }
+        | PinblockCommand::Decipher {
+            pan_fill: Some(_), ..
+        } => Err(CliError::argument("--pan-fill: only with --format sm4")),
         other => Ok(Err(other)),
     }
 }
