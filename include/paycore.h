@@ -374,6 +374,16 @@
 #define PAYCORE_MAX_HMAC_KEY_LEN 256
 
 /**
+ * Single DES (8 bytes): China UnionPay legacy MAKs only (`paycore_cup_*`).
+ */
+#define PAYCORE_ALGORITHM_DES 7
+
+/**
+ * SM4 (16 bytes): China UnionPay 国密 keys (`paycore_cup_*`).
+ */
+#define PAYCORE_ALGORITHM_SM4 8
+
+/**
  * KCV: encipher a zero block, leftmost bytes.
  */
 #define PAYCORE_KCV_LEGACY 1
@@ -382,6 +392,12 @@
  * KCV: CMAC of a zero block, leftmost bytes (X9.24-1:2017).
  */
 #define PAYCORE_KCV_CMAC 2
+
+/**
+ * KCV: China UnionPay, encipher a zero block (DES, TDES or SM4), leftmost
+ * 4 bytes (up to 8 for SM4).
+ */
+#define PAYCORE_KCV_CUP 3
 
 /**
  * ISO/IEC 9797-1 MAC algorithm 1 (CBC-MAC under the key's TDES or AES
@@ -649,6 +665,56 @@
  * Verification policy: accept high-S signatures (plain FIPS 186-5).
  */
 #define PAYCORE_S_POLICY_ACCEPT_HIGH_S 2
+
+/**
+ * SM3 digest length.
+ */
+#define PAYCORE_SM3_LEN 32
+
+/**
+ * SM2 secret scalar length.
+ */
+#define PAYCORE_SM2_SECRET_LEN 32
+
+/**
+ * SM2 uncompressed SEC1 public key length.
+ */
+#define PAYCORE_SM2_PUBLIC_LEN 65
+
+/**
+ * SM2 `r || s` signature length.
+ */
+#define PAYCORE_SM2_SIGNATURE_LEN 64
+
+/**
+ * POS ECB MAC output: ASCII of the first 8 hex characters (default).
+ */
+#define PAYCORE_CUP_MAC_OUTPUT_ASCII 0
+
+/**
+ * POS ECB MAC output: first 8 bytes of the final block.
+ */
+#define PAYCORE_CUP_MAC_OUTPUT_BYTES 1
+
+/**
+ * SM4 PIN block PAN fill method 1 (digits in bytes 10-15; default).
+ */
+#define PAYCORE_CUP_PAN_FILL_1 1
+
+/**
+ * SM4 PIN block PAN fill method 2 (digits in bytes 2-7).
+ */
+#define PAYCORE_CUP_PAN_FILL_2 2
+
+/**
+ * Field 62 installed by the terminal (PIK/TDK encrypt-only).
+ */
+#define PAYCORE_CUP_ROLE_TERMINAL 0
+
+/**
+ * Field 62 installed by the host (PIK/TDK decrypt-only).
+ */
+#define PAYCORE_CUP_ROLE_HOST 1
 
 /**
  * Format `a` (alphabetic), EMV Book 1 §4.3.
@@ -3375,6 +3441,246 @@ paycore_result paycore_verify_record(const uint8_t *public_key,
                                      uint32_t signature_format,
                                      uint32_t policy,
                                      paycore_record *out);
+
+/**
+ * SM3 of `data` (32 bytes).
+ *
+ * # Safety
+ * `data` valid for `data_len` bytes; `out` for `out_cap` writable bytes;
+ * `out_len` for a write.
+ */
+paycore_result paycore_sm3(const uint8_t *data,
+                           size_t data_len,
+                           uint8_t *out,
+                           size_t out_cap,
+                           size_t *out_len);
+
+/**
+ * Generates an SM2 key: writes the 32-byte secret scalar to `secret_out`
+ * and the 65-byte public key to `public_out`.
+ *
+ * # Safety
+ * Each output valid for its capacity; the length pointers for a write.
+ */
+paycore_result paycore_sm2_generate(uint8_t *secret_out,
+                                    size_t secret_cap,
+                                    size_t *secret_len,
+                                    uint8_t *public_out,
+                                    size_t public_cap,
+                                    size_t *public_len);
+
+/**
+ * The 65-byte public key of a 32-byte SM2 secret scalar.
+ *
+ * # Safety
+ * As [`paycore_sm3`].
+ */
+paycore_result paycore_sm2_public_key(const uint8_t *secret,
+                                      size_t secret_len,
+                                      uint8_t *out,
+                                      size_t out_cap,
+                                      size_t *out_len);
+
+/**
+ * Signs `data` for the identity `id` (`(NULL, 0)`: the default ID) with a
+ * 32-byte secret scalar: `r || s`, 64 bytes.
+ *
+ * # Safety
+ * Every `(pointer, length)` pair valid for reads; `out` for `out_cap`
+ * writable bytes; `out_len` for a write.
+ */
+paycore_result paycore_sm2_sign(const uint8_t *secret,
+                                size_t secret_len,
+                                const uint8_t *id,
+                                size_t id_len,
+                                const uint8_t *data,
+                                size_t data_len,
+                                uint8_t *out,
+                                size_t out_cap,
+                                size_t *out_len);
+
+/**
+ * Verifies an SM2 signature (`r || s` or DER) over `data` for the identity
+ * `id` (`(NULL, 0)`: the default ID) and a SEC1 public key.
+ * `PAYCORE_RESULT_VERIFICATION_FAILED` if it does not verify.
+ *
+ * # Safety
+ * Every `(pointer, length)` pair valid for reads.
+ */
+paycore_result paycore_sm2_verify(const uint8_t *public_key,
+                                  size_t public_key_len,
+                                  const uint8_t *id,
+                                  size_t id_len,
+                                  const uint8_t *data,
+                                  size_t data_len,
+                                  const uint8_t *signature,
+                                  size_t signature_len);
+
+/**
+ * Deciphers one working key (`algorithm`: `PAYCORE_ALGORITHM_DES`, TDES or
+ * `_SM4`) enciphered in ECB under `tmk` (usage `K0`) and creates a key
+ * handle with TR-31 `usage` (2 bytes) and `mode_of_use`, only if
+ * `check_value` (4 bytes, or 8 for SM4) matches.
+ *
+ * # Safety
+ * `tmk` a live handle; every `(pointer, length)` pair valid for reads;
+ * `usage` valid for 2 bytes; `out` for a pointer write.
+ */
+paycore_result paycore_cup_unwrap(const paycore_key *tmk,
+                                  uint32_t algorithm,
+                                  const uint8_t *cryptogram,
+                                  size_t cryptogram_len,
+                                  const uint8_t *check_value,
+                                  size_t check_value_len,
+                                  const uint8_t *usage,
+                                  uint8_t mode_of_use,
+                                  paycore_key **out);
+
+/**
+ * Parses sign-on field 62 (`layout` = the field 60.3 code 1, 3, 4, 5 or 6;
+ * `kcv_len` 4, or 8 for SM4 layouts), deciphers every key under `tmk` and
+ * verifies every check value; only then writes the PIK, MAK and (layouts 4
+ * and 6) TDK handles. `role`: `PAYCORE_CUP_ROLE_TERMINAL` or `_HOST`.
+ * `tdk_out` may be NULL for layouts without a TDK. On any error no handle
+ * is written.
+ *
+ * # Safety
+ * `tmk` a live handle; `field62` valid for `field62_len` bytes; the
+ * non-NULL outputs valid for a pointer write.
+ */
+paycore_result paycore_cup_field62_install(const paycore_key *tmk,
+                                           uint32_t layout,
+                                           size_t kcv_len,
+                                           uint32_t role,
+                                           const uint8_t *field62,
+                                           size_t field62_len,
+                                           paycore_key **pik_out,
+                                           paycore_key **mak_out,
+                                           paycore_key **tdk_out);
+
+/**
+ * The CUP "POS ECB" MAC (field 64, 8 bytes) of `data` under a MAK (usage
+ * `M0`/`M1`; DES, TDES or SM4). `output`: `PAYCORE_CUP_MAC_OUTPUT_*`.
+ *
+ * # Safety
+ * As [`paycore_sm3`]; `key` a live handle.
+ */
+paycore_result paycore_cup_pos_ecb_mac(const paycore_key *key,
+                                       uint32_t output,
+                                       const uint8_t *data,
+                                       size_t data_len,
+                                       uint8_t *out,
+                                       size_t out_cap,
+                                       size_t *out_len);
+
+/**
+ * CBC-MAC with zero IV and zero padding (X9.9 for DES/TDES, 8 bytes; SM4
+ * CBC-MAC, 16 bytes) under a MAK (`M0`/`M1`).
+ *
+ * # Safety
+ * As [`paycore_cup_pos_ecb_mac`].
+ */
+paycore_result paycore_cup_cbc_mac(const paycore_key *key,
+                                   const uint8_t *data,
+                                   size_t data_len,
+                                   uint8_t *out,
+                                   size_t out_cap,
+                                   size_t *out_len);
+
+/**
+ * The "9606" MAC: XOR of all zero-padded blocks, enciphered once; one
+ * block, under a MAK (`M0`/`M1`).
+ *
+ * # Safety
+ * As [`paycore_cup_pos_ecb_mac`].
+ */
+paycore_result paycore_cup_xor_encrypt_mac(const paycore_key *key,
+                                           const uint8_t *data,
+                                           size_t data_len,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len);
+
+/**
+ * Encodes `pin` (ASCII digits) in the 16-byte SM4 PIN block with `F`
+ * padding and enciphers it under an SM4 PIN key (`P0`). `pan` `(NULL, 0)`
+ * gives the no-PAN form; `pan_fill` is `PAYCORE_CUP_PAN_FILL_1` or `_2`.
+ *
+ * # Safety
+ * As [`paycore_cup_pos_ecb_mac`].
+ */
+paycore_result paycore_cup_sm4_pin_encipher(const paycore_key *key,
+                                            const uint8_t *pin,
+                                            size_t pin_len,
+                                            const uint8_t *pan,
+                                            size_t pan_len,
+                                            uint32_t pan_fill_method,
+                                            uint8_t *out,
+                                            size_t out_cap,
+                                            size_t *out_len);
+
+/**
+ * Deciphers and strictly decodes a 16-byte SM4 PIN block (`F` padding);
+ * writes the PIN's ASCII digits. On failure the output buffer is zeroed.
+ *
+ * # Safety
+ * As [`paycore_cup_pos_ecb_mac`].
+ */
+paycore_result paycore_cup_sm4_pin_decipher(const paycore_key *key,
+                                            const uint8_t *block,
+                                            size_t block_len,
+                                            const uint8_t *pan,
+                                            size_t pan_len,
+                                            uint32_t pan_fill_method,
+                                            uint8_t *pin_out,
+                                            size_t pin_cap,
+                                            size_t *pin_len);
+
+/**
+ * Encrypts track data (ASCII digits, `=` or `D`) with the CUP block rule
+ * under a TDK (`D0`; TDES or SM4); writes the packed bytes.
+ *
+ * # Safety
+ * As [`paycore_cup_pos_ecb_mac`].
+ */
+paycore_result paycore_cup_track_encrypt(const paycore_key *key,
+                                         const uint8_t *track,
+                                         size_t track_len,
+                                         uint8_t *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Decrypts packed track data of `digits` digits; writes ASCII (`=` as the
+ * separator). On failure the output buffer is zeroed.
+ *
+ * # Safety
+ * As [`paycore_cup_pos_ecb_mac`].
+ */
+paycore_result paycore_cup_track_decrypt(const paycore_key *key,
+                                         const uint8_t *packed,
+                                         size_t packed_len,
+                                         size_t digits,
+                                         uint8_t *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * The acquirer host's side of [`paycore_cup_unwrap`]: enciphers `key` in
+ * ECB under `tmk` (usage `K0` permitting encryption; SM4 under SM4, DES
+ * and TDES under TDES; the key must be exportable). Writes the cryptogram
+ * (the key's length); its check value is [`paycore_key_kcv`](crate::paycore_key_kcv)
+ * with `PAYCORE_KCV_CUP`.
+ *
+ * # Safety
+ * `tmk` and `key` live handles; `out` valid for `out_cap` writable bytes;
+ * `out_len` for a write.
+ */
+paycore_result paycore_cup_wrap(const paycore_key *tmk,
+                                const paycore_key *key,
+                                uint8_t *out,
+                                size_t out_cap,
+                                size_t *out_len);
 
 /**
  * Parses the data object at `offset` of `data` (after skipping padding:

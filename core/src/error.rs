@@ -49,6 +49,9 @@ pub enum Error {
     Dukpt(DukptError),
     /// A signature, record, envelope or journal operation failed.
     Sign(SignError),
+    /// China UnionPay message data (sign-on field 62, track data, `SM016`)
+    /// is malformed (feature `sm`).
+    Cup(CupError),
 }
 
 /// A coarse, stable classification of [`Error`], for FFI result codes and
@@ -419,6 +422,35 @@ pub enum DukptError {
     StateRolledBack,
 }
 
+/// China UnionPay message-data errors (feature `sm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CupError {
+    /// Sign-on field 62 does not have the length of its layout.
+    Field62Length {
+        /// Bytes the layout and check-value length need.
+        expected: usize,
+        /// Bytes received.
+        actual: usize,
+    },
+    /// The 8 bytes after a single-length MAK (layouts `003`/`004`) are not zero.
+    Field62MakPadding,
+    /// Track data is too short for a TDB before its last byte, or too long.
+    TrackLength {
+        /// Digits received.
+        digits: usize,
+    },
+    /// Track data holds a character other than a digit or separator.
+    TrackCharacter {
+        /// Zero-based position.
+        position: usize,
+    },
+    /// Decrypted track data is not digits and separators (wrong key or data).
+    TrackUndecodable,
+    /// An `SM016` sub-element is malformed.
+    Sm016,
+}
+
 /// Signature, transaction record, envelope and journal errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -481,7 +513,7 @@ impl Error {
             Self::Dukpt(DukptError::KeyTypeTooStrong) => ErrorKind::Unsupported,
             Self::Dukpt(DukptError::InvalidKsnLength { .. }) => ErrorKind::InvalidArgument,
             Self::Dukpt(_) => ErrorKind::Malformed,
-            Self::Sign(_) => ErrorKind::Malformed,
+            Self::Sign(_) | Self::Cup(_) => ErrorKind::Malformed,
         }
     }
 
@@ -519,6 +551,7 @@ from_domain!(
     Tr31(Tr31Error),
     Dukpt(DukptError),
     Sign(SignError),
+    Cup(CupError),
 );
 
 impl fmt::Display for Error {
@@ -535,6 +568,7 @@ impl fmt::Display for Error {
             Self::Tr31(e) => write!(f, "TR-31: {e}"),
             Self::Dukpt(e) => write!(f, "DUKPT: {e}"),
             Self::Sign(e) => write!(f, "signing: {e}"),
+            Self::Cup(e) => write!(f, "CUP: {e}"),
         }
     }
 }
@@ -718,6 +752,31 @@ impl fmt::Display for SignError {
             Self::MalformedJournalEntry { offset } => {
                 write!(f, "malformed journal entry at offset {offset}")
             }
+        }
+    }
+}
+
+impl fmt::Display for CupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Field62Length { expected, actual } => {
+                write!(f, "field 62 is {actual} bytes, its layout needs {expected}")
+            }
+            Self::Field62MakPadding => f.write_str("field 62 MAK padding is not zero"),
+            Self::TrackLength { digits } => {
+                write!(
+                    f,
+                    "track data of {digits} digits does not fit the cipher block"
+                )
+            }
+            Self::TrackCharacter { position } => {
+                write!(
+                    f,
+                    "track data has an invalid character at position {position}"
+                )
+            }
+            Self::TrackUndecodable => f.write_str("decrypted track data does not decode"),
+            Self::Sm016 => f.write_str("malformed SM016 element"),
         }
     }
 }

@@ -10,6 +10,8 @@ extern crate std;
 
 pub mod aead;
 pub mod card;
+#[cfg(feature = "sm")]
+pub mod cup;
 pub mod emv;
 pub mod error;
 pub mod keys;
@@ -18,5 +20,7 @@ pub mod manual;
 pub mod pin;
 pub mod secret;
 pub mod sign;
+#[cfg(feature = "sm")]
+pub mod sm;
 
 pub use error::{Error, ErrorKind};

@@ -133,6 +133,19 @@ pub struct Mac {
 }
 
 impl Mac {
+    /// A MAC from computed bytes (crate-internal: the China UnionPay MACs).
+    #[cfg(feature = "sm")]
+    pub(crate) fn from_parts(bytes: &[u8]) -> Result<Self, Error> {
+        let mut out = [0u8; MAX_MAC_LEN];
+        out.get_mut(..bytes.len())
+            .ok_or(Error::invalid_argument("mac length"))?
+            .copy_from_slice(bytes);
+        Ok(Self {
+            bytes: out,
+            len: bytes.len(),
+        })
+    }
+
     /// The MAC bytes (the leftmost `len` bytes of the full MAC).
     #[must_use]
     pub fn as_bytes(&self) -> &[u8] {
@@ -383,6 +396,10 @@ impl State {
                         <cmac::Cmac<aes::Aes256> as KeyInit>::new_from_slice(m).map_err(bad_len)?,
                     ),
                     Algorithm::HmacSha256 => return Err(KeyError::WrongAlgorithm.into()),
+                    #[cfg(feature = "sm")]
+                    Algorithm::Des | Algorithm::Sm4 => {
+                        return Err(KeyError::WrongAlgorithm.into());
+                    }
                 })
             }
             MacAlgorithm::HmacSha256 => Self::Hmac(hmac_key(key.material())?),

@@ -122,3 +122,45 @@
 //!   ARPCs only under `E0`, scripts only under `E2` (MAC) and `E1`
 //!   (encipherment). An ARQC that fails is the opaque
 //!   `Error::VerificationFailed`, whatever changed (amount, ATC, card).
+//!
+//! # 国密 (feature `sm`): SM4 timing, SM2, single DES
+//!
+//! - **SM4 is not constant-time.** paycore uses RustCrypto `sm4` 0.5, whose
+//!   round function looks its S-box up in a 256-byte table indexed by
+//!   bytes of the key schedule XOR the data (`SBOX[x]`), in the key
+//!   expansion and in every round. On a CPU with a data cache shared with an
+//!   attacker (Android application processors running other apps, other
+//!   tenants of a host machine), cache-timing attacks on table-based
+//!   ciphers recover keys (the classic AES T-table attacks apply to SM4's
+//!   S-box the same way). OpenSSL documents the same limitation for its
+//!   portable SM4.
+//! - **Why it is accepted here, and its limits.** The `sm` feature targets
+//!   CUP terminals whose SM4 keys (TMK, PIK, MAK, TDK) normally live in the
+//!   PIN pad or secure element, and paycore's SM4 paths are the host-side
+//!   and software-terminal fallback. Its exposure is bounded:
+//!   - the S-box table (256 bytes) spans at most four 64-byte cache lines,
+//!     so a cache-line observer learns at most two bits per lookup, and
+//!     each operation here is a handful of blocks (one PIN block, a key
+//!     unwrap, a MAC over one message); there is no bulk SM4 encryption
+//!     API an attacker can drive with chosen data at volume;
+//!   - on MCU firmware without a data cache (the usual 电签 POS
+//!     microcontroller) table lookups take constant time;
+//!   - every SM4 use goes through one crate-internal dispatch
+//!     (`keys::cipher`), so a bitsliced or hardware SM4 (secure element,
+//!     PED, ARMv8 SM4 instructions) can replace it without an API change.
+//! - **What deployers must do.** Do not run paycore's SM4 in a process that
+//!   shares a core or last-level cache with untrusted code while it holds
+//!   long-lived SM4 keys (TMK); prefer the PED/SE for the TMK and PIK;
+//!   rate-limit host-side PIN and MAC verification per terminal.
+//! - **SM2** uses RustCrypto `sm2` 0.13 (fiat-crypto field arithmetic,
+//!   constant-time scalar multiplication in `primeorder`, not independently
+//!   audited). The signer is rebuilt per signature from the zeroized
+//!   secret; the crate's own signing-key type does not wipe itself, so the
+//!   transient copy of the scalar on the stack is not guaranteed to be
+//!   erased.
+//! - **Single DES** (`Algorithm::Des`) exists only for legacy CUP MAKs and
+//!   their check values. It is 56-bit: a MAC under it is forgeable by
+//!   brute force of the key. It can carry only the usages `M0`, `M1`, `P0`
+//!   and `D0`, and every international path (ISO 9564 PIN blocks, ISO 9797
+//!   MACs, TR-31, DUKPT, master/session install) refuses it; only the
+//!   `cup` functions accept it.

@@ -24,10 +24,28 @@ pub const PAYCORE_ALGORITHM_HMAC_SHA256: u32 = 6;
 pub const PAYCORE_MAX_HMAC_KEY_LEN: usize = 256;
 const _: () = assert!(PAYCORE_MAX_HMAC_KEY_LEN == paycore::keys::MAX_HMAC_KEY_LEN);
 
+/// Single DES (8 bytes): China UnionPay legacy MAKs only (`paycore_cup_*`).
+pub const PAYCORE_ALGORITHM_DES: u32 = 7;
+/// SM4 (16 bytes): China UnionPay 国密 keys (`paycore_cup_*`).
+pub const PAYCORE_ALGORITHM_SM4: u32 = 8;
+
 /// KCV: encipher a zero block, leftmost bytes.
 pub const PAYCORE_KCV_LEGACY: u32 = 1;
 /// KCV: CMAC of a zero block, leftmost bytes (X9.24-1:2017).
 pub const PAYCORE_KCV_CMAC: u32 = 2;
+/// KCV: China UnionPay, encipher a zero block (DES, TDES or SM4), leftmost
+/// 4 bytes (up to 8 for SM4).
+pub const PAYCORE_KCV_CUP: u32 = 3;
+
+/// Maps a `PAYCORE_KCV_*` code to a method.
+pub(crate) fn kcv_method(code: u32) -> Result<KcvMethod, paycore_result> {
+    Ok(match code {
+        PAYCORE_KCV_LEGACY => KcvMethod::Legacy,
+        PAYCORE_KCV_CMAC => KcvMethod::Cmac,
+        PAYCORE_KCV_CUP => KcvMethod::Cup,
+        _ => return Err(paycore_result::InvalidArgument),
+    })
+}
 
 /// A key with its TR-31 attributes. Opaque; create with
 /// [`paycore_key_new`], destroy with [`paycore_key_free`] (which zeroizes).
@@ -49,6 +67,8 @@ pub(crate) fn algorithm_from_code(code: u32) -> Result<Algorithm, paycore_result
         PAYCORE_ALGORITHM_AES192 => Algorithm::Aes192,
         PAYCORE_ALGORITHM_AES256 => Algorithm::Aes256,
         PAYCORE_ALGORITHM_HMAC_SHA256 => Algorithm::HmacSha256,
+        PAYCORE_ALGORITHM_DES => Algorithm::Des,
+        PAYCORE_ALGORITHM_SM4 => Algorithm::Sm4,
         _ => return Err(paycore_result::InvalidArgument),
     })
 }
@@ -152,11 +172,7 @@ pub unsafe extern "C" fn paycore_key_kcv(
         let key = try_ffi!(unsafe { key_ref(key) });
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
-        let method = match method {
-            PAYCORE_KCV_LEGACY => KcvMethod::Legacy,
-            PAYCORE_KCV_CMAC => KcvMethod::Cmac,
-            _ => return paycore_result::InvalidArgument,
-        };
+        let method = try_ffi!(kcv_method(method));
         let kcv = try_ffi!(Kcv::compute(key, method, len).map_err(paycore_result::from));
         out.write(kcv.as_bytes())
     })
@@ -180,11 +196,7 @@ pub unsafe extern "C" fn paycore_key_kcv_verify(
         let key = try_ffi!(unsafe { key_ref(key) });
         // SAFETY: forwarded caller contract.
         let expected = try_ffi!(unsafe { input(expected, expected_len) });
-        let method = match method {
-            PAYCORE_KCV_LEGACY => KcvMethod::Legacy,
-            PAYCORE_KCV_CMAC => KcvMethod::Cmac,
-            _ => return paycore_result::InvalidArgument,
-        };
+        let method = try_ffi!(kcv_method(method));
         match Kcv::verify(key, method, expected) {
             Ok(()) => paycore_result::Ok,
             Err(e) => e.into(),
@@ -201,6 +213,8 @@ pub(crate) const fn algorithm_code(algorithm: Algorithm) -> u32 {
         Algorithm::Aes192 => PAYCORE_ALGORITHM_AES192,
         Algorithm::Aes256 => PAYCORE_ALGORITHM_AES256,
         Algorithm::HmacSha256 => PAYCORE_ALGORITHM_HMAC_SHA256,
+        Algorithm::Des => PAYCORE_ALGORITHM_DES,
+        Algorithm::Sm4 => PAYCORE_ALGORITHM_SM4,
         // Algorithm is non-exhaustive: a future algorithm has no C code yet.
         _ => 0,
     }

@@ -57,7 +57,164 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Emv(EmvCommand),
     /// A complete simulated sale, terminal and host side.
-    Demo,
+    Demo(DemoArgs),
+    /// SM3 hash (GB/T 32905).
+    Sm3 {
+        /// Data (hex).
+        #[arg(long)]
+        data: String,
+    },
+    /// SM2 signatures with a distinguishing ID (GB/T 32918.2).
+    #[command(subcommand)]
+    Sm2(Sm2Command),
+    /// China UnionPay master/session keys.
+    #[command(subcommand)]
+    Cup(CupCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// The China UnionPay 国密 flow instead: SM4 sign-on (field 62), SM4 PIN
+    /// block, POS ECB MAC, SM2-signed record, verified by the host.
+    #[arg(long)]
+    pub(crate) cup_sm: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Sm2Command {
+    /// Generate an SM2 key pair.
+    Keygen,
+    /// Sign data: r||s (64 bytes).
+    Sign {
+        /// Private key (32-byte scalar, hex).
+        #[arg(long)]
+        private_key: String,
+        /// Data (hex).
+        #[arg(long)]
+        data: String,
+        /// Distinguishing ID (ASCII; default 1234567812345678).
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// Verify a signature (r||s or DER).
+    Verify {
+        /// Public key (SEC1, hex).
+        #[arg(long)]
+        public_key: String,
+        /// Data (hex).
+        #[arg(long)]
+        data: String,
+        /// Signature (hex).
+        #[arg(long)]
+        signature: String,
+        /// Distinguishing ID (ASCII; default 1234567812345678).
+        #[arg(long)]
+        id: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CupAlgorithm {
+    Des,
+    Tdes,
+    Sm4,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CupCommand {
+    /// Decipher a working key under the TMK (ECB); refused unless the check value matches.
+    Unwrap {
+        /// Terminal master key (hex; TDES for des/tdes, SM4 for sm4).
+        #[arg(long)]
+        tmk: String,
+        /// The enciphered working key (hex).
+        #[arg(long)]
+        key: String,
+        /// Its check value (hex, 4 bytes; 8 accepted for SM4).
+        #[arg(long)]
+        check_value: String,
+        /// Working key algorithm.
+        #[arg(long, value_enum)]
+        algorithm: CupAlgorithm,
+    },
+    /// Host side: encipher a working key under the TMK (ECB) with its check value.
+    Wrap {
+        /// Terminal master key (hex; TDES for des/tdes, SM4 for sm4).
+        #[arg(long)]
+        tmk: String,
+        /// The clear working key (hex).
+        #[arg(long)]
+        key: String,
+        /// Working key algorithm.
+        #[arg(long, value_enum)]
+        algorithm: CupAlgorithm,
+        /// Check value length (4, or 8 for SM4).
+        #[arg(long, default_value_t = 4)]
+        kcv_length: usize,
+    },
+    /// Install sign-on field 62 under the TMK: all keys or none; prints their check values.
+    Install {
+        /// Terminal master key (hex; TDES for layouts 1/3/4, SM4 for 5/6).
+        #[arg(long)]
+        tmk: String,
+        /// Field 62 (hex).
+        #[arg(long)]
+        field62: String,
+        /// Layout: the sign-on's field 60.3 code (1, 3, 4, 5 or 6).
+        #[arg(long)]
+        layout: u16,
+        /// Check value length (4, or 8 for SM4 layouts).
+        #[arg(long, default_value_t = 4)]
+        kcv_length: usize,
+    },
+    /// TDK track-data encryption (CUP block-selection rule).
+    #[command(subcommand)]
+    Track(CupTrackCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CupTrackCommand {
+    /// Pack and encrypt track data (digits, `=` or `D`).
+    Encrypt {
+        /// Track data key (hex; TDES or, with --algorithm sm4, SM4).
+        #[arg(long)]
+        key: String,
+        /// TDK algorithm.
+        #[arg(long, value_enum, default_value = "tdes")]
+        algorithm: CupAlgorithm,
+        /// The track (e.g. 6225885916163157=49121010000012300000).
+        #[arg(long)]
+        track: String,
+    },
+    /// Decrypt packed track data.
+    Decrypt {
+        /// Track data key (hex).
+        #[arg(long)]
+        key: String,
+        /// TDK algorithm.
+        #[arg(long, value_enum, default_value = "tdes")]
+        algorithm: CupAlgorithm,
+        /// The packed, encrypted track (hex).
+        #[arg(long)]
+        data: String,
+        /// Number of track digits (the field 35/36 length).
+        #[arg(long)]
+        digits: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PanFillArg {
+    #[value(name = "1")]
+    Fill1,
+    #[value(name = "2")]
+    Fill2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MacOutputArg {
+    Ascii,
+    Bytes,
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +292,8 @@ pub(crate) enum PinFormat {
     F3,
     #[value(name = "4")]
     F4,
+    /// The 16-byte SM4 PIN block (China UnionPay 国密).
+    Sm4,
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,6 +342,9 @@ pub(crate) enum PinblockCommand {
         /// Fill/random bytes in hex, only to reproduce published vectors.
         #[arg(long)]
         fill: Option<String>,
+        /// SM4 PAN fill method (default 1).
+        #[arg(long, value_enum)]
+        pan_fill: Option<PanFillArg>,
     },
     /// Decipher and decode a PIN block.
     Decipher {
@@ -198,6 +360,9 @@ pub(crate) enum PinblockCommand {
         /// The PAN (formats 0, 3, 4): 1-19 digits (ISO 9564-1; shorter than 12 is zero-padded).
         #[arg(long)]
         pan: Option<String>,
+        /// SM4 PAN fill method (default 1).
+        #[arg(long, value_enum)]
+        pan_fill: Option<PanFillArg>,
     },
 }
 
@@ -205,6 +370,10 @@ pub(crate) enum PinblockCommand {
 pub(crate) enum KcvAlgorithm {
     Tdes,
     Aes,
+    /// Single DES (China UnionPay legacy MAKs).
+    Des,
+    /// SM4.
+    Sm4,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -224,6 +393,9 @@ pub(crate) struct KcvArgs {
     /// KCV method (default: legacy for TDES, cmac for AES).
     #[arg(long, value_enum)]
     pub(crate) method: Option<KcvMethodArg>,
+    /// China UnionPay check value length (4, or 8 for SM4): E_K(0) leftmost bytes.
+    #[arg(long)]
+    pub(crate) length: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -281,6 +453,14 @@ pub(crate) enum MacAlgorithm {
     HmacSha256,
     #[value(name = "iso9797-1-alg1")]
     Iso9797Alg1,
+    /// China UnionPay "POS ECB" MAC (field 64).
+    #[value(name = "cup-ecb")]
+    CupEcb,
+    /// X9.9 / SM4 CBC-MAC: zero IV, zero padding, full block.
+    Cbc,
+    /// "9606": XOR all blocks, encrypt once.
+    #[value(name = "xor-encrypt")]
+    XorEncrypt,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -305,9 +485,13 @@ pub(crate) struct MacArgs {
     /// ISO 9797-1 padding method (retail, iso9797-1-alg1).
     #[arg(long, value_enum, default_value = "1")]
     pub(crate) padding: MacPadding,
-    /// Block cipher for cmac (default aes) and iso9797-1-alg1 (default tdes).
+    /// Block cipher for cmac (default aes) and iso9797-1-alg1 (default tdes);
+    /// des, tdes or sm4 for cup-ecb, cbc and xor-encrypt.
     #[arg(long, value_enum)]
     pub(crate) cipher: Option<KcvAlgorithm>,
+    /// cup-ecb field 64 encoding: ascii (default) or bytes.
+    #[arg(long, value_enum)]
+    pub(crate) output: Option<MacOutputArg>,
 }
 
 #[derive(Debug, Subcommand)]

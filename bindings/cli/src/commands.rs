@@ -7,6 +7,7 @@ mod keys;
 mod mac;
 mod pan;
 mod pin;
+mod sm;
 
 use crate::cli::Command;
 use crate::output::{CliError, Output};
@@ -26,6 +27,10 @@ pub(crate) fn run(command: Command) -> Result<Output, CliError> {
         Command::Mac(args) => mac::mac(&args),
         Command::Sign(cmd) => mac::sign(cmd),
         Command::Emv(cmd) => emv::run(cmd),
-        Command::Demo => demo::run(),
+        Command::Demo(args) if args.cup_sm => demo::run_cup_sm(),
+        Command::Demo(_) => demo::run(),
+        Command::Sm3 { data } => sm::sm3(&data),
+        Command::Sm2(cmd) => sm::sm2(cmd),
+        Command::Cup(cmd) => sm::cup(cmd),
     }
 }

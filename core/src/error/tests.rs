@@ -40,3 +40,37 @@ fn messages_name_positions_only() {
     );
     assert_eq!(Error::VerificationFailed.to_string(), "verification failed");
 }
+
+#[test]
+fn cup_messages_and_kinds() {
+    let cases = [
+        (
+            CupError::Field62Length {
+                expected: 60,
+                actual: 59,
+            },
+            "CUP: field 62 is 59 bytes, its layout needs 60",
+        ),
+        (
+            CupError::Field62MakPadding,
+            "CUP: field 62 MAK padding is not zero",
+        ),
+        (
+            CupError::TrackLength { digits: 21 },
+            "CUP: track data of 21 digits does not fit the cipher block",
+        ),
+        (
+            CupError::TrackCharacter { position: 7 },
+            "CUP: track data has an invalid character at position 7",
+        ),
+        (
+            CupError::TrackUndecodable,
+            "CUP: decrypted track data does not decode",
+        ),
+        (CupError::Sm016, "CUP: malformed SM016 element"),
+    ];
+    for (e, text) in cases {
+        assert_eq!(Error::from(e).to_string(), text);
+        assert_eq!(Error::from(e).kind(), ErrorKind::Malformed);
+    }
+}

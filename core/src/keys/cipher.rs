@@ -1,6 +1,13 @@
 //! Crate-internal block-cipher dispatch over TDES and AES (ECB and CBC on
 //! caller buffers, no alloc). Key schedules are zeroized on drop by the
 //! RustCrypto `zeroize` features.
+//!
+//! With feature `sm`, single DES and SM4 are dispatched too, but only by
+//! [`BlockCipher::new_any`] and [`Key::cup_cipher`]: [`BlockCipher::new`]
+//! and [`Key::with_cipher`], which every international path (ISO 9564 PIN,
+//! ISO 9797 MAC, TR-31, DUKPT, master/session) uses, refuse them with
+//! [`KeyError::WrongAlgorithm`]. A DES or SM4 key therefore cannot slip
+//! into a path that was written for TDES and AES.
 
 use core::fmt;
 
@@ -16,14 +23,37 @@ pub(crate) enum BlockCipher {
     Aes128(aes::Aes128),
     Aes192(aes::Aes192),
     Aes256(aes::Aes256),
+    #[cfg(feature = "sm")]
+    Des(des::Des),
+    #[cfg(feature = "sm")]
+    Sm4(sm4::Sm4),
 }
 
 impl BlockCipher {
-    /// Builds the key schedule for `algorithm` from raw `key` bytes.
+    /// Builds the key schedule for `algorithm` (TDES or AES) from raw `key`
+    /// bytes.
+    ///
+    /// # Errors
+    /// [`KeyError::WrongAlgorithm`] for single DES and SM4 (see the module
+    /// docs); [`KeyError::InvalidLength`].
     #[inline]
     pub(crate) fn new(algorithm: Algorithm, key: &[u8]) -> Result<Self, Error> {
+        if !algorithm.is_tdes_or_aes() {
+            return Err(KeyError::WrongAlgorithm.into());
+        }
+        Self::new_any(algorithm, key)
+    }
+
+    /// Builds the key schedule for any algorithm, single DES and SM4
+    /// included: for check values and the China UnionPay functions only.
+    #[inline]
+    pub(crate) fn new_any(algorithm: Algorithm, key: &[u8]) -> Result<Self, Error> {
         let bad = |_| Error::Key(KeyError::InvalidLength { length: key.len() });
         Ok(match algorithm {
+            #[cfg(feature = "sm")]
+            Algorithm::Des => Self::Des(des::Des::new_from_slice(key).map_err(bad)?),
+            #[cfg(feature = "sm")]
+            Algorithm::Sm4 => Self::Sm4(sm4::Sm4::new_from_slice(key).map_err(bad)?),
             Algorithm::Tdes2 => Self::Tdes2(des::TdesEde2::new_from_slice(key).map_err(bad)?),
             Algorithm::Tdes3 => Self::Tdes3(des::TdesEde3::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes128 => Self::Aes128(aes::Aes128::new_from_slice(key).map_err(bad)?),
@@ -37,6 +67,8 @@ impl BlockCipher {
     pub(crate) const fn block_len(&self) -> usize {
         match self {
             Self::Tdes2(_) | Self::Tdes3(_) => 8,
+            #[cfg(feature = "sm")]
+            Self::Des(_) => 8,
             _ => 16,
         }
     }
@@ -57,6 +89,10 @@ impl BlockCipher {
             Self::Aes128(c) => BlockOps::encrypt_block(c, block),
             Self::Aes192(c) => BlockOps::encrypt_block(c, block),
             Self::Aes256(c) => BlockOps::encrypt_block(c, block),
+            #[cfg(feature = "sm")]
+            Self::Des(c) => BlockOps::encrypt_block(c, block),
+            #[cfg(feature = "sm")]
+            Self::Sm4(c) => BlockOps::encrypt_block(c, block),
         }
     }
 
@@ -69,6 +105,10 @@ impl BlockCipher {
             Self::Aes128(c) => BlockOps::decrypt_block(c, block),
             Self::Aes192(c) => BlockOps::decrypt_block(c, block),
             Self::Aes256(c) => BlockOps::decrypt_block(c, block),
+            #[cfg(feature = "sm")]
+            Self::Des(c) => BlockOps::decrypt_block(c, block),
+            #[cfg(feature = "sm")]
+            Self::Sm4(c) => BlockOps::decrypt_block(c, block),
         }
     }
 
@@ -183,6 +223,12 @@ block_ops!(
     aes::Aes256 => 16,
 );
 
+#[cfg(feature = "sm")]
+block_ops!(
+    des::Des => 8,
+    sm4::Sm4 => 16,
+);
+
 impl fmt::Debug for BlockCipher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("BlockCipher { .. }")
@@ -225,7 +271,22 @@ impl Key {
             Algorithm::Aes192 => f(&aes::Aes192::new_from_slice(material).map_err(bad)?),
             Algorithm::Aes256 => f(&aes::Aes256::new_from_slice(material).map_err(bad)?),
             Algorithm::HmacSha256 => Err(KeyError::WrongAlgorithm.into()),
+            #[cfg(feature = "sm")]
+            Algorithm::Des | Algorithm::Sm4 => Err(KeyError::WrongAlgorithm.into()),
         }
+    }
+
+    /// Checks usage and mode of use, then builds the key schedule of any
+    /// algorithm, single DES and SM4 included (China UnionPay functions).
+    #[cfg(feature = "sm")]
+    #[inline]
+    pub(crate) fn cup_cipher(
+        &self,
+        usages: &[KeyUsage],
+        operation: Operation,
+    ) -> Result<BlockCipher, Error> {
+        self.require(usages, operation)?;
+        BlockCipher::new_any(self.algorithm(), self.material())
     }
 
     /// Builds the key schedule without a usage check, for derivations that

@@ -305,9 +305,14 @@ impl WorkingKeyType {
     ///
     /// # Errors
     /// [`KeyError::WrongAlgorithm`](crate::error::KeyError::WrongAlgorithm)
-    /// for an algorithm that is no DUKPT key type (HMAC).
+    /// for an algorithm that is no DUKPT key type (HMAC; single DES and SM4
+    /// with feature `sm`).
     pub const fn from_algorithm(algorithm: Algorithm) -> Result<Self, Error> {
         Ok(match algorithm {
+            #[cfg(feature = "sm")]
+            Algorithm::Des | Algorithm::Sm4 => {
+                return Err(Error::Key(crate::error::KeyError::WrongAlgorithm));
+            }
             Algorithm::Tdes2 => Self::Tdes2,
             Algorithm::Tdes3 => Self::Tdes3,
             Algorithm::Aes128 => Self::Aes128,

@@ -6,6 +6,13 @@
 //! - **CMAC** (ANSI X9.24-1:2017 §7.4, used for AES keys): AES-CMAC (or
 //!   TDES-CMAC) of a block of zero bytes, leftmost bytes (up to 5).
 //!
+//! - **China UnionPay** (`KcvMethod::Cup`, feature `sm`): the same zero
+//!   block enciphered under the key (single DES, TDES or SM4), but the
+//!   leftmost 4 bytes as CUP sign-on field 62 carries them, or 8 bytes for
+//!   SM4 as some acquirers send (UnionPay CloudPOS `CHECK_TYPE_CUP`; PAX
+//!   `KCV_SM4_ENCRYPT_0`). Capped at 4 bytes for 8-byte-block ciphers and 8
+//!   bytes for SM4 (half of its block).
+//!
 //! A KCV is public, but a check compares it in constant time anyway.
 //!
 //! **A KCV is a truncated MAC of a zero block.** A full-length legacy KCV is
@@ -54,6 +61,10 @@ pub enum KcvMethod {
     Legacy,
     /// CMAC over a zero block, keep the leftmost bytes (X9.24-1:2017).
     Cmac,
+    /// China UnionPay check value: encipher a zero block (single DES, TDES
+    /// or SM4), keep the leftmost 4 bytes (at most 4 for DES/TDES, 8 for SM4).
+    #[cfg(feature = "sm")]
+    Cup,
 }
 
 /// A key check value: 1 to 16 public bytes.
@@ -85,6 +96,14 @@ impl Kcv {
                 }
             }
             KcvMethod::Cmac => 5,
+            #[cfg(feature = "sm")]
+            KcvMethod::Cup => {
+                if algorithm.block_len() == 16 {
+                    8
+                } else {
+                    4
+                }
+            }
         }
     }
 
@@ -104,14 +123,18 @@ impl Kcv {
 
     /// The method and length conventionally printed next to a key of
     /// `algorithm`: legacy, 3 bytes, for TDES (X9.24-1:2009 Annex A
-    /// practice); CMAC, 5 bytes, for AES (X9.24-1:2017 §7.4). `None` for an
-    /// algorithm without a check-value method.
+    /// practice); CMAC, 5 bytes, for AES (X9.24-1:2017 §7.4); CUP, 4 bytes,
+    /// for single DES and SM4 (feature `sm`). `None` for an algorithm without
+    /// a check-value method.
     #[must_use]
     pub const fn conventional(algorithm: Algorithm) -> Option<(KcvMethod, usize)> {
         match algorithm {
             Algorithm::Tdes2 | Algorithm::Tdes3 => Some((KcvMethod::Legacy, 3)),
             Algorithm::Aes128 | Algorithm::Aes192 | Algorithm::Aes256 => Some((KcvMethod::Cmac, 5)),
             Algorithm::HmacSha256 => None,
+            // China UnionPay: the cipher of a zero block, 4 bytes.
+            #[cfg(feature = "sm")]
+            Algorithm::Des | Algorithm::Sm4 => Some((KcvMethod::Cup, 4)),
         }
     }
 
@@ -145,12 +168,15 @@ impl Kcv {
         if len == 0 || len > Self::max_len(method, algorithm) {
             return Err(KeyError::InvalidKcvLength { length: len }.into());
         }
-        let cipher = BlockCipher::new(algorithm, material)?;
+        // Every algorithm has a check value, single DES and SM4 included.
+        let cipher = BlockCipher::new_any(algorithm, material)?;
         let n = cipher.block_len();
         let mut block = [0u8; 16];
         let full = block.get_mut(..n).ok_or(Error::invalid_argument("block"))?;
         match method {
             KcvMethod::Legacy => cipher.encrypt_block(full)?,
+            #[cfg(feature = "sm")]
+            KcvMethod::Cup => cipher.encrypt_block(full)?,
             KcvMethod::Cmac => cmac_zero_block(&cipher, full)?,
         }
         let mut bytes = [0u8; 16];

@@ -52,6 +52,17 @@ pub enum Algorithm {
     /// An HMAC-SHA256 key (RFC 2104, FIPS 198-1) of any length from 1 to
     /// [`MAX_HMAC_KEY_LEN`] bytes; TR-31 algorithm `H`.
     HmacSha256,
+    /// Single DES (8 bytes), for legacy China UnionPay MAC keys and their
+    /// check values only (sign-on layout `001`, the `003`/`004` MAK). Never
+    /// accepted by the ISO 9564 PIN, TR-31, DUKPT, ISO 9797 MAC or
+    /// master/session paths: only [`crate::cup`] builds its cipher.
+    #[cfg(feature = "sm")]
+    Des,
+    /// SM4 (GB/T 32907-2016 / GM/T 0002-2012), 16-byte key and block: the
+    /// China UnionPay 国密 TMK, PIN, MAC and track-data keys. Reached only
+    /// through [`crate::cup`] and check values ([`crate::keys::kcv`]).
+    #[cfg(feature = "sm")]
+    Sm4,
 }
 
 impl Algorithm {
@@ -64,12 +75,16 @@ impl Algorithm {
             Self::Tdes2 | Self::Aes128 => 16,
             Self::Tdes3 | Self::Aes192 => 24,
             Self::Aes256 | Self::HmacSha256 => 32,
+            #[cfg(feature = "sm")]
+            Self::Des => 8,
+            #[cfg(feature = "sm")]
+            Self::Sm4 => 16,
         }
     }
 
     /// Whether a key of `len` bytes is valid for this algorithm: exactly
-    /// [`Algorithm::key_len`] for TDES and AES, 1 to [`MAX_HMAC_KEY_LEN`]
-    /// for HMAC.
+    /// [`Algorithm::key_len`] for TDES, AES, DES and SM4, 1 to
+    /// [`MAX_HMAC_KEY_LEN`] for HMAC.
     #[must_use]
     pub const fn accepts_key_len(self, len: usize) -> bool {
         match self {
@@ -78,15 +93,32 @@ impl Algorithm {
         }
     }
 
-    /// Block length in bytes: the cipher block (8 for TDES, 16 for AES),
-    /// or the SHA-256 block (64) for HMAC-SHA256.
+    /// Block length in bytes: the cipher block (8 for DES and TDES, 16 for
+    /// AES and SM4), or the SHA-256 block (64) for HMAC-SHA256.
     #[must_use]
     pub const fn block_len(self) -> usize {
         match self {
             Self::Tdes2 | Self::Tdes3 => 8,
             Self::Aes128 | Self::Aes192 | Self::Aes256 => 16,
             Self::HmacSha256 => 64,
+            #[cfg(feature = "sm")]
+            Self::Des => 8,
+            #[cfg(feature = "sm")]
+            Self::Sm4 => 16,
         }
+    }
+
+    /// True for the algorithms of the international standards paths
+    /// (TDES and AES): ISO 9564 PIN blocks, ISO 9797 MACs, TR-31, DUKPT and
+    /// master/session keys. False for HMAC, single DES and SM4 (the latter
+    /// two only reach the China UnionPay functions, `paycore::cup`, feature
+    /// `sm`, and check values).
+    #[must_use]
+    pub const fn is_tdes_or_aes(self) -> bool {
+        matches!(
+            self,
+            Self::Tdes2 | Self::Tdes3 | Self::Aes128 | Self::Aes192 | Self::Aes256
+        )
     }
 
     /// True for the AES algorithms.
@@ -107,16 +139,51 @@ impl Algorithm {
             Self::Aes128 => 128,
             Self::Aes192 => 192,
             Self::Aes256 | Self::HmacSha256 => 256,
+            // Single DES: 56-bit key, below every approved strength.
+            #[cfg(feature = "sm")]
+            Self::Des => 56,
+            // SM4: 128-bit key (GB/T 32907-2016).
+            #[cfg(feature = "sm")]
+            Self::Sm4 => 128,
         }
     }
 
-    /// The TR-31 algorithm character (`T`, `A` or `H`), ANSI X9.143 Table 7.
+    /// The TR-31 algorithm character (`T`, `A` or `H`), ANSI X9.143 Table 7;
+    /// `D` (DEA) for single DES and `0` for SM4, which X9.143 does not
+    /// define. paycore never wraps either in a key block.
     #[must_use]
     pub const fn tr31_code(self) -> u8 {
         match self {
             Self::Tdes2 | Self::Tdes3 => b'T',
             Self::Aes128 | Self::Aes192 | Self::Aes256 => b'A',
             Self::HmacSha256 => b'H',
+            #[cfg(feature = "sm")]
+            Self::Des => b'D',
+            #[cfg(feature = "sm")]
+            Self::Sm4 => b'0',
+        }
+    }
+
+    /// Whether a key of this algorithm may carry `usage`. Single DES is
+    /// limited to what legacy China UnionPay sign-on delivers: MAC keys
+    /// (`M0`, `M1`), the layout `001` PIN key (`P0`, installable but refused
+    /// by every PIN function) and track-data keys (`D0`); every other
+    /// algorithm accepts every usage.
+    #[must_use]
+    pub const fn permits_usage(self, usage: KeyUsage) -> bool {
+        match self {
+            #[cfg(feature = "sm")]
+            Self::Des => matches!(
+                usage,
+                KeyUsage::MacIso16609
+                    | KeyUsage::MacIso9797Alg1
+                    | KeyUsage::PinEncryption
+                    | KeyUsage::DataEncryption
+            ),
+            _ => {
+                let _ = usage;
+                true
+            }
         }
     }
 
@@ -510,7 +577,10 @@ impl Key {
     ///
     /// # Errors
     /// [`KeyError::InvalidLength`] if `material` does not match `algorithm`
-    /// ([`Algorithm::accepts_key_len`]).
+    /// ([`Algorithm::accepts_key_len`]);
+    /// [`KeyError::UsageNotPermitted`] if `algorithm` cannot carry the usage
+    /// ([`Algorithm::permits_usage`]: single DES is limited to `M0`, `M1`,
+    /// `P0` and `D0`).
     pub fn new(
         algorithm: Algorithm,
         material: &[u8],
@@ -521,6 +591,9 @@ impl Key {
                 length: material.len(),
             }
             .into());
+        }
+        if !algorithm.permits_usage(attributes.usage) {
+            return Err(KeyError::UsageNotPermitted.into());
         }
         Ok(Self {
             material: SecretBytes::from_slice(material)?,
@@ -542,6 +615,9 @@ impl Key {
                 length: material.len(),
             }
             .into());
+        }
+        if !algorithm.permits_usage(attributes.usage) {
+            return Err(KeyError::UsageNotPermitted.into());
         }
         Ok(Self {
             // EXPOSE: moved into the key's own container; `material` is

@@ -347,6 +347,10 @@ fn decipher(
             attributes,
             enciphered,
         } => {
+            // Single DES and SM4 keys are delivered by `crate::cup` only.
+            if !algorithm.is_tdes_or_aes() {
+                return Err(KeyError::WrongAlgorithm.into());
+            }
             if enciphered.len() != algorithm.key_len() {
                 return Err(KeyError::InvalidLength {
                     length: enciphered.len(),

@@ -592,3 +592,316 @@ pub(crate) fn run() -> Result<Output, CliError> {
     map.insert("elapsed_ms".into(), json!(elapsed.as_secs_f64() * 1000.0));
     Ok(Output::with_human(map, t.text))
 }
+
+/// A random 16-byte SM4 key with `usage` and `mode`.
+fn random_sm4(rng: &mut OsRng, usage: KeyUsage, mode: ModeOfUse) -> Result<Key, Error> {
+    let mut material = [0u8; 16];
+    rand::RngCore::fill_bytes(rng, &mut material);
+    let k = key(Algorithm::Sm4, &material, usage, mode);
+    material.fill(0);
+    k
+}
+
+/// CUP check value (4 bytes) as hex.
+fn cup_kcv(key: &Key) -> Result<String, Error> {
+    Ok(Kcv::compute(key, KcvMethod::Cup, 4)?.to_string())
+}
+
+/// `paycore demo --cup-sm`: a China UnionPay 国密 sale. The acquirer host
+/// signs the terminal on (0810, 60.3 = 006: SM4 PIK, MAK and TDK under the
+/// SM4 TMK in field 62); the terminal installs the keys all-or-nothing,
+/// builds a 0200 with an SM4 PIN block (PAN fill 1), SM4 track encryption,
+/// field 53 and a POS ECB MAC over the MAB, and signs a transaction record
+/// with SM2; the host verifies all of it.
+pub(crate) fn run_cup_sm() -> Result<Output, CliError> {
+    use paycore::cup::{self, CupRole, Field62, Field62Key, MacOutput, PanFill, SignOnLayout};
+    use paycore::sm::{self, DEFAULT_SM2_ID, Sm2SigningKey};
+
+    let started = Instant::now();
+    let mut rng = OsRng;
+    let mut t = Transcript {
+        text: String::from(
+            "paycore demo --cup-sm: a China UnionPay 国密 sale (SM4 keys, SM2 record)\n",
+        ),
+        steps: Vec::new(),
+    };
+
+    // ---- Key injection: the same SM4 TMK in the terminal and the host ----
+    t.heading("Key injection");
+    let mut tmk_bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rng, &mut tmk_bytes);
+    let terminal_tmk = key(
+        Algorithm::Sm4,
+        &tmk_bytes,
+        KeyUsage::KeyEncryption,
+        ModeOfUse::Decrypt,
+    )?;
+    let host_tmk = key(
+        Algorithm::Sm4,
+        &tmk_bytes,
+        KeyUsage::KeyEncryption,
+        ModeOfUse::EncryptDecrypt,
+    )?;
+    tmk_bytes.fill(0);
+    t.step(
+        "SM4 TMK -> terminal",
+        &format!("KCV {}", cup_kcv(&terminal_tmk)?),
+        json!({"kcv": cup_kcv(&terminal_tmk)?}),
+    );
+    let device_sm2 = Sm2SigningKey::generate(&mut rng);
+    let device_public = device_sm2.public_key();
+    t.step(
+        "Terminal SM2 key",
+        &format!("public {}", short(&hex_upper(&device_public))),
+        json!({"public_key": hex_upper(&device_public)}),
+    );
+
+    // ---- Sign-on: 0800 / 0810 with 60.3 = 006 ----
+    t.heading("Sign-on (0800 -> 0810, 60.3 = 006)");
+    let pik = random_sm4(&mut rng, KeyUsage::PinEncryption, ModeOfUse::EncryptDecrypt)?;
+    let mak = random_sm4(
+        &mut rng,
+        KeyUsage::MacIso9797Alg1,
+        ModeOfUse::GenerateVerify,
+    )?;
+    let tdk = random_sm4(
+        &mut rng,
+        KeyUsage::DataEncryption,
+        ModeOfUse::EncryptDecrypt,
+    )?;
+    let mut cryptograms = [[0u8; 16]; 3];
+    let mut check_values = [[0u8; 4]; 3];
+    for ((k, ct), cv) in [&pik, &mak, &tdk]
+        .into_iter()
+        .zip(cryptograms.iter_mut())
+        .zip(check_values.iter_mut())
+    {
+        cup::wrap_working_key(&host_tmk, k, ct)?;
+        cv.copy_from_slice(Kcv::compute(k, KcvMethod::Cup, 4)?.as_bytes());
+    }
+    let [pik_ct, mak_ct, tdk_ct] = &cryptograms;
+    let [pik_cv, mak_cv, tdk_cv] = &check_values;
+    let field62 = Field62 {
+        layout: SignOnLayout::Sm4006,
+        pik: Field62Key {
+            cryptogram: pik_ct,
+            check_value: pik_cv,
+        },
+        mak: Field62Key {
+            cryptogram: mak_ct,
+            check_value: mak_cv,
+        },
+        tdk: Some(Field62Key {
+            cryptogram: tdk_ct,
+            check_value: tdk_cv,
+        }),
+    };
+    let mut f62 = [0u8; 72];
+    let f62_len = field62.encode(&mut f62)?;
+    let f62 = f62.get(..f62_len).unwrap_or_default();
+    t.step(
+        "Host: build field 62",
+        &format!("{f62_len} bytes, {}", short(&hex_upper(f62))),
+        json!({"field62": hex_upper(f62)}),
+    );
+    let parsed = Field62::parse(SignOnLayout::Sm4006, 4, f62)?;
+    let keys = cup::install(&terminal_tmk, &parsed, CupRole::Terminal)?;
+    let Some(terminal_tdk) = keys.tdk.as_ref() else {
+        return Err(CliError::new("internal", "layout 006 has a TDK"));
+    };
+    t.step(
+        "Terminal: install keys",
+        &format!(
+            "PIK {} MAK {} TDK {} (all check values verified)",
+            cup_kcv(&keys.pik)?,
+            cup_kcv(&keys.mak)?,
+            cup_kcv(terminal_tdk)?
+        ),
+        json!({"pik_kcv": cup_kcv(&keys.pik)?, "mak_kcv": cup_kcv(&keys.mak)?, "tdk_kcv": cup_kcv(terminal_tdk)?}),
+    );
+    let mut tampered = f62.to_vec();
+    if let Some(b) = tampered.get_mut(17) {
+        *b ^= 0x01;
+    }
+    let tamper_refused = Field62::parse(SignOnLayout::Sm4006, 4, &tampered)
+        .and_then(|f| cup::install(&terminal_tmk, &f, CupRole::Terminal))
+        .is_err();
+    t.note(&format!(
+        "a field 62 with one check value bit flipped installs {}",
+        if tamper_refused {
+            "nothing"
+        } else {
+            "KEYS (BUG)"
+        }
+    ));
+
+    // ---- Terminal: the sale ----
+    t.heading("Terminal (0200 sale)");
+    let pan = Pan::parse("6225885916163157")?;
+    let track2 = "6225885916163157=49121010000012300000";
+    let pin = Pin::new(CARDHOLDER_PIN)?;
+    let pin_block = cup::encipher_sm4_pin(
+        &keys.pik,
+        &pin,
+        Some(&pan),
+        PanFill::Fill1,
+        cup::Sm4PinPadding::F,
+        &mut rng,
+    )?;
+    drop(pin);
+    t.step(
+        "1. SM4 PIN block",
+        &format!("PAN fill 1, {}", hex_upper(&pin_block)),
+        json!({"pin_block": hex_upper(&pin_block)}),
+    );
+    let mut track_enc = [0u8; 52];
+    let track_len = cup::encrypt_track(terminal_tdk, track2.as_bytes(), &mut track_enc)?;
+    let track_enc = track_enc.get(..track_len).unwrap_or_default();
+    t.step(
+        "2. Track 2 (TDK, SM4)",
+        &format!("{} digits, {}", track2.len(), short(&hex_upper(track_enc))),
+        json!({"track2_encrypted": hex_upper(track_enc)}),
+    );
+    let f53 = cup::field53(true, cup::FIELD53_SM_PAX, true)?;
+    // The MAB: MTI, then the fields as the 8583 packer lays them out
+    // (simplified: processing code, amount, STAN, entry mode, track 2,
+    // terminal and merchant IDs, currency, field 53, the SM016 PIN element).
+    let mut mab = Vec::new();
+    mab.extend_from_slice(&[0x02, 0x00]);
+    mab.extend_from_slice(&[0x00, 0x00, 0x00]); // 3: processing code 000000
+    mab.extend_from_slice(&[0x00, 0x00, 0x00, 0x00, 0x12, 0x34]); // 4: 12.34
+    mab.extend_from_slice(&[0x00, 0x00, 0x42]); // 11: STAN
+    mab.extend_from_slice(&[0x02, 0x10]); // 22: swiped, PIN capable
+    let digits = u8::try_from(track2.len()).unwrap_or(0);
+    mab.push(((digits / 10) << 4) | (digits % 10)); // LL in BCD
+    mab.extend_from_slice(track_enc); // 35
+    mab.extend_from_slice(b"12345678"); // 41
+    mab.extend_from_slice(b"123456789012345"); // 42
+    mab.extend_from_slice(b"156"); // 49
+    mab.extend_from_slice(&f53); // 53
+    mab.extend_from_slice(&cup::sm016(&pin_block)); // 62: SM016 + PIN block
+    let field64 = cup::pos_ecb_mac(&keys.mak, &mab, MacOutput::Ascii)?;
+    t.step(
+        "3. POS ECB MAC (SM4)",
+        &format!(
+            "MAB {} bytes, field 53 {}, field 64 \"{}\"",
+            mab.len(),
+            String::from_utf8_lossy(&f53),
+            String::from_utf8_lossy(field64.as_bytes())
+        ),
+        json!({"mab_len": mab.len(), "field53": String::from_utf8_lossy(&f53), "mac": hex_upper(field64.as_bytes())}),
+    );
+    let mut record = mab.clone();
+    record.extend_from_slice(field64.as_bytes());
+    let signature = device_sm2.sign(DEFAULT_SM2_ID, &record, &mut rng)?;
+    t.step(
+        "4. SM2-signed record",
+        &format!(
+            "ID 1234567812345678, r||s {}",
+            short(&hex_upper(&signature))
+        ),
+        json!({"signature": hex_upper(&signature)}),
+    );
+
+    // ---- Host ----
+    t.heading("Host");
+    let host_keys = cup::install(&host_tmk, &parsed, CupRole::Host)?;
+    let Some(host_tdk) = host_keys.tdk.as_ref() else {
+        return Err(CliError::new("internal", "layout 006 has a TDK"));
+    };
+    let mac_ok =
+        cup::pos_ecb_mac_verify(&host_keys.mak, &mab, MacOutput::Ascii, field64.as_bytes()).is_ok();
+    let mut edited = mab.clone();
+    if let Some(b) = edited.get_mut(8) {
+        *b ^= 0x01; // the amount
+    }
+    let mac_tamper_refused = cup::pos_ecb_mac_verify(
+        &host_keys.mak,
+        &edited,
+        MacOutput::Ascii,
+        field64.as_bytes(),
+    )
+    .is_err();
+    t.step(
+        "5. Verify MAC",
+        if mac_ok { "valid" } else { "INVALID" },
+        json!({"valid": mac_ok, "edited_amount_refused": mac_tamper_refused}),
+    );
+    let received_block = cup::parse_sm016(&cup::sm016(&pin_block))?;
+    let host_pin = cup::decipher_sm4_pin(
+        &host_keys.pik,
+        &received_block,
+        Some(&pan),
+        PanFill::Fill1,
+        cup::Sm4PinPadding::F,
+    )?;
+    // EXPOSE: the host compares the PIN with the cardholder's, in constant time.
+    let pin_ok = ct_eq(
+        host_pin.expose_secret().as_bytes(),
+        CARDHOLDER_PIN.as_bytes(),
+    );
+    t.step(
+        "6. Decipher PIN block",
+        if pin_ok {
+            "PIN verified"
+        } else {
+            "PIN MISMATCH"
+        },
+        json!({"pin_verified": pin_ok}),
+    );
+    let mut track_clear = [0u8; 104];
+    let n = cup::decrypt_track(host_tdk, track_enc, track2.len(), &mut track_clear)?;
+    let track_ok = ct_eq(track_clear.get(..n).unwrap_or_default(), track2.as_bytes());
+    track_clear.fill(0);
+    t.step(
+        "7. Decrypt track 2",
+        if track_ok {
+            "matches the card"
+        } else {
+            "MISMATCH"
+        },
+        json!({"matches": track_ok}),
+    );
+    let sig_ok = sm::sm2_verify(&device_public, DEFAULT_SM2_ID, &record, &signature).is_ok();
+    let wrong_id_refused =
+        sm::sm2_verify(&device_public, b"ALICE123@YAHOO.COM", &record, &signature).is_err();
+    t.step(
+        "8. Verify SM2 signature",
+        &format!(
+            "{}; under another ID: {}",
+            if sig_ok { "valid" } else { "INVALID" },
+            if wrong_id_refused {
+                "refused"
+            } else {
+                "ACCEPTED (BUG)"
+            }
+        ),
+        json!({"valid": sig_ok, "wrong_id_refused": wrong_id_refused}),
+    );
+
+    let elapsed = started.elapsed();
+    let all_ok = tamper_refused
+        && mac_ok
+        && mac_tamper_refused
+        && pin_ok
+        && track_ok
+        && sig_ok
+        && wrong_id_refused;
+    let _ = writeln!(
+        t.text,
+        "\nCUP 国密 sale {} in {:.1} ms.",
+        if all_ok { "completed" } else { "FAILED" },
+        elapsed.as_secs_f64() * 1000.0
+    );
+    if !all_ok {
+        return Err(CliError::new(
+            "verification_failed",
+            "the CUP demo sale did not verify end to end",
+        ));
+    }
+    let mut map = Map::new();
+    map.insert("ok".into(), json!(all_ok));
+    map.insert("steps".into(), Value::Array(t.steps));
+    map.insert("elapsed_ms".into(), json!(elapsed.as_secs_f64() * 1000.0));
+    Ok(Output::with_human(map, t.text))
+}

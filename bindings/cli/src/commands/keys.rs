@@ -15,10 +15,18 @@ const CHECK_ONLY: KeyAttributes =
     KeyAttributes::new(KeyUsage::KeyEncryption, ModeOfUse::NoRestrictions);
 
 pub(crate) fn kcv(args: &KcvArgs) -> Result<Output, CliError> {
+    if let Some(out) = super::sm::kcv(args)? {
+        return Ok(out);
+    }
     let material = parse_hex("key", &args.key)?;
     let aes = match args.algorithm {
         Some(KcvAlgorithm::Aes) => true,
         Some(KcvAlgorithm::Tdes) => false,
+        Some(KcvAlgorithm::Des | KcvAlgorithm::Sm4) => {
+            return Err(CliError::argument(
+                "--algorithm: handled by the CUP check value",
+            ));
+        }
         // 32 bytes can only be AES; 16 and 24 default to TDES, the common case
         // for legacy KCVs. Pass --algorithm aes for AES-128/192.
         None => material.len() == 32,

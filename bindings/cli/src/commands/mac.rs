@@ -37,6 +37,7 @@ pub(crate) fn mac(args: &MacArgs) -> Result<Output, CliError> {
             Algorithm::from_len(args.cipher != Some(KcvAlgorithm::Tdes), material.len())?,
             KeyUsage::MacCmac,
         ),
+        MacArg::CupEcb | MacArg::Cbc | MacArg::XorEncrypt => return super::sm::cup_mac(args),
         // Any key length (RFC 2104 §3); RFC 4231 tests 4 to 131 bytes.
         MacArg::HmacSha256 => (
             MacAlgorithm::HmacSha256,

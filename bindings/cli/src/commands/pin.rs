@@ -11,6 +11,10 @@ use crate::cli::{PinFormat, PinblockCommand};
 use crate::output::{CliError, Output, arg_or_stdin, hex_upper, parse_hex};
 
 pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
+    let cmd = match super::sm::pinblock(cmd)? {
+        Ok(out) => return Ok(out),
+        Err(cmd) => cmd,
+    };
     match cmd {
         PinblockCommand::Encode {
             format,
@@ -18,7 +22,7 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
             pan,
             fill,
         } => {
-            let format = pin_format(format);
+            let format = pin_format(format)?;
             let pin = Pin::new(&arg_or_stdin("pin", &pin)?)?;
             let pan = parse_pan(pan.as_deref())?;
             let clear = encode(format, &pin, pan.as_ref(), fill.as_deref())?;
@@ -26,7 +30,7 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
             Ok(block_output(clear.expose_secret()))
         }
         PinblockCommand::Decode { format, block, pan } => {
-            let format = pin_format(format);
+            let format = pin_format(format)?;
             let bytes = parse_hex("block", &block)?;
             let pan = parse_pan(pan.as_deref())?;
             let clear = ClearPinBlock::from_bytes(format, &bytes)?;
@@ -39,8 +43,9 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
             pin,
             pan,
             fill,
+            ..
         } => {
-            let format = pin_format(format);
+            let format = pin_format(format)?;
             let key = pin_key(format, &key)?;
             let pin = Pin::new(&arg_or_stdin("pin", &pin)?)?;
             let pan = parse_pan(pan.as_deref())?;
@@ -53,8 +58,9 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
             key,
             block,
             pan,
+            ..
         } => {
-            let format = pin_format(format);
+            let format = pin_format(format)?;
             let key = pin_key(format, &key)?;
             let block = EncipheredPinBlock::from_bytes(&parse_hex("block", &block)?)?;
             let pan = parse_pan(pan.as_deref())?;
@@ -64,14 +70,19 @@ pub(crate) fn run(cmd: PinblockCommand) -> Result<Output, CliError> {
     }
 }
 
-pub(crate) fn pin_format(format: PinFormat) -> PinBlockFormat {
-    match format {
+pub(crate) fn pin_format(format: PinFormat) -> Result<PinBlockFormat, CliError> {
+    Ok(match format {
         PinFormat::F0 => PinBlockFormat::Iso0,
         PinFormat::F1 => PinBlockFormat::Iso1,
         PinFormat::F2 => PinBlockFormat::Iso2,
         PinFormat::F3 => PinBlockFormat::Iso3,
         PinFormat::F4 => PinBlockFormat::Iso4,
-    }
+        PinFormat::Sm4 => {
+            return Err(CliError::argument(
+                "--format sm4: only pinblock encipher and decipher",
+            ));
+        }
+    })
 }
 
 /// The PAN of a PIN block: 1-19 digits (ISO 9564-1), no Luhn check

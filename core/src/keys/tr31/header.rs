@@ -168,6 +168,10 @@ impl HeaderAlgorithm {
             Algorithm::Tdes2 | Algorithm::Tdes3 => Self::Tdes,
             Algorithm::Aes128 | Algorithm::Aes192 | Algorithm::Aes256 => Self::Aes,
             Algorithm::HmacSha256 => Self::Hmac,
+            // Never wrapped (`wrap` refuses them); `D` (DEA) is the nearest
+            // header letter for single DES, and SM4 has none in X9.143.
+            #[cfg(feature = "sm")]
+            Algorithm::Des | Algorithm::Sm4 => Self::Tdes,
         }
     }
 

@@ -655,7 +655,7 @@ pub fn wrap_template(
 
 pub(super) fn check_kbpk(kbpk: &Key, version: Version, operation: Operation) -> Result<(), Error> {
     kbpk.require(&KBPK_USAGES, operation)?;
-    if kbpk.algorithm().is_aes() != version.is_aes() {
+    if !kbpk.algorithm().is_tdes_or_aes() || kbpk.algorithm().is_aes() != version.is_aes() {
         return Err(KeyError::WrongAlgorithm.into());
     }
     Ok(())
@@ -671,6 +671,10 @@ fn check_wrap(kbpk: &Key, key: &Key, version: Version) -> Result<(), Error> {
     // make a block this crate then refuses to import.
     if key.algorithm() == Algorithm::HmacSha256 {
         return Err(Tr31Error::UnsupportedAlgorithm.into());
+    }
+    // Single DES and SM4 have no TR-31 algorithm paycore writes.
+    if !key.algorithm().is_tdes_or_aes() {
+        return Err(KeyError::WrongAlgorithm.into());
     }
     key.attributes().exportability.ensure_exportable()?;
     if key.algorithm().strength_bits() > kbpk.algorithm().strength_bits() {
@@ -896,6 +900,8 @@ fn derive_keys(kbpk: &Key, version: Version) -> Result<DerivedKeys, Error> {
         Algorithm::Aes192 => (3, 0xC0),
         Algorithm::Aes256 => (4, 0x100),
         Algorithm::HmacSha256 => return Err(KeyError::WrongAlgorithm.into()),
+        #[cfg(feature = "sm")]
+        Algorithm::Des | Algorithm::Sm4 => return Err(KeyError::WrongAlgorithm.into()),
     };
     let keyed = KeyedCmac::new(algorithm, kbpk.material())?;
     let derive = |usage: u8| -> Result<SecretBytes<MAX_KEY_LEN>, Error> {
@@ -993,6 +999,8 @@ impl KeyedCmac {
             Algorithm::Aes192 => Self::Aes192(Mac::new_from_slice(key).map_err(bad)?),
             Algorithm::Aes256 => Self::Aes256(Mac::new_from_slice(key).map_err(bad)?),
             Algorithm::HmacSha256 => return Err(KeyError::WrongAlgorithm.into()),
+            #[cfg(feature = "sm")]
+            Algorithm::Des | Algorithm::Sm4 => return Err(KeyError::WrongAlgorithm.into()),
         })
     }
 
