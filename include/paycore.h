@@ -418,6 +418,37 @@
 #define PAYCORE_PIN_MAX_LEN 12
 
 /**
+ * Bare metal: live `paycore_key` handles at any one time.
+ */
+#define PAYCORE_KEY_POOL_CAPACITY 16
+
+/**
+ * Bare metal: live `paycore_mac` handles.
+ */
+#define PAYCORE_MAC_POOL_CAPACITY 2
+
+/**
+ * Bare metal: live `paycore_mac_verifier` handles.
+ */
+#define PAYCORE_MAC_VERIFIER_POOL_CAPACITY 2
+
+/**
+ * Bare metal: live `paycore_dukpt_originator` handles (two, so that a
+ * restored copy can be checked while the running one is alive).
+ */
+#define PAYCORE_DUKPT_ORIGINATOR_POOL_CAPACITY 2
+
+/**
+ * Bare metal: live `paycore_dukpt_tx` handles.
+ */
+#define PAYCORE_DUKPT_TX_POOL_CAPACITY 4
+
+/**
+ * Bare metal: live `paycore_signing_key` handles.
+ */
+#define PAYCORE_SIGNING_KEY_POOL_CAPACITY 2
+
+/**
  * Longest payload in bytes the builder can produce (512 characters of up
  * to 4 UTF-8 bytes; QRCPS-MPM §4.1).
  */
@@ -713,6 +744,17 @@ enum paycore_result
    * A panic was caught at the boundary: a bug in paycore.
    */
   PAYCORE_RESULT_INTERNAL = 103,
+  /**
+   * The random number generator failed (the callback registered with
+   * `paycore_set_rng` returned non-zero, or none is registered on bare
+   * metal); nothing was produced.
+   */
+  PAYCORE_RESULT_RANDOM_FAILURE = 104,
+  /**
+   * Bare metal: the static pool of this handle type is full (free a
+   * handle first; capacities are in the README).
+   */
+  PAYCORE_RESULT_OUT_OF_HANDLES = 105,
   /**
    * Input data (TLV, track, QR, key block, DER, record) is malformed.
    */
@@ -1147,6 +1189,14 @@ typedef struct {
    */
   uint8_t signature_image_hash[PAYCORE_RECORD_HASH_LEN];
 } paycore_record;
+
+/**
+ * A random number generator: fills `out[0..len]` with cryptographically
+ * strong random bytes (a TRNG or a DRBG seeded from one) and returns 0, or
+ * returns non-zero on failure. `ctx` is the pointer given to
+ * [`paycore_set_rng`]. It must not call back into paycore.
+ */
+typedef int (*paycore_rng_fn)(void *ctx, uint8_t *out, size_t len);
 
 /**
  * One BER-TLV data object, described by positions into the caller's
@@ -1848,6 +1898,11 @@ paycore_result paycore_dukpt_tx_ksn(const paycore_dukpt_tx *tx,
  * `tx` must be NULL or a live handle not yet freed.
  */
 void paycore_dukpt_tx_free(paycore_dukpt_tx *tx);
+
+/**
+ * Provided by the firmware: called on a panic; must not return.
+ */
+extern void paycore_panic(void);
 
 /**
  * Appends `record` (at most `PAYCORE_JOURNAL_MAX_RECORD_LEN` bytes, e.g.
@@ -2634,6 +2689,24 @@ bool paycore_result_is_bad_input(uint32_t result);
 const char *paycore_version(void);
 
 /**
+ * Registers the random number generator paycore draws from, with an
+ * opaque `ctx` passed back on every call; `rng` NULL removes it (the
+ * hosted build then uses the operating system's generator again, the
+ * bare-metal build fails every draw with `PAYCORE_RESULT_RANDOM_FAILURE`).
+ *
+ * Call it once at start-up, before any other paycore call and not
+ * concurrently with one.
+ *
+ * # Errors
+ * None: always `PAYCORE_RESULT_OK`.
+ *
+ * # Safety
+ * `rng`, if set, must be safe to call with `ctx` and a writable
+ * `(out, len)` range for as long as it stays registered.
+ */
+paycore_result paycore_set_rng(paycore_rng_fn rng, void *ctx);
+
+/**
  * Generates a recipient (host) key pair from the operating system's RNG.
  *
  * # Errors
@@ -3096,7 +3169,7 @@ paycore_result paycore_tlv_encode(uint32_t tag,
 /**
  * The EMV name of `tag` (EMV Book 3 Annex A) as a static NUL-terminated
  * string, or NULL if the tag is not in the dictionary. The string is
- * never freed. (The first call builds the table of names once.)
+ * never freed (a static table).
  */
 const char *paycore_tag_name(uint32_t tag);
 

@@ -8,11 +8,11 @@
 use paycore::pin::{
     self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, PinBlockPan,
 };
-use rand_core::OsRng;
 
 use crate::io::{Out, input, input_str};
 use crate::keys::{key_ref, paycore_key};
 use crate::result::paycore_result;
+use crate::rng::CallerRng;
 use crate::{ffi_boundary, try_ffi};
 
 /// ISO 9564-1 format 0 (8 bytes, TDES, PAN-bound).
@@ -55,7 +55,7 @@ fn clear_block(
     fill: &str,
 ) -> Result<ClearPinBlock, paycore_result> {
     let result = if fill.is_empty() {
-        ClearPinBlock::encode(format, pin, pan, &mut OsRng)
+        ClearPinBlock::encode(format, pin, pan, &mut CallerRng::new())
     } else {
         Fill::from_hex(fill).and_then(|f| ClearPinBlock::encode_with_fill(format, pin, pan, &f))
     };
@@ -199,7 +199,7 @@ pub unsafe extern "C" fn paycore_pin_block_translate(
                 to_key,
                 to_format,
                 pan.as_ref(),
-                &mut OsRng
+                &mut CallerRng::new()
             )
             .map_err(paycore_result::from)
         );

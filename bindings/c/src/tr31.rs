@@ -1,14 +1,16 @@
 //! TR-31 / ANSI X9.143 key blocks: unwrap (A, B, C, D), wrap (B, D),
 //! header and optional block inspection.
 
-use paycore::keys::tr31::{
-    self, HEADER_LEN, KeyBlockHeader, MAX_BLOCK_LEN, OptionalBlock, Version,
-};
-use rand_core::OsRng;
+use paycore::keys::tr31::{self, KeyBlockHeader};
+// Wrapping builds its header on the heap: hosted builds only.
+#[cfg(feature = "std")]
+use paycore::keys::tr31::{HEADER_LEN, MAX_BLOCK_LEN, OptionalBlock, Version};
 
 use crate::io::{Out, put};
 use crate::keys::{key_out, key_ref, paycore_key};
 use crate::result::paycore_result;
+#[cfg(feature = "std")]
+use crate::rng::CallerRng;
 use crate::{ffi_boundary, try_ffi};
 
 /// The clear header fields of a key block (ANSI X9.143 §6.2), all as
@@ -168,6 +170,7 @@ pub unsafe extern "C" fn paycore_tr31_optional_block(
     })
 }
 
+#[cfg(feature = "std")]
 /// Counts the optional blocks in their encoded form (ID, length, data),
 /// walking only the length fields; the core parser validates the rest.
 fn count_optional_blocks(text: &[u8]) -> Result<usize, paycore_result> {
@@ -203,10 +206,12 @@ fn count_optional_blocks(text: &[u8]) -> Result<usize, paycore_result> {
     Ok(count)
 }
 
+#[cfg(feature = "std")]
 fn version_from_code(code: u8) -> Result<Version, paycore_result> {
     Version::from_code(code).map_err(|_| paycore_result::InvalidArgument)
 }
 
+#[cfg(feature = "std")]
 /// Shared body of the two wrap functions.
 ///
 /// # Safety
@@ -247,7 +252,7 @@ unsafe fn wrap_impl(
     let n = try_ffi!(
         match padding {
             Some(p) => tr31::wrap_with_padding(kbpk, key, version, &blocks, p, &mut buf),
-            None => tr31::wrap(kbpk, key, version, &blocks, &mut OsRng, &mut buf),
+            None => tr31::wrap(kbpk, key, version, &blocks, &mut CallerRng::new(), &mut buf),
         }
         .map_err(paycore_result::from)
     );
@@ -257,6 +262,7 @@ unsafe fn wrap_impl(
     }
 }
 
+#[cfg(feature = "std")]
 /// Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
 /// version `'B'` (TDES) or `'D'` (AES) key block, written to `out` as ASCII
 /// without NUL. The header comes from the key's attributes. Padding is
@@ -301,6 +307,7 @@ pub unsafe extern "C" fn paycore_tr31_wrap(
     })
 }
 
+#[cfg(feature = "std")]
 /// [`paycore_tr31_wrap`] with caller-chosen padding bytes, to reproduce
 /// published vectors: `2 + key length + padding_len` must be a multiple of
 /// the cipher block length. Never use fixed padding in production.
