@@ -37,8 +37,12 @@ arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=soft -O2 -std=gnu11 -Iincl
     tests/firmware/startup.c tests/firmware/main.c \
     target/thumbv7em-none-eabi/firmware/libpaycore.a -o "$OUT/fw-softfloat.elf"
 
-echo "flash/RAM (whole test image, hard-float):"
+echo "whole test images (startup + newlib-nano + tests + vectors + paycore):"
 arm-none-eabi-size "$OUT/fw.elf" "$OUT/fw-softfloat.elf"
+tests/firmware/sizes.sh "$LIB" "$OUT"
+echo "paycore RAM (.bss: handle pools, borrow record):"
+arm-none-eabi-nm -S -C "$OUT/fw.elf" | grep -E 'pool::SLOTS|io::BORROWS' |
+    while read -r _ size _ name; do printf '  %6d  %s\n' "$((16#$size))" "$name"; done
 
 status=0
 timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
