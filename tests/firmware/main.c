@@ -74,11 +74,11 @@ static struct op ops[] = {
     {"tlv_validate", SYM, 1, 0},       {"track_parse", SYM, 1, 0},
     {"pin_encode f0", SYM, 1, 0},      {"pin_encipher tdes", SYM, 1, 0},
     {"pin_encipher aes f4", SYM, 1, 0}, {"pin_decipher", SYM, 1, 0},
-    {"key_kcv", SYM, 0, 0},            {"tr31_unwrap", SYM, 0, 0},
+    {"key_kcv", SYM, 1, 0},            {"tr31_unwrap", SYM, 0, 0},
     {"mac_generate", SYM, 0, 0},       {"dukpt_host tdes", SYM, 1, 0},
     {"dukpt_host aes", SYM, 0, 0},     {"dukpt_working_key", SYM, 0, 0},
     {"mksk_install", SYM, 0, 0},       {"originator_load", ORIG, 0, 0},
-    {"originator_next", ORIG, 0, 0},   {"originator_restore", ORIG, 0, 0},
+    {"originator_next", ORIG, 1, 0},   {"originator_restore", ORIG, 0, 0},
     {"ecdsa_sign", ECDSA, 1, 0},       {"ecdsa_verify", ECDSA, 1, 0},
 };
 enum {

@@ -42,7 +42,7 @@ use core::fmt;
 
 use subtle::ConstantTimeEq;
 
-use super::cipher::BlockCipher;
+use super::cipher::{BlockCipher, BlockOps};
 use super::key::{Algorithm, Key, KeyUsage, Operation};
 use crate::error::{Error, KeyError};
 
@@ -145,14 +145,14 @@ impl Kcv {
         if len == 0 || len > Self::max_len(method, algorithm) {
             return Err(KeyError::InvalidKcvLength { length: len }.into());
         }
-        let cipher = BlockCipher::new(algorithm, material)?;
-        let n = cipher.block_len();
         let mut block = [0u8; 16];
-        let full = block.get_mut(..n).ok_or(Error::invalid_argument("block"))?;
-        match method {
-            KcvMethod::Legacy => cipher.encrypt_block(full)?,
-            KcvMethod::Cmac => cmac_zero_block(&cipher, full)?,
-        }
+        BlockCipher::with(algorithm, material, |cipher, n| {
+            let full = block.get_mut(..n).ok_or(Error::invalid_argument("block"))?;
+            match method {
+                KcvMethod::Legacy => cipher.encrypt_block(full),
+                KcvMethod::Cmac => cmac_zero_block(cipher, full),
+            }
+        })?;
         let mut bytes = [0u8; 16];
         bytes
             .get_mut(..len)
@@ -286,7 +286,7 @@ const fn is_mac_usage(usage: KeyUsage) -> bool {
 
 /// CMAC (NIST SP 800-38B) of one all-zero block: with a complete final
 /// block, MAC = E(K, 0 XOR K1) where K1 is the first subkey.
-fn cmac_zero_block(cipher: &BlockCipher, out: &mut [u8]) -> Result<(), Error> {
+fn cmac_zero_block(cipher: &dyn BlockOps, out: &mut [u8]) -> Result<(), Error> {
     let n = out.len();
     // L = E(K, 0^n)
     out.fill(0);
