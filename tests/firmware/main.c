@@ -75,17 +75,21 @@ static struct op ops[] = {
     {"pin_encode f0", SYM, 1, 0},      {"pin_encipher tdes", SYM, 1, 0},
     {"pin_encipher aes f4", SYM, 1, 0}, {"pin_decipher", SYM, 1, 0},
     {"key_kcv", SYM, 1, 0},            {"tr31_unwrap", SYM, 0, 0},
-    {"mac_generate", SYM, 0, 0},       {"dukpt_host tdes", SYM, 1, 0},
+    {"mac alg1", SYM, 1, 0},           {"dukpt_host tdes", SYM, 1, 0},
     {"dukpt_host aes", SYM, 0, 0},     {"dukpt_working_key", SYM, 0, 0},
     {"mksk_install", SYM, 0, 0},       {"originator_load", ORIG, 0, 0},
     {"originator_next", ORIG, 1, 0},   {"originator_restore", ORIG, 0, 0},
     {"ecdsa_sign", ECDSA, 1, 0},       {"ecdsa_verify", ECDSA, 1, 0},
+    {"mac retail", SYM, 1, 0},         {"mac cmac", SYM, 0, 0},
+    {"mac hmac", SYM, 1, 0},
 };
 enum {
     OP_TLV, OP_TRACK, OP_PIN_ENC, OP_PIN_TDES, OP_PIN_AES, OP_PIN_DEC, OP_KCV, OP_TR31,
     OP_MAC, OP_DK_TDES, OP_DK_AES, OP_DK_WK, OP_MKSK, OP_ORIG_LOAD, OP_ORIG_NEXT,
-    OP_ORIG_RESTORE, OP_SIGN, OP_VERIFY
+    OP_ORIG_RESTORE, OP_SIGN, OP_VERIFY, OP_MAC_RETAIL, OP_MAC_CMAC, OP_MAC_HMAC
 };
+/* The stack entry of each MAC algorithm code (PAYCORE_MAC_ALG_*). */
+static const int MAC_OP[] = {OP_MAC, OP_MAC, OP_MAC_RETAIL, OP_MAC_CMAC, OP_MAC_HMAC};
 static uint32_t *paint_top;
 
 static inline uint32_t *sp_now(void) {
@@ -409,7 +413,7 @@ static void test_mac(void) {
         uint8_t want[64], got[64];
         size_t n = unhex(v->msg, msg, sizeof msg), w = unhex(v->mac, want, sizeof want), len = 0;
         paycore_key *k = key(v->key_alg, v->key, v->usage, 'C', 'N');
-        CHECK_RC(MEASURE(OP_MAC, paycore_mac_generate(k, v->alg, v->pad, n ? msg : NULL, n, w, got,
+        CHECK_RC(MEASURE(MAC_OP[v->alg], paycore_mac_generate(k, v->alg, v->pad, n ? msg : NULL, n, w, got,
                                                       sizeof got, &len)),
                  PAYCORE_RESULT_OK);
         CHECK(len == w && memcmp(got, want, w) == 0);
