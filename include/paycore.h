@@ -2357,7 +2357,7 @@ paycore_result paycore_mksk_install(const paycore_key *tmk,
 /**
  * Encodes `pin` in `format` and enciphers it under `key` (usage `P0`,
  * TDES for formats 0/1/3, AES for 4). `fill` is `(NULL, 0)` for random fill
- * from the OS, or ASCII hex nibbles to reproduce published vectors.
+ * from the registered RNG (`paycore_set_rng`, else the OS), or ASCII hex nibbles to reproduce published vectors.
  * Writes 8 or 16 bytes.
  *
  * # Safety
@@ -2707,7 +2707,8 @@ const char *paycore_version(void);
 paycore_result paycore_set_rng(paycore_rng_fn rng, void *ctx);
 
 /**
- * Generates a recipient (host) key pair from the operating system's RNG.
+ * Generates a recipient (host) key pair from the registered RNG (`paycore_set_rng`, else the OS);
+ * `RANDOM_FAILURE` if it fails.
  *
  * # Errors
  * `NULL_PARAMETER`.
@@ -2812,7 +2813,9 @@ paycore_result paycore_open(const paycore_recipient_key *recipient,
                             size_t *out_len);
 
 /**
- * Generates a fresh device signing key from the operating system's RNG.
+ * Generates a fresh device signing key from the registered RNG
+ * (`paycore_set_rng`, else the OS);
+ * `PAYCORE_RESULT_RANDOM_FAILURE` if it fails (no handle is made).
  *
  * # Errors
  * `NULL_PARAMETER`.
@@ -3365,7 +3368,7 @@ paycore_result paycore_tr31_optional_block(const uint8_t *block,
  * Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
  * version `'B'` (TDES) or `'D'` (AES) key block, written to `out` as ASCII
  * without NUL. The header comes from the key's attributes. Padding is
- * random (OS RNG).
+ * random (registered RNG, else OS).
  *
  * `optional_blocks` is the encoded optional-block section (ID, 2 hex
  * length counting the whole block, data; e.g. `"KS1800604B120F9292800000"`),

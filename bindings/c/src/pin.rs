@@ -3,7 +3,9 @@
 //! Formats are `PAYCORE_PIN_FORMAT_ISO0`..`ISO4`. PINs are ASCII digits
 //! `(const uint8_t *, size_t)`; PANs are 1-19 ASCII digits (ISO 9564-1: a
 //! PAN shorter than 12 digits is right-justified and zero-padded in the PAN
-//! field), `(NULL, 0)` where the format takes none. Random fill comes from the operating system.
+//! field), `(NULL, 0)` where the format takes none. Random fill comes from
+//! the RNG registered with `paycore_set_rng` (else the OS; bare metal: none
+//! gives `PAYCORE_RESULT_RANDOM_FAILURE`).
 
 use paycore::pin::{
     self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, PinBlockPan,
@@ -47,7 +49,7 @@ fn pan_from(bytes: &[u8]) -> Result<Option<PinBlockPan>, paycore_result> {
 }
 
 /// Builds a clear block: explicit `fill` (ASCII hex nibbles) if given,
-/// random from the OS otherwise.
+/// random from the registered RNG (`paycore_set_rng`, else the OS) otherwise.
 fn clear_block(
     format: PinBlockFormat,
     pin: &Pin,
@@ -64,7 +66,7 @@ fn clear_block(
 
 /// Encodes `pin` in `format` and enciphers it under `key` (usage `P0`,
 /// TDES for formats 0/1/3, AES for 4). `fill` is `(NULL, 0)` for random fill
-/// from the OS, or ASCII hex nibbles to reproduce published vectors.
+/// from the registered RNG (`paycore_set_rng`, else the OS), or ASCII hex nibbles to reproduce published vectors.
 /// Writes 8 or 16 bytes.
 ///
 /// # Safety

@@ -3,7 +3,7 @@
 //!
 //! The terminal seals to the host's public key (SEC1 bytes); the host opens
 //! with its secret key, an opaque [`paycore_recipient_key`] handle. The
-//! ephemeral key and nonce come from the operating system's RNG.
+//! ephemeral key and nonce come from the registered RNG (`paycore_set_rng`, else the OS).
 
 use paycore::sign::seal::{self, OVERHEAD, RecipientPublicKey, RecipientSecretKey};
 
@@ -49,7 +49,8 @@ unsafe fn recipient_key_ref<'a>(
     unsafe { handle_ref(key) }.map(|handle| &handle.key)
 }
 
-/// Generates a recipient (host) key pair from the operating system's RNG.
+/// Generates a recipient (host) key pair from the registered RNG (`paycore_set_rng`, else the OS);
+/// `RANDOM_FAILURE` if it fails.
 ///
 /// # Errors
 /// `NULL_PARAMETER`.

@@ -127,7 +127,9 @@ unsafe fn signing_key_out(
     unsafe { box_handle(paycore_signing_key { key }, out) }
 }
 
-/// Generates a fresh device signing key from the operating system's RNG.
+/// Generates a fresh device signing key from the registered RNG
+/// (`paycore_set_rng`, else the OS);
+/// `PAYCORE_RESULT_RANDOM_FAILURE` if it fails (no handle is made).
 ///
 /// # Errors
 /// `NULL_PARAMETER`.

@@ -266,7 +266,7 @@ unsafe fn wrap_impl(
 /// Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
 /// version `'B'` (TDES) or `'D'` (AES) key block, written to `out` as ASCII
 /// without NUL. The header comes from the key's attributes. Padding is
-/// random (OS RNG).
+/// random (registered RNG, else OS).
 ///
 /// `optional_blocks` is the encoded optional-block section (ID, 2 hex
 /// length counting the whole block, data; e.g. `"KS1800604B120F9292800000"`),
