@@ -11,6 +11,12 @@ for tool in arm-none-eabi-gcc qemu-system-arm python3; do
     command -v "$tool" >/dev/null || { echo "firmware test: $tool missing" >&2; exit 1; }
 done
 
+for target in thumbv7em-none-eabihf thumbv7em-none-eabi; do
+    if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx "$target"; then
+        rustup target add "$target" >/dev/null
+    fi
+done
+
 OUT=target/firmware-test
 mkdir -p "$OUT"
 for target in thumbv7em-none-eabihf thumbv7em-none-eabi; do
