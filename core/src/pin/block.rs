@@ -363,7 +363,9 @@ impl ClearPinBlock {
     /// dereferences to one).
     ///
     /// # Errors
-    /// [`PinBlockError::PanRequired`] for format 0 or 3 without a PAN.
+    /// [`PinBlockError::PanRequired`] for format 0 or 3 without a PAN;
+    /// [`Error::RandomFailure`] if `rng` fails (`try_fill_bytes`) while
+    /// drawing the fill of format 1, 3 or 4.
     pub fn encode(
         format: PinBlockFormat,
         pin: &Pin,
