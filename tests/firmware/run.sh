@@ -50,11 +50,15 @@ echo "paycore RAM (.bss: handle pools, borrow record):"
 arm-none-eabi-nm -S -C "$OUT/fw.elf" | grep -E 'pool::SLOTS|io::BORROWS' |
     while read -r _ size _ name; do printf '  %6d  %s\n' "$((16#$size))" "$name"; done
 
-status=0
-timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
-    -semihosting-config enable=on,target=native -kernel "$OUT/fw.elf" | tee "$OUT/run.log" ||
-    status=$?
-if [ "$status" -ne 0 ] || ! grep -q ", 0 failed$" "$OUT/run.log"; then
-    echo "firmware test FAILED (exit $status)" >&2
-    exit 1
-fi
+run() { # image, log
+    local status=0
+    timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+        -semihosting-config enable=on,target=native -kernel "$1" | tee "$2" || status=$?
+    if [ "$status" -ne 0 ] || ! grep -q ", 0 failed$" "$2"; then
+        echo "firmware test FAILED: $1 (exit $status)" >&2
+        exit 1
+    fi
+}
+run "$OUT/fw.elf" "$OUT/run.log"
+echo "soft-float image (thumbv7em-none-eabi library):"
+run "$OUT/fw-softfloat.elf" "$OUT/run-softfloat.log" | tail -n 1
