@@ -500,6 +500,37 @@
 #define PAYCORE_PIN_MAX_LEN 12
 
 /**
+ * Bare metal: live `paycore_key` handles at any one time.
+ */
+#define PAYCORE_KEY_POOL_CAPACITY 16
+
+/**
+ * Bare metal: live `paycore_mac` handles.
+ */
+#define PAYCORE_MAC_POOL_CAPACITY 2
+
+/**
+ * Bare metal: live `paycore_mac_verifier` handles.
+ */
+#define PAYCORE_MAC_VERIFIER_POOL_CAPACITY 2
+
+/**
+ * Bare metal: live `paycore_dukpt_originator` handles (two, so that a
+ * restored copy can be checked while the running one is alive).
+ */
+#define PAYCORE_DUKPT_ORIGINATOR_POOL_CAPACITY 2
+
+/**
+ * Bare metal: live `paycore_dukpt_tx` handles.
+ */
+#define PAYCORE_DUKPT_TX_POOL_CAPACITY 4
+
+/**
+ * Bare metal: live `paycore_signing_key` handles.
+ */
+#define PAYCORE_SIGNING_KEY_POOL_CAPACITY 2
+
+/**
  * Longest payload in bytes the builder can produce (512 characters of up
  * to 4 UTF-8 bytes; QRCPS-MPM §4.1).
  */
@@ -845,6 +876,17 @@ enum paycore_result
    * A panic was caught at the boundary: a bug in paycore.
    */
   PAYCORE_RESULT_INTERNAL = 103,
+  /**
+   * The random number generator failed (the callback registered with
+   * `paycore_set_rng` returned non-zero, or none is registered on bare
+   * metal); nothing was produced.
+   */
+  PAYCORE_RESULT_RANDOM_FAILURE = 104,
+  /**
+   * Bare metal: the static pool of this handle type is full (free a
+   * handle first; capacities are in the README).
+   */
+  PAYCORE_RESULT_OUT_OF_HANDLES = 105,
   /**
    * Input data (TLV, track, QR, key block, DER, record) is malformed.
    */
@@ -1279,6 +1321,14 @@ typedef struct {
    */
   uint8_t signature_image_hash[PAYCORE_RECORD_HASH_LEN];
 } paycore_record;
+
+/**
+ * A random number generator: fills `out[0..len]` with cryptographically
+ * strong random bytes (a TRNG or a DRBG seeded from one) and returns 0, or
+ * returns non-zero on failure. `ctx` is the pointer given to
+ * [`paycore_set_rng`]. It must not call back into paycore.
+ */
+typedef int (*paycore_rng_fn)(void *ctx, uint8_t *out, size_t len);
 
 /**
  * One BER-TLV data object, described by positions into the caller's
@@ -2314,6 +2364,11 @@ paycore_result paycore_emv_cdol_data(const uint8_t *cdol,
                                      size_t *out_len);
 
 /**
+ * Provided by the firmware: called on a panic; must not return.
+ */
+extern void paycore_panic(void);
+
+/**
  * Appends `record` (at most `PAYCORE_JOURNAL_MAX_RECORD_LEN` bytes, e.g.
  * an encoded transaction record) authenticated with HMAC-SHA256 under
  * `key` (usage `M7`, mode permitting generation). Writes the entry
@@ -2766,7 +2821,7 @@ paycore_result paycore_mksk_install(const paycore_key *tmk,
 /**
  * Encodes `pin` in `format` and enciphers it under `key` (usage `P0`,
  * TDES for formats 0/1/3, AES for 4). `fill` is `(NULL, 0)` for random fill
- * from the OS, or ASCII hex nibbles to reproduce published vectors.
+ * from the registered RNG (`paycore_set_rng`, else the OS), or ASCII hex nibbles to reproduce published vectors.
  * Writes 8 or 16 bytes.
  *
  * # Safety
@@ -3098,7 +3153,28 @@ bool paycore_result_is_bad_input(uint32_t result);
 const char *paycore_version(void);
 
 /**
- * Generates a recipient (host) key pair from the operating system's RNG.
+ * Registers the random number generator paycore draws from, with an
+ * opaque `ctx` passed back on every call; `rng` NULL removes it (the
+ * hosted build then uses the operating system's generator again, the
+ * bare-metal build fails every draw with `PAYCORE_RESULT_RANDOM_FAILURE`).
+ *
+ * Call it once at start-up, before any other paycore call and not
+ * concurrently with one.
+ *
+ * # Errors
+ * None: always `PAYCORE_RESULT_OK`.
+ *
+ * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
+ * `rng`, if set, must be safe to call with `ctx` and a writable
+ * `(out, len)` range for as long as it stays registered.
+ */
+paycore_result paycore_set_rng(paycore_rng_fn rng,
+                               void *ctx);
+
+/**
+ * Generates a recipient (host) key pair from the registered RNG (`paycore_set_rng`, else the OS);
+ * `RANDOM_FAILURE` if it fails.
  *
  * # Errors
  * `NULL_PARAMETER`.
@@ -3203,7 +3279,9 @@ paycore_result paycore_open(const paycore_recipient_key *recipient,
                             size_t *out_len);
 
 /**
- * Generates a fresh device signing key from the operating system's RNG.
+ * Generates a fresh device signing key from the registered RNG
+ * (`paycore_set_rng`, else the OS);
+ * `PAYCORE_RESULT_RANDOM_FAILURE` if it fails (no handle is made).
  *
  * # Errors
  * `NULL_PARAMETER`.
@@ -3446,6 +3524,7 @@ paycore_result paycore_verify_record(const uint8_t *public_key,
  * SM3 of `data` (32 bytes).
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * `data` valid for `data_len` bytes; `out` for `out_cap` writable bytes;
  * `out_len` for a write.
  */
@@ -3460,6 +3539,7 @@ paycore_result paycore_sm3(const uint8_t *data,
  * and the 65-byte public key to `public_out`.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * Each output valid for its capacity; the length pointers for a write.
  */
 paycore_result paycore_sm2_generate(uint8_t *secret_out,
@@ -3473,6 +3553,7 @@ paycore_result paycore_sm2_generate(uint8_t *secret_out,
  * The 65-byte public key of a 32-byte SM2 secret scalar.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_sm3`].
  */
 paycore_result paycore_sm2_public_key(const uint8_t *secret,
@@ -3486,6 +3567,7 @@ paycore_result paycore_sm2_public_key(const uint8_t *secret,
  * 32-byte secret scalar: `r || s`, 64 bytes.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * Every `(pointer, length)` pair valid for reads; `out` for `out_cap`
  * writable bytes; `out_len` for a write.
  */
@@ -3505,6 +3587,7 @@ paycore_result paycore_sm2_sign(const uint8_t *secret,
  * `PAYCORE_RESULT_VERIFICATION_FAILED` if it does not verify.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * Every `(pointer, length)` pair valid for reads.
  */
 paycore_result paycore_sm2_verify(const uint8_t *public_key,
@@ -3523,6 +3606,7 @@ paycore_result paycore_sm2_verify(const uint8_t *public_key,
  * `check_value` (4 bytes, or 8 for SM4) matches.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * `tmk` a live handle; every `(pointer, length)` pair valid for reads;
  * `usage` valid for 2 bytes; `out` for a pointer write.
  */
@@ -3545,6 +3629,7 @@ paycore_result paycore_cup_unwrap(const paycore_key *tmk,
  * is written.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * `tmk` a live handle; `field62` valid for `field62_len` bytes; the
  * non-NULL outputs valid for a pointer write.
  */
@@ -3563,6 +3648,7 @@ paycore_result paycore_cup_field62_install(const paycore_key *tmk,
  * `M0`/`M1`; DES, TDES or SM4). `output`: `PAYCORE_CUP_MAC_OUTPUT_*`.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_sm3`]; `key` a live handle.
  */
 paycore_result paycore_cup_pos_ecb_mac(const paycore_key *key,
@@ -3578,6 +3664,7 @@ paycore_result paycore_cup_pos_ecb_mac(const paycore_key *key,
  * CBC-MAC, 16 bytes) under a MAK (`M0`/`M1`).
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_cup_pos_ecb_mac`].
  */
 paycore_result paycore_cup_cbc_mac(const paycore_key *key,
@@ -3592,6 +3679,7 @@ paycore_result paycore_cup_cbc_mac(const paycore_key *key,
  * block, under a MAK (`M0`/`M1`).
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_cup_pos_ecb_mac`].
  */
 paycore_result paycore_cup_xor_encrypt_mac(const paycore_key *key,
@@ -3607,6 +3695,7 @@ paycore_result paycore_cup_xor_encrypt_mac(const paycore_key *key,
  * gives the no-PAN form; `pan_fill` is `PAYCORE_CUP_PAN_FILL_1` or `_2`.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_cup_pos_ecb_mac`].
  */
 paycore_result paycore_cup_sm4_pin_encipher(const paycore_key *key,
@@ -3624,6 +3713,7 @@ paycore_result paycore_cup_sm4_pin_encipher(const paycore_key *key,
  * writes the PIN's ASCII digits. On failure the output buffer is zeroed.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_cup_pos_ecb_mac`].
  */
 paycore_result paycore_cup_sm4_pin_decipher(const paycore_key *key,
@@ -3641,6 +3731,7 @@ paycore_result paycore_cup_sm4_pin_decipher(const paycore_key *key,
  * under a TDK (`D0`; TDES or SM4); writes the packed bytes.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_cup_pos_ecb_mac`].
  */
 paycore_result paycore_cup_track_encrypt(const paycore_key *key,
@@ -3655,6 +3746,7 @@ paycore_result paycore_cup_track_encrypt(const paycore_key *key,
  * separator). On failure the output buffer is zeroed.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * As [`paycore_cup_pos_ecb_mac`].
  */
 paycore_result paycore_cup_track_decrypt(const paycore_key *key,
@@ -3673,6 +3765,7 @@ paycore_result paycore_cup_track_decrypt(const paycore_key *key,
  * with `PAYCORE_KCV_CUP`.
  *
  * # Safety
+ * Aliasing and lengths: see the header's rules (no output overlaps an input or another output; lengths at most `PTRDIFF_MAX`).
  * `tmk` and `key` live handles; `out` valid for `out_cap` writable bytes;
  * `out_len` for a write.
  */
@@ -3802,7 +3895,7 @@ paycore_result paycore_tlv_encode(uint32_t tag,
 /**
  * The EMV name of `tag` (EMV Book 3 Annex A) as a static NUL-terminated
  * string, or NULL if the tag is not in the dictionary. The string is
- * never freed. (The first call builds the table of names once.)
+ * never freed (a static table).
  */
 const char *paycore_tag_name(uint32_t tag);
 
@@ -4082,7 +4175,7 @@ paycore_result paycore_tr31_optional_block(const uint8_t *block,
  * Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
  * version `'B'` (TDES), `'D'` or `'E'` (AES, ISO 20038) key block, written to `out` as ASCII
  * without NUL. The header comes from the key's attributes. Padding is
- * random (OS RNG).
+ * random (registered RNG, else OS).
  *
  * `optional_blocks` is the encoded optional-block section (ID, 2 hex
  * length counting the whole block, data; e.g. `"KS1800604B120F9292800000"`),

@@ -32,6 +32,10 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}"
 fi
+# Bare-metal firmware test: ARM cross compiler, newlib, QEMU.
+if ! dpkg -s gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+fi
 
 step "fmt"
 cargo fmt --all -- --check
@@ -81,6 +85,9 @@ step "fuzz smoke (${FUZZ_SECONDS}s per target)"
         cargo +nightly fuzz run -O -a "$target" -- -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 2>&1 | tail -n 2
     done
 )
+
+step "bare-metal firmware: libpaycore.a on QEMU mps2-an386 (vectors, stack, flash)"
+tests/firmware/run.sh
 
 step "MSRV (rust-version = 1.85): core and C ABI check"
 rustup toolchain install 1.85 --profile minimal >/dev/null 2>&1 || rustup toolchain list | grep -q '^1.85'

@@ -52,6 +52,9 @@ pub enum Error {
     /// China UnionPay message data (sign-on field 62, track data, `SM016`)
     /// is malformed (feature `sm`).
     Cup(CupError),
+    /// The random number generator failed (`RngCore::try_fill_bytes`
+    /// returned an error, e.g. a firmware TRNG fault). Nothing was produced.
+    RandomFailure,
 }
 
 /// A coarse, stable classification of [`Error`], for FFI result codes and
@@ -84,6 +87,8 @@ pub enum ErrorKind {
     /// A DUKPT originator state blob is older than the counter the caller
     /// recorded (a storage rollback).
     StateRolledBack,
+    /// The random number generator failed; nothing was produced.
+    RandomFailure,
 }
 
 impl ErrorKind {
@@ -103,6 +108,7 @@ impl ErrorKind {
             Self::Unsupported => "unsupported",
             Self::InvalidArgument => "invalid_argument",
             Self::StateRolledBack => "state_rolled_back",
+            Self::RandomFailure => "random_failure",
         }
     }
 }
@@ -484,6 +490,7 @@ impl Error {
     pub const fn kind(&self) -> ErrorKind {
         match self {
             Self::VerificationFailed => ErrorKind::VerificationFailed,
+            Self::RandomFailure => ErrorKind::RandomFailure,
             Self::ApiMisuse(ApiMisuse::BufferTooSmall { .. }) => ErrorKind::BufferTooSmall,
             Self::ApiMisuse(ApiMisuse::InvalidArgument { .. }) => ErrorKind::InvalidArgument,
             Self::Tlv(TlvError::LengthLimit { .. } | TlvError::DepthLimit { .. }) => {
@@ -558,6 +565,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::VerificationFailed => f.write_str("verification failed"),
+            Self::RandomFailure => f.write_str("random number generator failed"),
             Self::ApiMisuse(e) => fmt::Display::fmt(e, f),
             Self::Tlv(e) => write!(f, "TLV: {e}"),
             Self::Track(e) => write!(f, "track: {e}"),

@@ -69,7 +69,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
 use crate::error::{Error, KeyError};
-use crate::keys::cipher::BlockCipher;
+use crate::keys::cipher::{BlockCipher, BlockOps};
 use crate::keys::{Algorithm, Key, KeyUsage, Operation};
 
 /// Shortest MAC this crate generates or accepts (ISO/IEC 9797-1 §7.7
@@ -194,34 +194,100 @@ enum CmacState {
 #[allow(clippy::large_enum_variant)]
 enum CbcCipher {
     Full(BlockCipher),
-    Retail { left: des::Des, right: des::Des },
+    Retail(RetailDes),
 }
 
-impl CbcCipher {
-    const fn block_len(&self) -> usize {
+/// A block cipher as a CBC-MAC uses it.
+trait CbcBlock {
+    fn block_len(&self) -> usize;
+    fn encrypt_block(&self, block: &mut [u8]) -> Result<(), Error>;
+    /// The algorithm-3 output transformation of the last chaining value
+    /// (decipher under `K'`, encipher under `K`); none for algorithm 1.
+    fn output_transform(&self, chain: &mut [u8]) -> Result<(), Error>;
+}
+
+/// ISO/IEC 9797-1 algorithm 3 (the retail MAC): single DES under `K` and
+/// `K'`.
+struct RetailDes {
+    left: des::Des,
+    right: des::Des,
+}
+
+impl CbcBlock for RetailDes {
+    fn block_len(&self) -> usize {
+        8
+    }
+
+    fn encrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
+        if block.len() != 8 {
+            return Err(Error::invalid_argument("block length"));
+        }
+        BlockEncrypt::encrypt_block(&self.left, GenericArray::from_mut_slice(block));
+        Ok(())
+    }
+
+    fn output_transform(&self, chain: &mut [u8]) -> Result<(), Error> {
+        let block = GenericArray::from_mut_slice(
+            chain
+                .get_mut(..8)
+                .ok_or(Error::invalid_argument("block length"))?,
+        );
+        BlockDecrypt::decrypt_block(&self.right, block);
+        BlockEncrypt::encrypt_block(&self.left, block);
+        Ok(())
+    }
+}
+
+impl RetailDes {
+    /// The two single-DES keys of a double-length TDES key.
+    fn new(key: &Key) -> Result<Self, Error> {
+        if key.algorithm() != Algorithm::Tdes2 {
+            return Err(KeyError::WrongAlgorithm.into());
+        }
+        let bad_len = |_| {
+            Error::Key(KeyError::InvalidLength {
+                length: key.material().len(),
+            })
+        };
+        let (k, k_prime) = key
+            .material()
+            .split_at_checked(8)
+            .ok_or(KeyError::InvalidLength {
+                length: key.material().len(),
+            })?;
+        Ok(Self {
+            left: des::Des::new_from_slice(k).map_err(bad_len)?,
+            right: des::Des::new_from_slice(k_prime).map_err(bad_len)?,
+        })
+    }
+}
+
+impl CbcBlock for CbcCipher {
+    fn block_len(&self) -> usize {
         match self {
             Self::Full(c) => c.block_len(),
-            Self::Retail { .. } => 8,
+            Self::Retail(r) => r.block_len(),
         }
     }
 
     fn encrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
         match self {
             Self::Full(c) => c.encrypt_block(block),
-            Self::Retail { left, .. } => {
-                if block.len() != 8 {
-                    return Err(Error::invalid_argument("block length"));
-                }
-                left.encrypt_block(GenericArray::from_mut_slice(block));
-                Ok(())
-            }
+            Self::Retail(r) => r.encrypt_block(block),
+        }
+    }
+
+    fn output_transform(&self, chain: &mut [u8]) -> Result<(), Error> {
+        match self {
+            Self::Full(_) => Ok(()),
+            Self::Retail(r) => r.output_transform(chain),
         }
     }
 }
 
 /// ISO/IEC 9797-1 algorithms 1 and 3, streaming.
-struct CbcMac {
-    cipher: CbcCipher,
+struct CbcMac<C: CbcBlock = CbcCipher> {
+    cipher: C,
     padding: Padding,
     /// Chaining value H_i.
     chain: [u8; 16],
@@ -231,8 +297,8 @@ struct CbcMac {
     pending_len: usize,
 }
 
-impl CbcMac {
-    fn new(cipher: CbcCipher, padding: Padding) -> Self {
+impl<C: CbcBlock> CbcMac<C> {
+    fn new(cipher: C, padding: Padding) -> Self {
         Self {
             cipher,
             padding,
@@ -304,15 +370,7 @@ impl CbcMac {
                 self.absorb_pending()?;
             }
         }
-        if let CbcCipher::Retail { left, right } = &self.cipher {
-            let block = GenericArray::from_mut_slice(
-                self.chain
-                    .get_mut(..8)
-                    .ok_or(Error::invalid_argument("block length"))?,
-            );
-            right.decrypt_block(block);
-            left.encrypt_block(block);
-        }
+        self.cipher.output_transform(&mut self.chain)?;
         out.get_mut(..n)
             .ok_or(Error::invalid_argument("block length"))?
             .copy_from_slice(self.chain.get(..n).unwrap_or(&[]));
@@ -320,7 +378,7 @@ impl CbcMac {
     }
 }
 
-impl Drop for CbcMac {
+impl<C: CbcBlock> Drop for CbcMac<C> {
     fn drop(&mut self) {
         self.chain.zeroize();
         self.pending.zeroize();
@@ -357,24 +415,10 @@ impl State {
                 CbcCipher::Full(key.cipher_unchecked()?),
                 padding,
             )),
-            MacAlgorithm::RetailMac { padding } => {
-                if key.algorithm() != Algorithm::Tdes2 {
-                    return Err(KeyError::WrongAlgorithm.into());
-                }
-                let (k, k_prime) =
-                    key.material()
-                        .split_at_checked(8)
-                        .ok_or(KeyError::InvalidLength {
-                            length: key.material().len(),
-                        })?;
-                Self::Cbc(CbcMac::new(
-                    CbcCipher::Retail {
-                        left: des::Des::new_from_slice(k).map_err(bad_len)?,
-                        right: des::Des::new_from_slice(k_prime).map_err(bad_len)?,
-                    },
-                    padding,
-                ))
-            }
+            MacAlgorithm::RetailMac { padding } => Self::Cbc(CbcMac::new(
+                CbcCipher::Retail(RetailDes::new(key)?),
+                padding,
+            )),
             MacAlgorithm::Cmac => {
                 let m = key.material();
                 Self::Cmac(match key.algorithm() {
@@ -557,9 +601,16 @@ impl fmt::Debug for MacVerifier {
 /// # Errors
 /// As [`MacGenerator::new`] and [`MacGenerator::finalize`].
 pub fn generate(key: &Key, algorithm: MacAlgorithm, data: &[u8], len: usize) -> Result<Mac, Error> {
-    let mut g = MacGenerator::new(key, algorithm)?;
-    g.update(data)?;
-    g.finalize(len)
+    let mut bytes = [0u8; MAX_MAC_LEN];
+    let full = once(key, algorithm, Operation::Generate, data, &mut bytes)?;
+    if len < MIN_MAC_LEN || len > full {
+        bytes.zeroize();
+        return Err(Error::invalid_argument("mac length"));
+    }
+    if let Some(tail) = bytes.get_mut(len..) {
+        tail.fill(0);
+    }
+    Ok(Mac { bytes, len })
 }
 
 /// One-shot constant-time verification of `expected` over `data`.
@@ -573,9 +624,126 @@ pub fn verify(
     data: &[u8],
     expected: &[u8],
 ) -> Result<(), Error> {
-    let mut v = MacVerifier::new(key, algorithm)?;
-    v.update(data)?;
-    v.verify(expected)
+    let mut bytes = [0u8; MAX_MAC_LEN];
+    let full = once(key, algorithm, Operation::Verify, data, &mut bytes)?;
+    let result = if expected.len() < MIN_MAC_LEN || expected.len() > full {
+        Err(Error::invalid_argument("mac length"))
+    } else if bool::from(bytes.get(..expected.len()).unwrap_or(&[]).ct_eq(expected)) {
+        Ok(())
+    } else {
+        Err(Error::VerificationFailed)
+    };
+    bytes.zeroize();
+    result
+}
+
+/// The full one-shot MAC of `data` into `out`, returning its length. CMAC
+/// and HMAC build only their own algorithm's state (in a frame of its own)
+/// instead of the streaming [`State`], whose value and constructor hold
+/// room for every algorithm: a small stack for bare-metal callers. Same
+/// checks, in the same order, as [`State::new`].
+fn once(
+    key: &Key,
+    algorithm: MacAlgorithm,
+    operation: Operation,
+    data: &[u8],
+    out: &mut [u8; MAX_MAC_LEN],
+) -> Result<usize, Error> {
+    key.require(algorithm.usages(), operation)?;
+    let m = key.material();
+    match (algorithm, key.algorithm()) {
+        (MacAlgorithm::Cmac, Algorithm::Tdes2) => {
+            mac_once::<cmac::Cmac<des::TdesEde2>>(m, data, out)
+        }
+        (MacAlgorithm::Cmac, Algorithm::Tdes3) => {
+            mac_once::<cmac::Cmac<des::TdesEde3>>(m, data, out)
+        }
+        (MacAlgorithm::Cmac, Algorithm::Aes128) => {
+            mac_once::<cmac::Cmac<aes::Aes128>>(m, data, out)
+        }
+        (MacAlgorithm::Cmac, Algorithm::Aes192) => {
+            mac_once::<cmac::Cmac<aes::Aes192>>(m, data, out)
+        }
+        (MacAlgorithm::Cmac, Algorithm::Aes256) => {
+            mac_once::<cmac::Cmac<aes::Aes256>>(m, data, out)
+        }
+        (MacAlgorithm::Cmac, Algorithm::HmacSha256) => Err(KeyError::WrongAlgorithm.into()),
+        #[cfg(feature = "sm")]
+        (MacAlgorithm::Cmac, Algorithm::Des | Algorithm::Sm4) => {
+            Err(KeyError::WrongAlgorithm.into())
+        }
+        (MacAlgorithm::HmacSha256, _) => mac_once::<HmacSha256>(m, data, out),
+        (MacAlgorithm::RetailMac { padding }, _) => retail_once(key, padding, data, out),
+        (MacAlgorithm::Iso9797Alg1 { padding }, _) => alg1_once(key, padding, data, out),
+    }
+}
+
+/// One-shot MAC with one RustCrypto `Mac` type.
+#[inline(never)]
+fn mac_once<M: cmac::Mac + KeyInit>(
+    key: &[u8],
+    data: &[u8],
+    out: &mut [u8; MAX_MAC_LEN],
+) -> Result<usize, Error> {
+    let mut mac = <M as KeyInit>::new_from_slice(key)
+        .map_err(|_| Error::Key(KeyError::InvalidLength { length: key.len() }))?;
+    mac.update(data);
+    let tag = mac.finalize().into_bytes();
+    let n = tag.len();
+    out.get_mut(..n)
+        .ok_or(Error::invalid_argument("mac length"))?
+        .copy_from_slice(&tag);
+    Ok(n)
+}
+
+/// One-shot retail MAC (ISO/IEC 9797-1 algorithm 3) with only the two
+/// DES key schedules on the stack.
+#[inline(never)]
+fn retail_once(
+    key: &Key,
+    padding: Padding,
+    data: &[u8],
+    out: &mut [u8; MAX_MAC_LEN],
+) -> Result<usize, Error> {
+    let mut mac = CbcMac::new(RetailDes::new(key)?, padding);
+    mac.update(data)?;
+    mac.finalize(out)
+}
+
+/// One-shot CBC-MAC (ISO/IEC 9797-1 algorithm 1) with only the key's own
+/// cipher schedule on the stack.
+#[inline(never)]
+fn alg1_once(
+    key: &Key,
+    padding: Padding,
+    data: &[u8],
+    out: &mut [u8; MAX_MAC_LEN],
+) -> Result<usize, Error> {
+    BlockCipher::with(key.algorithm(), key.material(), |cipher, len| {
+        let mut mac = CbcMac::new(Keyed { cipher, len }, padding);
+        mac.update(data)?;
+        mac.finalize(out)
+    })
+}
+
+/// A borrowed key schedule of one algorithm, for [`alg1_once`].
+struct Keyed<'a> {
+    cipher: &'a dyn BlockOps,
+    len: usize,
+}
+
+impl CbcBlock for Keyed<'_> {
+    fn block_len(&self) -> usize {
+        self.len
+    }
+
+    fn encrypt_block(&self, block: &mut [u8]) -> Result<(), Error> {
+        self.cipher.encrypt_block(block)
+    }
+
+    fn output_transform(&self, _: &mut [u8]) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// MAC of the concatenation of `parts` under a key whose usage is one of

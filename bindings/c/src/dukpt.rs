@@ -25,11 +25,11 @@ use paycore::keys::dukpt::{
     self, AES_STATE_LEN, AesKsn, StateStore, TDES_STATE_LEN, TdesKsn, WorkingKeyType,
     WorkingKeyUsage, aes, tdes,
 };
-use rand_core::OsRng;
 
 use crate::io::{Out, box_handle, free_handle, handle_mut, handle_ref, input, put};
 use crate::keys::{key_out, key_ref, paycore_key};
 use crate::result::paycore_result;
+use crate::rng::CallerRng;
 use crate::{ffi_boundary, try_ffi};
 
 /// DUKPT working key usage: PIN encryption (TR-31 `P0`).
@@ -453,7 +453,11 @@ pub unsafe extern "C" fn paycore_dukpt_originator_load_tdes(
         let ksn = try_ffi!(core(TdesKsn::from_bytes(ksn)));
         let mut store = try_ffi!(CallbackStore::new(persist, ctx));
         let o = match tdes::Originator::load_initial_key(
-            ipek, &ksn, device_key, &mut OsRng, &mut store,
+            ipek,
+            &ksn,
+            device_key,
+            &mut CallerRng::new(),
+            &mut store,
         ) {
             Ok(o) => o,
             Err(e) => return store.map(e),
@@ -494,8 +498,13 @@ pub unsafe extern "C" fn paycore_dukpt_originator_load_aes(
         let id = try_ffi!(unsafe { input(initial_key_id, id_len) });
         let id: [u8; 8] = try_ffi!(id.try_into().map_err(|_| paycore_result::InvalidArgument));
         let mut store = try_ffi!(CallbackStore::new(persist, ctx));
-        let o = match aes::Originator::load_initial_key(ik, id, device_key, &mut OsRng, &mut store)
-        {
+        let o = match aes::Originator::load_initial_key(
+            ik,
+            id,
+            device_key,
+            &mut CallerRng::new(),
+            &mut store,
+        ) {
             Ok(o) => o,
             Err(e) => return store.map(e),
         };
@@ -677,10 +686,10 @@ pub unsafe extern "C" fn paycore_dukpt_originator_next(
         }
         let tx = match o {
             Flavour::Tdes(o) => o
-                .next_transaction(device_key, &mut OsRng, &mut store)
+                .next_transaction(device_key, &mut CallerRng::new(), &mut store)
                 .map(TxKey::Tdes),
             Flavour::Aes(o) => o
-                .next_transaction(device_key, &mut OsRng, &mut store)
+                .next_transaction(device_key, &mut CallerRng::new(), &mut store)
                 .map(TxKey::Aes),
         };
         let tx = match tx {
@@ -740,7 +749,14 @@ pub unsafe extern "C" fn paycore_dukpt_originator_update_initial_key(
         let Flavour::Aes(o) = &mut try_ffi!(unsafe { handle_mut(originator) }).inner else {
             return paycore_result::Unsupported;
         };
-        match o.update_initial_key(encrypted, key_type, id, device_key, &mut OsRng, &mut store) {
+        match o.update_initial_key(
+            encrypted,
+            key_type,
+            id,
+            device_key,
+            &mut CallerRng::new(),
+            &mut store,
+        ) {
             Ok(()) => paycore_result::Ok,
             Err(e) => store.map(e),
         }

@@ -700,7 +700,16 @@ pub unsafe extern "C" fn paycore_emv_cdol_data(
                 .map(|d| d.total_len())
                 .map_err(paycore_result::from)
         );
+        #[cfg(feature = "std")]
         let mut buf = vec![0u8; total];
+        // Bare metal: CDOL1 data fits a fixed stack buffer (EMV Book 3
+        // §5.4: the DOL-related data of a GENERATE AC is under 256 bytes).
+        #[cfg(not(feature = "std"))]
+        let mut buf = [0u8; 256];
+        #[cfg(not(feature = "std"))]
+        if total > buf.len() {
+            return paycore_result::LimitExceeded;
+        }
         let n = try_ffi!(emv::cdol_data(cdol, tlv, &mut buf).map_err(paycore_result::from));
         out.write(buf.get(..n).unwrap_or(&[]))
     })

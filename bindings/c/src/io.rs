@@ -19,7 +19,22 @@
 //!   free: a handle of the wrong type is refused with
 //!   `PAYCORE_RESULT_INVALID_ARGUMENT`. A freed handle is caught only while
 //!   its memory has not been reused (best effort; using it is still a bug).
+//!
+//! # Bare metal (no `std` feature)
+//! - The borrow record is one `static`, not a thread-local: the firmware
+//!   calls paycore from one task on one core, never from an interrupt
+//!   handler that can preempt a paycore call (document it in the firmware's
+//!   design). A persist callback re-entering paycore works as in the hosted
+//!   build (each call sees only its own [`Scope`]). The record holds at most
+//!   [`MAX_SPANS`] borrowed input and output ranges across nested calls; a
+//!   call that would exceed that is refused with `INVALID_ARGUMENT`, and so
+//!   is one that finds the record busy (preemption, which is unsupported).
+//! - Handles come from a fixed static pool per type (no heap); see
+//!   `PAYCORE_*_POOL_CAPACITY` (pool.rs) for the capacities. A full pool gives
+//!   `PAYCORE_RESULT_OUT_OF_HANDLES`; `_free` drops (zeroizing) the value,
+//!   wipes the slot and returns it to the pool.
 
+#[cfg(feature = "std")]
 use std::cell::RefCell;
 use std::mem::size_of;
 use std::slice;
@@ -28,6 +43,7 @@ use crate::dukpt::{paycore_dukpt_originator, paycore_dukpt_tx};
 use crate::keys::paycore_key;
 use crate::mac::{paycore_mac, paycore_mac_verifier};
 use crate::result::paycore_result;
+#[cfg(feature = "std")]
 use crate::seal::paycore_recipient_key;
 use crate::sign::paycore_signing_key;
 
@@ -72,8 +88,8 @@ impl Span {
 /// paycore while the outer call is suspended).
 #[derive(Debug)]
 struct Borrows {
-    inputs: Vec<Span>,
-    outputs: Vec<Span>,
+    inputs: Spans,
+    outputs: Spans,
     /// Where the innermost scope's ranges start.
     inputs_base: usize,
     outputs_base: usize,
@@ -86,8 +102,8 @@ struct Borrows {
 impl Borrows {
     const fn new() -> Self {
         Self {
-            inputs: Vec::new(),
-            outputs: Vec::new(),
+            inputs: Spans::new(),
+            outputs: Spans::new(),
             inputs_base: 0,
             outputs_base: 0,
             depth: 0,
@@ -110,16 +126,127 @@ impl Borrows {
     }
 }
 
+#[cfg(feature = "std")]
+type Spans = Vec<Span>;
+
+/// Appends `span`; false when the record is full (bare metal only).
+#[cfg(feature = "std")]
+fn push_span(spans: &mut Spans, span: Span) -> bool {
+    spans.push(span);
+    true
+}
+
+#[cfg(feature = "std")]
 thread_local! {
     static BORROWS: RefCell<Borrows> = const { RefCell::new(Borrows::new()) };
 }
 
+/// What the checks do when the record cannot be reached: skip them during
+/// thread teardown (hosted build).
+#[cfg(feature = "std")]
+const UNREACHABLE_RECORD_OK: bool = true;
+
 /// Runs `f` on this thread's borrows; `None` during thread teardown.
+#[cfg(feature = "std")]
 fn with_borrows<R>(f: impl FnOnce(&mut Borrows) -> R) -> Option<R> {
     BORROWS
         .try_with(|cell| cell.try_borrow_mut().ok().map(|mut b| f(&mut b)))
         .ok()
         .flatten()
+}
+
+/// Borrowed ranges recorded at once, over all nested calls (bare metal).
+#[cfg(not(feature = "std"))]
+pub(crate) const MAX_SPANS: usize = 32;
+
+/// A fixed-capacity list of spans (bare metal: no heap).
+#[cfg(not(feature = "std"))]
+#[derive(Debug)]
+struct Spans {
+    spans: [Span; MAX_SPANS],
+    len: usize,
+}
+
+#[cfg(not(feature = "std"))]
+impl Spans {
+    const fn new() -> Self {
+        Self {
+            spans: [Span { start: 0, end: 0 }; MAX_SPANS],
+            len: 0,
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    fn remove(&mut self, at: usize) {
+        if at < self.len {
+            self.spans.copy_within(at + 1..self.len, at);
+            self.len -= 1;
+        }
+    }
+}
+
+#[cfg(not(feature = "std"))]
+impl core::ops::Deref for Spans {
+    type Target = [Span];
+    fn deref(&self) -> &[Span] {
+        self.spans.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// Appends `span`; false when the record is full.
+#[cfg(not(feature = "std"))]
+fn push_span(spans: &mut Spans, span: Span) -> bool {
+    match spans.spans.get_mut(spans.len) {
+        Some(slot) => {
+            *slot = span;
+            spans.len += 1;
+            true
+        }
+        None => false,
+    }
+}
+
+/// The one borrow record of a single-core, non-preemptive caller, with a
+/// busy flag so that an (unsupported) preempting call is refused rather
+/// than corrupting it.
+#[cfg(not(feature = "std"))]
+struct SingleCore {
+    busy: core::sync::atomic::AtomicBool,
+    borrows: core::cell::UnsafeCell<Borrows>,
+}
+
+// SAFETY: `borrows` is only reached through `with_borrows`, which holds
+// `busy` for the whole access.
+#[cfg(not(feature = "std"))]
+unsafe impl Sync for SingleCore {}
+
+#[cfg(not(feature = "std"))]
+static BORROWS: SingleCore = SingleCore {
+    busy: core::sync::atomic::AtomicBool::new(false),
+    borrows: core::cell::UnsafeCell::new(Borrows::new()),
+};
+
+/// A busy record means a preempting call: refuse.
+#[cfg(not(feature = "std"))]
+const UNREACHABLE_RECORD_OK: bool = false;
+
+/// Runs `f` on the borrow record; `None` if it is busy (a call preempting
+/// another, which the bare-metal build does not support).
+#[cfg(not(feature = "std"))]
+fn with_borrows<R>(f: impl FnOnce(&mut Borrows) -> R) -> Option<R> {
+    use core::sync::atomic::Ordering;
+    if BORROWS.busy.swap(true, Ordering::Acquire) {
+        return None;
+    }
+    // SAFETY: `busy` was false and is now ours: no other reference to the
+    // record exists until it is released below (`f` cannot re-enter, it
+    // never calls out of this module).
+    let result = f(unsafe { &mut *BORROWS.borrows.get() });
+    BORROWS.busy.store(false, Ordering::Release);
+    Some(result)
 }
 
 /// The ranges borrowed by one C call. Opened by `ffi_boundary!` before the
@@ -184,15 +311,17 @@ fn claim(span: Span, access: Access) -> Result<(), paycore_result> {
             b.refused = true;
             return false;
         }
-        match access {
-            Access::Borrow => b.inputs.push(span),
-            Access::BorrowMut => b.outputs.push(span),
-            Access::Read | Access::Write => {}
-        }
-        true
+        let recorded = match access {
+            Access::Borrow => push_span(&mut b.inputs, span),
+            Access::BorrowMut => push_span(&mut b.outputs, span),
+            Access::Read | Access::Write => true,
+        };
+        b.refused |= !recorded;
+        recorded
     });
-    // During thread teardown nothing can be recorded: the checks are skipped.
-    if ok.unwrap_or(true) {
+    // During thread teardown nothing can be recorded: the checks are
+    // skipped (bare metal: a busy record refuses).
+    if ok.unwrap_or(UNREACHABLE_RECORD_OK) {
         Ok(())
     } else {
         Err(paycore_result::InvalidArgument)
@@ -218,7 +347,7 @@ fn is_free(span: Span, access: Access) -> bool {
         b.refused |= !free;
         free
     })
-    .unwrap_or(true)
+    .unwrap_or(UNREACHABLE_RECORD_OK)
 }
 
 /// True once the current call has refused an overlapping range: its
@@ -533,52 +662,69 @@ pub(crate) unsafe fn put<T>(ptr: *mut T, value: T) -> Result<(), paycore_result>
 // ---------------------------------------------------------------------------
 
 /// A type handed to C as an opaque heap handle, with its type tag.
-pub(crate) trait Handle: Sized {
+pub(crate) trait Handle: Sized + 'static {
     /// The tag stored in the first word of every live handle of this type.
     const MAGIC: u64;
+    /// The static pool this type's handles live in (bare metal).
+    #[cfg(not(feature = "std"))]
+    fn pool() -> &'static pool::Pool<Tagged<Self>>;
 }
 
 /// The tag written over a handle's magic when it is freed.
 const FREED: u64 = u64::from_be_bytes(*b"pc:freed");
 
-impl Handle for paycore_key {
-    const MAGIC: u64 = u64::from_be_bytes(*b"pc:key\0\0");
+/// Declares each handle type's tag and, on bare metal, its static pool
+/// (`type, tag, pool capacity`). The capacities are the documented limits
+/// of a firmware image: live keys, MAC states, verifiers, originators,
+/// DUKPT transactions and signing keys at any one time.
+macro_rules! handles {
+    ($($ty:ty, $tag:expr, $capacity:expr;)*) => {$(
+        impl Handle for $ty {
+            const MAGIC: u64 = u64::from_be_bytes(*$tag);
+            #[cfg(not(feature = "std"))]
+            fn pool() -> &'static pool::Pool<Tagged<Self>> {
+                static SLOTS: pool::Slots<Tagged<$ty>, { $capacity }> = pool::Slots::new();
+                static POOL: pool::Pool<Tagged<$ty>> = pool::Pool::new(&SLOTS);
+                &POOL
+            }
+        }
+    )*};
 }
-impl Handle for paycore_mac {
-    const MAGIC: u64 = u64::from_be_bytes(*b"pc:mac\0\0");
+
+handles! {
+    paycore_key, b"pc:key\0\0", crate::PAYCORE_KEY_POOL_CAPACITY;
+    paycore_mac, b"pc:mac\0\0", crate::PAYCORE_MAC_POOL_CAPACITY;
+    paycore_mac_verifier, b"pc:macv\0", crate::PAYCORE_MAC_VERIFIER_POOL_CAPACITY;
+    paycore_dukpt_originator, b"pc:dkorg", crate::PAYCORE_DUKPT_ORIGINATOR_POOL_CAPACITY;
+    paycore_dukpt_tx, b"pc:dktx\0", crate::PAYCORE_DUKPT_TX_POOL_CAPACITY;
+    paycore_signing_key, b"pc:sign\0", crate::PAYCORE_SIGNING_KEY_POOL_CAPACITY;
 }
-impl Handle for paycore_mac_verifier {
-    const MAGIC: u64 = u64::from_be_bytes(*b"pc:macv\0");
-}
-impl Handle for paycore_dukpt_originator {
-    const MAGIC: u64 = u64::from_be_bytes(*b"pc:dkorg");
-}
-impl Handle for paycore_dukpt_tx {
-    const MAGIC: u64 = u64::from_be_bytes(*b"pc:dktx\0");
-}
+
+#[cfg(feature = "std")]
 impl Handle for paycore_recipient_key {
     const MAGIC: u64 = u64::from_be_bytes(*b"pc:rcpt\0");
 }
-impl Handle for paycore_signing_key {
-    const MAGIC: u64 = u64::from_be_bytes(*b"pc:sign\0");
-}
 
-/// The heap layout behind every handle pointer: the tag first, so that it
-/// can be read whatever the handle's actual type.
 #[repr(C)]
 #[derive(Debug)]
-struct Tagged<T> {
+pub(crate) struct Tagged<T> {
     magic: u64,
     value: T,
 }
 
 /// Moves `value` into a new heap handle and returns the pointer C sees.
-pub(crate) fn new_handle<T: Handle>(value: T) -> *mut T {
-    Box::into_raw(Box::new(Tagged {
+pub(crate) fn new_handle<T: Handle>(value: T) -> Result<*mut T, paycore_result> {
+    let tagged = Tagged {
         magic: T::MAGIC,
         value,
-    }))
-    .cast()
+    };
+    #[cfg(feature = "std")]
+    let ptr = Box::into_raw(Box::new(tagged));
+    #[cfg(not(feature = "std"))]
+    let ptr = T::pool()
+        .alloc(tagged)
+        .ok_or(paycore_result::OutOfHandles)?;
+    Ok(ptr.cast())
 }
 
 /// The tagged allocation behind `handle`: `NULL_PARAMETER` for NULL,
@@ -647,7 +793,10 @@ pub(crate) unsafe fn box_handle<T: Handle>(value: T, out: *mut *mut T) -> paycor
     if out.is_null() {
         return paycore_result::NullParameter;
     }
-    let handle = new_handle(value);
+    let handle = match new_handle(value) {
+        Ok(handle) => handle,
+        Err(code) => return code,
+    };
     // SAFETY: forwarded caller contract.
     match unsafe { put(out, handle) } {
         Ok(()) => paycore_result::Ok,
@@ -675,7 +824,101 @@ pub(crate) unsafe fn free_handle<T: Handle>(handle: *mut T) {
         // released so that a second free finds `FREED`.
         unsafe {
             std::ptr::addr_of_mut!((*tagged).magic).write_volatile(FREED);
+            #[cfg(feature = "std")]
             drop(Box::from_raw(tagged));
+            #[cfg(not(feature = "std"))]
+            T::pool().release(tagged);
+        }
+    }
+}
+
+/// Fixed static pools of handle slots for the bare-metal build.
+#[cfg(not(feature = "std"))]
+pub(crate) mod pool {
+    use core::cell::UnsafeCell;
+    use core::mem::{MaybeUninit, size_of};
+    use core::sync::atomic::{AtomicBool, Ordering};
+
+    /// `N` slots for values of type `T`, each with an in-use flag.
+    #[derive(Debug)]
+    pub(crate) struct Slots<T, const N: usize> {
+        used: [AtomicBool; N],
+        slots: UnsafeCell<[MaybeUninit<T>; N]>,
+    }
+
+    // SAFETY: a slot is reached only by the caller that won its `used` flag
+    // (in `Pool::alloc`) until `Pool::release` clears the flag.
+    unsafe impl<T, const N: usize> Sync for Slots<T, N> {}
+
+    impl<T, const N: usize> Slots<T, N> {
+        pub(crate) const fn new() -> Self {
+            Self {
+                used: [const { AtomicBool::new(false) }; N],
+                slots: UnsafeCell::new([const { MaybeUninit::uninit() }; N]),
+            }
+        }
+    }
+
+    /// A capacity-erased view of [`Slots`].
+    #[derive(Debug)]
+    pub(crate) struct Pool<T: 'static> {
+        used: &'static [AtomicBool],
+        base: *mut T,
+    }
+
+    // SAFETY: as for `Slots`: `base` points into a `Slots` whose slots are
+    // handed out one owner at a time through the flags.
+    unsafe impl<T> Sync for Pool<T> {}
+
+    impl<T> Pool<T> {
+        pub(crate) const fn new<const N: usize>(slots: &'static Slots<T, N>) -> Self {
+            Self {
+                used: &slots.used,
+                base: slots.slots.get().cast::<T>(),
+            }
+        }
+
+        /// Moves `value` into a free slot; `None` when the pool is full.
+        pub(crate) fn alloc(&self, value: T) -> Option<*mut T> {
+            let index = self.used.iter().position(|flag| {
+                flag.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+            })?;
+            // SAFETY: `index < N`, inside the slot array; the slot is ours
+            // (flag won above) and holds no value.
+            let slot = unsafe { self.base.add(index) };
+            // SAFETY: as above; properly aligned (an array element).
+            unsafe { slot.write(value) };
+            Some(slot)
+        }
+
+        /// Drops the value at `ptr` (its own `Drop` zeroizes secrets),
+        /// wipes the slot's bytes and frees it. A pointer that is not a
+        /// used slot of this pool is ignored.
+        ///
+        /// # Safety
+        /// `ptr` came from [`Pool::alloc`] of this pool and is not used
+        /// again.
+        pub(crate) unsafe fn release(&self, ptr: *mut T) {
+            let size = size_of::<T>().max(1);
+            let Some(offset) = ptr.addr().checked_sub(self.base.addr()) else {
+                return;
+            };
+            let index = offset / size;
+            let Some(flag) = self.used.get(index) else {
+                return;
+            };
+            if offset % size != 0 || !flag.load(Ordering::Acquire) {
+                return;
+            }
+            // SAFETY: a used slot of this pool, owned by the caller.
+            unsafe { core::ptr::drop_in_place(ptr) };
+            let bytes = ptr.cast::<u8>();
+            for i in 0..size_of::<T>() {
+                // SAFETY: within the slot; volatile so the wipe is kept.
+                unsafe { bytes.add(i).write_volatile(0) };
+            }
+            flag.store(false, Ordering::Release);
         }
     }
 }

@@ -22,25 +22,44 @@
 //!   detected only on a best-effort basis (its memory may be reused).
 //!
 //! The checks live in `io.rs`; see its module docs.
+//!
+//! Without the default `std` feature the crate is `no_std` for bare-metal
+//! firmware (see `firmware.rs`): handles come from static pools, random
+//! bytes from [`paycore_set_rng`], and a panic calls the firmware's
+//! `paycore_panic`. The functions that need a heap (AEAD, sealed envelopes,
+//! the journal, TR-31 wrapping) are hosted-only.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![allow(non_camel_case_types)]
-// A std-only crate: core-vs-std path preferences do not apply.
+// `std::` paths name `core` items (aliased below for the bare-metal build).
 #![allow(clippy::std_instead_of_core)]
 
+// Bare metal: the `std::` paths of the shared code (`std::ptr`, `std::str`,
+// `std::ffi::c_char`, ...) resolve to the same items in `core`.
+#[cfg(not(feature = "std"))]
+extern crate core as std;
+
+#[cfg(feature = "std")]
 mod aead;
 #[cfg(test)]
 mod boundary_tests;
 mod card;
 mod dukpt;
 mod emv;
+#[cfg(not(feature = "std"))]
+mod firmware;
 mod io;
+#[cfg(feature = "std")]
 mod journal;
 mod keys;
 mod mac;
 mod mksk;
 mod pin;
+mod pool;
 mod qr;
 mod record;
 mod result;
+mod rng;
+#[cfg(feature = "std")]
 mod seal;
 mod sign;
 mod sm;
@@ -48,18 +67,23 @@ mod tlv;
 mod tr31;
 mod track;
 
+#[cfg(feature = "std")]
 pub use aead::*;
 pub use card::*;
 pub use dukpt::*;
 pub use emv::*;
+#[cfg(feature = "std")]
 pub use journal::*;
 pub use keys::*;
 pub use mac::*;
 pub use mksk::*;
 pub use pin::*;
+pub use pool::*;
 pub use qr::*;
 pub use record::*;
 pub use result::*;
+pub use rng::*;
+#[cfg(feature = "std")]
 pub use seal::*;
 pub use sign::*;
 pub use sm::*;
@@ -70,6 +94,7 @@ pub use track::*;
 /// Runs `$body` (an expression producing a `paycore_result`) inside a panic
 /// boundary and a fresh [`io::Scope`] (the ranges the call borrows, checked
 /// for aliasing).
+#[cfg(feature = "std")]
 macro_rules! ffi_boundary {
     ($body:block) => {{
         let _scope = $crate::io::Scope::enter();
@@ -80,6 +105,24 @@ macro_rules! ffi_boundary {
             Err(_) => $crate::result::paycore_result::Internal,
         }
     }};
+}
+/// Bare metal: a panic cannot unwind (`panic = "abort"`); it reaches the
+/// `#[panic_handler]`, which calls the firmware's `paycore_panic`. The
+/// [`io::Scope`] is opened as in the hosted build.
+#[cfg(not(feature = "std"))]
+macro_rules! ffi_boundary {
+    ($body:block) => {{
+        let _scope = $crate::io::Scope::enter();
+        $crate::run_body(|| -> $crate::result::paycore_result { $body })
+    }};
+}
+
+/// Runs a C function's body (bare metal: no unwinding to catch); a
+/// closure, so that `return` in the body ends only the body.
+#[cfg(not(feature = "std"))]
+#[inline(always)]
+fn run_body(body: impl FnOnce() -> paycore_result) -> paycore_result {
+    body()
 }
 pub(crate) use ffi_boundary;
 

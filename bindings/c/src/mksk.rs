@@ -5,7 +5,7 @@ use paycore::keys::kcv::KcvMethod;
 use paycore::keys::mksk::{self, Cryptogram, MAX_WORKING_KEYS, WorkingKeyDelivery};
 use paycore::keys::{Exportability, KeyAttributes, KeyUsage, KeyVersion, ModeOfUse};
 
-use crate::io::{input, input_array, new_handle, output_array, output_one};
+use crate::io::{free_handle, input, input_array, new_handle, output_array, output_one};
 use crate::keys::{
     PAYCORE_KCV_CMAC, PAYCORE_KCV_LEGACY, algorithm_from_code, key_ref, paycore_key,
 };
@@ -149,21 +149,41 @@ pub unsafe extern "C" fn paycore_mksk_install(
         let tmk = try_ffi!(unsafe { key_ref(tmk) });
         // SAFETY: non-NULL, `count` ≤ 8 structs readable per the contract.
         let raw = try_ffi!(unsafe { input_array(deliveries, count) });
-        let mut converted = Vec::with_capacity(count);
-        for d in raw {
+        let Some(first) = raw.first() else {
+            return paycore_result::Internal;
+        };
+        // SAFETY: forwarded caller contract.
+        let mut converted = [try_ffi!(unsafe { delivery(first) }); MAX_WORKING_KEYS];
+        for (slot, d) in converted.iter_mut().zip(raw) {
             // SAFETY: forwarded caller contract.
-            converted.push(try_ffi!(unsafe { delivery(d) }));
+            *slot = try_ffi!(unsafe { delivery(d) });
         }
-        let mut set = try_ffi!(mksk::install(tmk, &converted).map_err(paycore_result::from));
-        let mut keys = Vec::with_capacity(count);
+        let Some(converted) = converted.get(..count) else {
+            return paycore_result::Internal;
+        };
+        let mut set = try_ffi!(mksk::install(tmk, converted).map_err(paycore_result::from));
         for index in 0..count {
-            match set.take(index) {
-                Some(key) => keys.push(key),
-                None => return paycore_result::Internal,
+            let made = set
+                .take(index)
+                .ok_or(paycore_result::Internal)
+                .and_then(|key| new_handle(paycore_key { key }));
+            match (made, slots.get_mut(index)) {
+                (Ok(handle), Some(slot)) => *slot = handle,
+                (made, _) => {
+                    if let Ok(handle) = made {
+                        // SAFETY: made just above, never shared.
+                        unsafe { free_handle(handle) };
+                    }
+                    // Nothing half-made is returned: free what was made.
+                    for slot in slots.iter_mut() {
+                        // SAFETY: NULL or made above in this call, never
+                        // shared.
+                        unsafe { free_handle(*slot) };
+                        *slot = core::ptr::null_mut();
+                    }
+                    return made.err().unwrap_or(paycore_result::Internal);
+                }
             }
-        }
-        for (slot, key) in slots.iter_mut().zip(keys) {
-            *slot = new_handle(paycore_key { key });
         }
         *len = count;
         paycore_result::Ok

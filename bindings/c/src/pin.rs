@@ -3,16 +3,18 @@
 //! Formats are `PAYCORE_PIN_FORMAT_ISO0`..`ISO4`. PINs are ASCII digits
 //! `(const uint8_t *, size_t)`; PANs are 1-19 ASCII digits (ISO 9564-1: a
 //! PAN shorter than 12 digits is right-justified and zero-padded in the PAN
-//! field), `(NULL, 0)` where the format takes none. Random fill comes from the operating system.
+//! field), `(NULL, 0)` where the format takes none. Random fill comes from
+//! the RNG registered with `paycore_set_rng` (else the OS; bare metal: none
+//! gives `PAYCORE_RESULT_RANDOM_FAILURE`).
 
 use paycore::pin::{
     self, ClearPinBlock, EncipheredPinBlock, Fill, Pin, PinBlockFormat, PinBlockPan,
 };
-use rand_core::OsRng;
 
 use crate::io::{Out, input, input_str};
 use crate::keys::{key_ref, paycore_key};
 use crate::result::paycore_result;
+use crate::rng::CallerRng;
 use crate::{ffi_boundary, try_ffi};
 
 /// ISO 9564-1 format 0 (8 bytes, TDES, PAN-bound).
@@ -47,7 +49,7 @@ fn pan_from(bytes: &[u8]) -> Result<Option<PinBlockPan>, paycore_result> {
 }
 
 /// Builds a clear block: explicit `fill` (ASCII hex nibbles) if given,
-/// random from the OS otherwise.
+/// random from the registered RNG (`paycore_set_rng`, else the OS) otherwise.
 fn clear_block(
     format: PinBlockFormat,
     pin: &Pin,
@@ -55,7 +57,7 @@ fn clear_block(
     fill: &str,
 ) -> Result<ClearPinBlock, paycore_result> {
     let result = if fill.is_empty() {
-        ClearPinBlock::encode(format, pin, pan, &mut OsRng)
+        ClearPinBlock::encode(format, pin, pan, &mut CallerRng::new())
     } else {
         Fill::from_hex(fill).and_then(|f| ClearPinBlock::encode_with_fill(format, pin, pan, &f))
     };
@@ -64,7 +66,7 @@ fn clear_block(
 
 /// Encodes `pin` in `format` and enciphers it under `key` (usage `P0`,
 /// TDES for formats 0/1/3, AES for 4). `fill` is `(NULL, 0)` for random fill
-/// from the OS, or ASCII hex nibbles to reproduce published vectors.
+/// from the registered RNG (`paycore_set_rng`, else the OS), or ASCII hex nibbles to reproduce published vectors.
 /// Writes 8 or 16 bytes.
 ///
 /// # Safety
@@ -199,7 +201,7 @@ pub unsafe extern "C" fn paycore_pin_block_translate(
                 to_key,
                 to_format,
                 pan.as_ref(),
-                &mut OsRng
+                &mut CallerRng::new()
             )
             .map_err(paycore_result::from)
         );

@@ -21,6 +21,13 @@ pub enum paycore_result {
     InvalidArgument = 102,
     /// A panic was caught at the boundary: a bug in paycore.
     Internal = 103,
+    /// The random number generator failed (the callback registered with
+    /// `paycore_set_rng` returned non-zero, or none is registered on bare
+    /// metal); nothing was produced.
+    RandomFailure = 104,
+    /// Bare metal: the static pool of this handle type is full (free a
+    /// handle first; capacities are in the README).
+    OutOfHandles = 105,
     /// Input data (TLV, track, QR, key block, DER, record) is malformed.
     Malformed = 200,
     /// A PAN is malformed.
@@ -62,6 +69,7 @@ impl From<ErrorKind> for paycore_result {
             ErrorKind::Unsupported => Self::Unsupported,
             ErrorKind::InvalidArgument => Self::InvalidArgument,
             ErrorKind::StateRolledBack => Self::StateRolledBack,
+            ErrorKind::RandomFailure => Self::RandomFailure,
             _ => Self::Internal,
         }
     }
@@ -82,6 +90,8 @@ pub extern "C" fn paycore_result_str(result: u32) -> *const c_char {
         101 => b"output buffer too small\0",
         102 => b"invalid argument\0",
         103 => b"internal error (bug)\0",
+        104 => b"random number generator failed\0",
+        105 => b"no free handle slot\0",
         200 => b"malformed input\0",
         201 => b"invalid PAN\0",
         202 => b"limit exceeded\0",

@@ -3,13 +3,13 @@
 //!
 //! The terminal seals to the host's public key (SEC1 bytes); the host opens
 //! with its secret key, an opaque [`paycore_recipient_key`] handle. The
-//! ephemeral key and nonce come from the operating system's RNG.
+//! ephemeral key and nonce come from the registered RNG (`paycore_set_rng`, else the OS).
 
 use paycore::sign::seal::{self, OVERHEAD, RecipientPublicKey, RecipientSecretKey};
-use rand_core::OsRng;
 
 use crate::io::{Out, box_handle, free_handle, handle_ref, input};
 use crate::result::paycore_result;
+use crate::rng::CallerRng;
 use crate::{ffi_boundary, try_ffi};
 
 /// Envelope length minus plaintext length, in bytes.
@@ -49,7 +49,8 @@ unsafe fn recipient_key_ref<'a>(
     unsafe { handle_ref(key) }.map(|handle| &handle.key)
 }
 
-/// Generates a recipient (host) key pair from the operating system's RNG.
+/// Generates a recipient (host) key pair from the registered RNG (`paycore_set_rng`, else the OS);
+/// `RANDOM_FAILURE` if it fails.
 ///
 /// # Errors
 /// `NULL_PARAMETER`.
@@ -66,7 +67,11 @@ pub unsafe extern "C" fn paycore_recipient_key_generate(
         if out.is_null() {
             return paycore_result::NullParameter;
         }
-        let key = RecipientSecretKey::generate(&mut OsRng);
+        let mut rng = CallerRng::new();
+        let key = RecipientSecretKey::generate(&mut rng);
+        if rng.failed() {
+            return paycore_result::RandomFailure;
+        }
         // SAFETY: checked non-NULL; caller guarantees it is writable.
         unsafe { recipient_key_out(key, out) }
     })
@@ -183,10 +188,14 @@ pub unsafe extern "C" fn paycore_seal(
             return paycore_result::LimitExceeded;
         };
         let mut envelope = vec![0u8; total];
+        let mut rng = CallerRng::new();
         let n = try_ffi!(
-            seal::seal(&recipient, aad, plaintext, &mut OsRng, &mut envelope)
+            seal::seal(&recipient, aad, plaintext, &mut rng, &mut envelope)
                 .map_err(paycore_result::from)
         );
+        if rng.failed() {
+            return paycore_result::RandomFailure;
+        }
         out.write(envelope.get(..n).unwrap_or(&[]))
     })
 }

@@ -22,11 +22,11 @@ use paycore::sign::ecdsa::{
     SECRET_SCALAR_LEN, SIGNATURE_LEN, SPKI_DER_LEN, SPolicy, Signature, VerifyingKey,
 };
 use paycore::sign::record::MAX_ENCODED_LEN;
-use rand_core::OsRng;
 
 use crate::io::{Out, box_handle, free_handle, handle_ref, input, put};
 use crate::record::{paycore_record, record_from_c, record_to_c};
 use crate::result::paycore_result;
+use crate::rng::CallerRng;
 use crate::{ffi_boundary, try_ffi};
 
 /// Raw `r || s` signature length, in bytes.
@@ -127,7 +127,9 @@ unsafe fn signing_key_out(
     unsafe { box_handle(paycore_signing_key { key }, out) }
 }
 
-/// Generates a fresh device signing key from the operating system's RNG.
+/// Generates a fresh device signing key from the registered RNG
+/// (`paycore_set_rng`, else the OS);
+/// `PAYCORE_RESULT_RANDOM_FAILURE` if it fails (no handle is made).
 ///
 /// # Errors
 /// `NULL_PARAMETER`.
@@ -144,7 +146,11 @@ pub unsafe extern "C" fn paycore_signing_key_generate(
         if out.is_null() {
             return paycore_result::NullParameter;
         }
-        let key = DeviceSigningKey::generate(&mut OsRng);
+        let mut rng = CallerRng::new();
+        let key = DeviceSigningKey::generate(&mut rng);
+        if rng.failed() {
+            return paycore_result::RandomFailure;
+        }
         // SAFETY: checked non-NULL; caller guarantees it is writable.
         unsafe { signing_key_out(key, out) }
     })

@@ -8,12 +8,12 @@
 //! secret scalar, 65-byte SEC1 public key). IDs are bytes; `(NULL, 0)`
 //! selects the default `1234567812345678` (GM/T 0009-2012 §10).
 
+use crate::rng::CallerRng;
 use paycore::card::pan::Pan;
 use paycore::cup::{self, CupRole, Field62, MacOutput, PanFill, SignOnLayout, Sm4PinPadding};
 use paycore::keys::{KeyAttributes, KeyUsage, ModeOfUse};
 use paycore::pin::Pin;
 use paycore::sm::{self, DEFAULT_SM2_ID, Sm2SigningKey};
-use rand_core::OsRng;
 
 use crate::io::{Out, input};
 use crate::keys::{algorithm_from_code, key_out, key_ref, paycore_key};
@@ -101,7 +101,11 @@ pub unsafe extern "C" fn paycore_sm2_generate(
                 secret_out.write(&[0; PAYCORE_SM2_SECRET_LEN])
             };
         }
-        let key = Sm2SigningKey::generate(&mut OsRng);
+        let mut rng = CallerRng::new();
+        let key = Sm2SigningKey::generate(&mut rng);
+        if rng.failed() {
+            return paycore_result::RandomFailure;
+        }
         let code = public_out.write(&key.public_key());
         if code != paycore_result::Ok {
             return code;
@@ -164,7 +168,11 @@ pub unsafe extern "C" fn paycore_sm2_sign(
         // SAFETY: forwarded caller contract.
         let out = try_ffi!(unsafe { Out::new(out, out_cap, out_len) });
         let key = try_ffi!(Sm2SigningKey::from_bytes(secret).map_err(err));
-        let sig = try_ffi!(key.sign(id_or_default(id), data, &mut OsRng).map_err(err));
+        let mut rng = CallerRng::new();
+        let sig = try_ffi!(key.sign(id_or_default(id), data, &mut rng).map_err(err));
+        if rng.failed() {
+            return paycore_result::RandomFailure;
+        }
         out.write(&sig)
     })
 }
@@ -459,8 +467,15 @@ pub unsafe extern "C" fn paycore_cup_sm4_pin_encipher(
         let pan = try_ffi!(pan_from(pan));
         let fill = try_ffi!(pan_fill(pan_fill_method));
         let block = try_ffi!(
-            cup::encipher_sm4_pin(key, &pin, pan.as_ref(), fill, Sm4PinPadding::F, &mut OsRng)
-                .map_err(err)
+            cup::encipher_sm4_pin(
+                key,
+                &pin,
+                pan.as_ref(),
+                fill,
+                Sm4PinPadding::F,
+                &mut CallerRng::new()
+            )
+            .map_err(err)
         );
         out.write(&block)
     })

@@ -42,8 +42,7 @@
 //! values up to 65 535 bytes) and [`paycore_tlv_find`] searches it
 //! depth-first, reporting offsets relative to the top-level buffer.
 
-use std::ffi::{CString, c_char};
-use std::sync::OnceLock;
+use std::ffi::c_char;
 
 use paycore::card::dol::{self, Dol};
 use paycore::card::tags::{self, Format, Source, TagInfo};
@@ -348,24 +347,53 @@ pub struct paycore_tag_info {
 
 /// NUL-terminated copies of the dictionary names, built once on first use
 /// (the core keeps Rust `&str`s, which have no terminator).
-fn names() -> &'static [CString] {
-    static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        tags::all()
-            .iter()
-            // Dictionary names are ASCII text without NUL; an impossible
-            // NUL would give an empty name rather than a panic.
-            .map(|i| CString::new(i.name()).unwrap_or_default())
-            .collect()
-    })
-}
+/// Number of dictionary entries.
+const TAG_COUNT: usize = tags::all().len();
+
+/// Bytes of all dictionary names, each followed by a NUL.
+const NAMES_LEN: usize = {
+    let all = tags::all();
+    let mut total = 0;
+    let mut i = 0;
+    while i < all.len() {
+        total += all[i].name().len() + 1;
+        i += 1;
+    }
+    total
+};
+
+/// The dictionary names as NUL-terminated strings, built at compile time
+/// (no heap, no lazy initialisation): the bytes and each name's offset.
+static NAMES: ([u8; NAMES_LEN], [usize; TAG_COUNT]) = {
+    let all = tags::all();
+    let mut bytes = [0u8; NAMES_LEN];
+    let mut offsets = [0usize; TAG_COUNT];
+    let mut at = 0;
+    let mut i = 0;
+    while i < all.len() {
+        offsets[i] = at;
+        let name = all[i].name().as_bytes();
+        let mut j = 0;
+        while j < name.len() {
+            // Dictionary names are ASCII text without NUL.
+            assert!(name[j] != 0, "NUL in a tag name");
+            bytes[at] = name[j];
+            at += 1;
+            j += 1;
+        }
+        at += 1; // the NUL (already zero)
+        i += 1;
+    }
+    (bytes, offsets)
+};
 
 fn name_of(info: &'static TagInfo) -> *const c_char {
     tags::all()
         .iter()
         .position(|i| std::ptr::eq(i, info))
-        .and_then(|index| names().get(index))
-        .map_or(std::ptr::null(), |s| s.as_ptr())
+        .and_then(|index| NAMES.1.get(index))
+        .and_then(|&offset| NAMES.0.get(offset..))
+        .map_or(std::ptr::null(), |s| s.as_ptr().cast())
 }
 
 fn info_of(info: &'static TagInfo) -> paycore_tag_info {
@@ -394,11 +422,10 @@ fn info_of(info: &'static TagInfo) -> paycore_tag_info {
 
 /// The EMV name of `tag` (EMV Book 3 Annex A) as a static NUL-terminated
 /// string, or NULL if the tag is not in the dictionary. The string is
-/// never freed. (The first call builds the table of names once.)
+/// never freed (a static table).
 #[unsafe(no_mangle)]
 pub extern "C" fn paycore_tag_name(tag: u32) -> *const c_char {
-    std::panic::catch_unwind(|| tags::lookup(Tag::new(tag)).map_or(std::ptr::null(), name_of))
-        .unwrap_or(std::ptr::null())
+    tags::lookup(Tag::new(tag)).map_or(std::ptr::null(), name_of)
 }
 
 /// True when `tag` is in the dictionary and marked as cardholder or PIN

@@ -3,14 +3,16 @@
 //! or as an ECDSA P-256 signing key, wrap), header and optional block
 //! inspection.
 
-use paycore::keys::tr31::{
-    self, HEADER_LEN, KeyBlockHeader, MAX_BLOCK_LEN, OptionalBlock, UnwrapPolicy, Version,
-};
-use rand_core::OsRng;
+use paycore::keys::tr31::{self, KeyBlockHeader, UnwrapPolicy};
+// Wrapping and private keys need the heap: hosted builds only.
+#[cfg(feature = "std")]
+use paycore::keys::tr31::{HEADER_LEN, MAX_BLOCK_LEN, OptionalBlock, Version};
 
 use crate::io::{Out, put};
 use crate::keys::{key_out, key_ref, paycore_key};
 use crate::result::paycore_result;
+#[cfg(feature = "std")]
+use crate::rng::CallerRng;
 use crate::{ffi_boundary, try_ffi};
 
 /// The clear header fields of a key block (ANSI X9.143 §6.2), all as
@@ -153,6 +155,7 @@ pub unsafe extern "C" fn paycore_tr31_unwrap_legacy(
     })
 }
 
+#[cfg(feature = "std")]
 /// Unwraps a key block carrying an asymmetric private key (usage `S0`,
 /// `S1`, `S2`; algorithm `R`, `E`, `S`; ANSI X9.143 §8.5/§8.6) and writes
 /// its DER encoding to `(out, out_cap, out_len)` as a secret output
@@ -205,6 +208,7 @@ pub unsafe extern "C" fn paycore_tr31_unwrap_private_key(
     })
 }
 
+#[cfg(feature = "std")]
 /// The checked inputs and the core unwrap of a private key block.
 ///
 /// # Safety
@@ -221,6 +225,7 @@ unsafe fn unwrap_private_key_impl<'a>(
     tr31::unwrap_private_key(kbpk, block).map_err(paycore_result::from)
 }
 
+#[cfg(feature = "std")]
 /// Unwraps a key block carrying an EC P-256 private key (algorithm `E`,
 /// usage `S0`, mode `S`, `T` or `N`; DER `ECPrivateKey`, ANSI X9.143 §8.6)
 /// into a new ECDSA signing key handle (free with
@@ -255,6 +260,7 @@ pub unsafe extern "C" fn paycore_tr31_unwrap_ecdsa_p256(
     })
 }
 
+#[cfg(feature = "std")]
 /// Wraps a DER private key (`der`, one DER `SEQUENCE`) under a header
 /// template such as `"D0000S0ES00E0000"` (usage `S0`-`S2`, algorithm
 /// `R`/`E`/`S`, version B, D or E; optional blocks kept, `PB` and length
@@ -287,7 +293,8 @@ pub unsafe extern "C" fn paycore_tr31_wrap_private_key(
         // SAFETY: forwarded caller contract.
         let header = try_ffi!(unsafe { text(header, header_len) });
         let block = try_ffi!(
-            tr31::wrap_private_key(kbpk, der, header, &mut OsRng).map_err(paycore_result::from)
+            tr31::wrap_private_key(kbpk, der, header, &mut CallerRng::new())
+                .map_err(paycore_result::from)
         );
         out.write(block.as_bytes())
     })
@@ -360,10 +367,12 @@ pub unsafe extern "C" fn paycore_tr31_optional_block(
     })
 }
 
+#[cfg(feature = "std")]
 fn version_from_code(code: u8) -> Result<Version, paycore_result> {
     Version::from_code(code).map_err(|_| paycore_result::InvalidArgument)
 }
 
+#[cfg(feature = "std")]
 /// Shared body of the two wrap functions.
 ///
 /// # Safety
@@ -404,7 +413,7 @@ unsafe fn wrap_impl(
     let n = try_ffi!(
         match padding {
             Some(p) => tr31::wrap_with_padding(kbpk, key, version, &blocks, p, &mut buf),
-            None => tr31::wrap(kbpk, key, version, &blocks, &mut OsRng, &mut buf),
+            None => tr31::wrap(kbpk, key, version, &blocks, &mut CallerRng::new(), &mut buf),
         }
         .map_err(paycore_result::from)
     );
@@ -414,10 +423,11 @@ unsafe fn wrap_impl(
     }
 }
 
+#[cfg(feature = "std")]
 /// Wraps `key` under `kbpk` (usage `K1`/`K0`, mode `B`, `E` or `N`) in a
 /// version `'B'` (TDES), `'D'` or `'E'` (AES, ISO 20038) key block, written to `out` as ASCII
 /// without NUL. The header comes from the key's attributes. Padding is
-/// random (OS RNG).
+/// random (registered RNG, else OS).
 ///
 /// `optional_blocks` is the encoded optional-block section (ID, 2 hex
 /// length counting the whole block, data; e.g. `"KS1800604B120F9292800000"`),
@@ -458,6 +468,7 @@ pub unsafe extern "C" fn paycore_tr31_wrap(
     })
 }
 
+#[cfg(feature = "std")]
 /// [`paycore_tr31_wrap`] with caller-chosen padding bytes, to reproduce
 /// published vectors: `2 + key length + padding_len` must be a multiple of
 /// the cipher block length. Never use fixed padding in production.

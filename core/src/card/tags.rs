@@ -1354,7 +1354,7 @@ pub fn lookup(tag: Tag) -> Option<&'static TagInfo> {
 
 /// Every dictionary entry, for listing (e.g. by the CLI).
 #[must_use]
-pub fn all() -> &'static [TagInfo] {
+pub const fn all() -> &'static [TagInfo] {
     DICTIONARY
 }
 

@@ -63,6 +63,30 @@ impl BlockCipher {
         })
     }
 
+    /// Runs `f` with the key schedule of exactly `algorithm` built on the
+    /// stack (zeroized on drop) and the block length: unlike
+    /// [`BlockCipher::new`], whose value is as large as the largest
+    /// schedule, only the one schedule's frame is live (bare-metal stack).
+    #[inline]
+    pub(crate) fn with<R>(
+        algorithm: Algorithm,
+        key: &[u8],
+        f: impl FnOnce(&dyn BlockOps, usize) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let bad = |_| Error::Key(KeyError::InvalidLength { length: key.len() });
+        match algorithm {
+            Algorithm::Tdes2 => f(&des::TdesEde2::new_from_slice(key).map_err(bad)?, 8),
+            Algorithm::Tdes3 => f(&des::TdesEde3::new_from_slice(key).map_err(bad)?, 8),
+            Algorithm::Aes128 => f(&aes::Aes128::new_from_slice(key).map_err(bad)?, 16),
+            Algorithm::Aes192 => f(&aes::Aes192::new_from_slice(key).map_err(bad)?, 16),
+            Algorithm::Aes256 => f(&aes::Aes256::new_from_slice(key).map_err(bad)?, 16),
+            Algorithm::HmacSha256 => Err(KeyError::WrongAlgorithm.into()),
+            // Fenced off the international paths (see `BlockCipher::new`).
+            #[cfg(feature = "sm")]
+            Algorithm::Des | Algorithm::Sm4 => Err(KeyError::WrongAlgorithm.into()),
+        }
+    }
+
     /// The cipher's block length (8 or 16).
     pub(crate) const fn block_len(&self) -> usize {
         match self {

@@ -49,7 +49,7 @@ use core::fmt;
 
 use subtle::ConstantTimeEq;
 
-use super::cipher::BlockCipher;
+use super::cipher::{BlockCipher, BlockOps};
 use super::key::{Algorithm, Key, KeyUsage, Operation};
 use crate::error::{Error, KeyError};
 
@@ -168,16 +168,36 @@ impl Kcv {
         if len == 0 || len > Self::max_len(method, algorithm) {
             return Err(KeyError::InvalidKcvLength { length: len }.into());
         }
-        // Every algorithm has a check value, single DES and SM4 included.
-        let cipher = BlockCipher::new_any(algorithm, material)?;
-        let n = cipher.block_len();
         let mut block = [0u8; 16];
-        let full = block.get_mut(..n).ok_or(Error::invalid_argument("block"))?;
-        match method {
-            KcvMethod::Legacy => cipher.encrypt_block(full)?,
-            #[cfg(feature = "sm")]
-            KcvMethod::Cup => cipher.encrypt_block(full)?,
-            KcvMethod::Cmac => cmac_zero_block(&cipher, full)?,
+        // Single DES and SM4 (feature `sm`) have check values too, but no
+        // path of the international standards may build their cipher, so
+        // they take the all-algorithms constructor; TDES and AES build
+        // exactly their own schedule (bare-metal stack).
+        #[cfg(feature = "sm")]
+        let fenced = matches!(algorithm, Algorithm::Des | Algorithm::Sm4);
+        #[cfg(not(feature = "sm"))]
+        let fenced = false;
+        if fenced {
+            let cipher = BlockCipher::new_any(algorithm, material)?;
+            let n = cipher.block_len();
+            let full = block.get_mut(..n).ok_or(Error::invalid_argument("block"))?;
+            match method {
+                KcvMethod::Legacy => cipher.encrypt_block(full)?,
+                #[cfg(feature = "sm")]
+                KcvMethod::Cup => cipher.encrypt_block(full)?,
+                // No CMAC check value is defined for single DES or SM4.
+                KcvMethod::Cmac => return Err(KeyError::WrongAlgorithm.into()),
+            }
+        } else {
+            BlockCipher::with(algorithm, material, |cipher, n| {
+                let full = block.get_mut(..n).ok_or(Error::invalid_argument("block"))?;
+                match method {
+                    KcvMethod::Legacy => cipher.encrypt_block(full),
+                    #[cfg(feature = "sm")]
+                    KcvMethod::Cup => cipher.encrypt_block(full),
+                    KcvMethod::Cmac => cmac_zero_block(cipher, full),
+                }
+            })?;
         }
         let mut bytes = [0u8; 16];
         bytes
@@ -312,7 +332,7 @@ const fn is_mac_usage(usage: KeyUsage) -> bool {
 
 /// CMAC (NIST SP 800-38B) of one all-zero block: with a complete final
 /// block, MAC = E(K, 0 XOR K1) where K1 is the first subkey.
-fn cmac_zero_block(cipher: &BlockCipher, out: &mut [u8]) -> Result<(), Error> {
+fn cmac_zero_block(cipher: &dyn BlockOps, out: &mut [u8]) -> Result<(), Error> {
     let n = out.len();
     // L = E(K, 0^n)
     out.fill(0);

@@ -363,14 +363,16 @@ impl ClearPinBlock {
     /// dereferences to one).
     ///
     /// # Errors
-    /// [`PinBlockError::PanRequired`] for format 0 or 3 without a PAN.
+    /// [`PinBlockError::PanRequired`] for format 0 or 3 without a PAN;
+    /// [`Error::RandomFailure`] if `rng` fails (`try_fill_bytes`) while
+    /// drawing the fill of format 1, 3 or 4.
     pub fn encode(
         format: PinBlockFormat,
         pin: &Pin,
         pan: Option<&PinBlockPan>,
         rng: &mut (impl CryptoRngCore + ?Sized),
     ) -> Result<Self, Error> {
-        let fill = random_fill(format, pin.len(), rng);
+        let fill = random_fill(format, pin.len(), rng)?;
         Self::encode_with_fill(format, pin, pan, &fill)
     }
 
@@ -593,12 +595,15 @@ fn random_fill(
     format: PinBlockFormat,
     pin_len: usize,
     rng: &mut (impl CryptoRngCore + ?Sized),
-) -> Fill {
+) -> Result<Fill, Error> {
     let want = fill_len(format, pin_len);
     let mut fill = Fill::NONE;
     let mut random = [0u8; 16];
     while fill.len < want {
-        rng.fill_bytes(&mut random);
+        if rng.try_fill_bytes(&mut random).is_err() {
+            random.zeroize();
+            return Err(Error::RandomFailure);
+        }
         for nibble in random.iter().flat_map(|b| [b >> 4, b & 0x0F]) {
             if fill.len >= want {
                 break;
@@ -616,7 +621,7 @@ fn random_fill(
         }
     }
     random.zeroize();
-    fill
+    Ok(fill)
 }
 
 impl ConstantTimeEq for ClearPinBlock {
@@ -723,12 +728,58 @@ mod tests {
     fn random_fill_ranges() {
         let mut rng = rand::rngs::OsRng;
         for _ in 0..200 {
-            let f = random_fill(PinBlockFormat::Iso3, 4, &mut rng);
+            let f = random_fill(PinBlockFormat::Iso3, 4, &mut rng).unwrap();
             assert_eq!(f.len(), 10);
             assert!(f.as_nibbles().iter().all(|n| (0xA..=0xF).contains(n)));
         }
-        assert_eq!(random_fill(PinBlockFormat::Iso4, 12, &mut rng).len(), 16);
-        assert_eq!(random_fill(PinBlockFormat::Iso1, 12, &mut rng).len(), 2);
-        assert_eq!(random_fill(PinBlockFormat::Iso0, 12, &mut rng).len(), 0);
+        assert_eq!(
+            random_fill(PinBlockFormat::Iso4, 12, &mut rng)
+                .unwrap()
+                .len(),
+            16
+        );
+        assert_eq!(
+            random_fill(PinBlockFormat::Iso1, 12, &mut rng)
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            random_fill(PinBlockFormat::Iso0, 12, &mut rng)
+                .unwrap()
+                .len(),
+            0
+        );
+    }
+
+    /// A generator whose every draw fails, as a faulty firmware TRNG would.
+    struct FailingRng;
+
+    impl rand_core::RngCore for FailingRng {
+        fn next_u32(&mut self) -> u32 {
+            0
+        }
+        fn next_u64(&mut self) -> u64 {
+            0
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            dest.fill(0);
+        }
+        fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), rand_core::Error> {
+            Err(rand_core::Error::from(
+                core::num::NonZeroU32::new(rand_core::Error::CUSTOM_START).unwrap(),
+            ))
+        }
+    }
+
+    impl rand_core::CryptoRng for FailingRng {}
+
+    #[test]
+    fn failing_rng_is_random_failure() {
+        let err = random_fill(PinBlockFormat::Iso3, 4, &mut FailingRng).unwrap_err();
+        assert_eq!(err, Error::RandomFailure);
+        assert_eq!(err.kind(), crate::ErrorKind::RandomFailure);
+        // Formats without random fill never draw.
+        assert!(random_fill(PinBlockFormat::Iso0, 4, &mut FailingRng).is_ok());
     }
 }

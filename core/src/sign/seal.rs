@@ -199,7 +199,8 @@ pub fn seal(
     let shared = ephemeral.diffie_hellman(&recipient.0);
     let mut key = derive_key(&shared, &e_point, &r_point)?;
     let mut nonce = [0u8; NONCE_LEN];
-    rng.fill_bytes(&mut nonce);
+    rng.try_fill_bytes(&mut nonce)
+        .map_err(|_| Error::RandomFailure)?;
 
     let (header, rest) = out
         .split_at_mut_checked(HEADER_LEN)

@@ -86,22 +86,24 @@ fn derive_raw(
     }
     let len = algorithm.key_len();
     let bits = u16::try_from(len * 8).map_err(|_| Error::invalid_argument("key length"))?;
-    let cipher = BlockCipher::new(derivation_algorithm, derivation_key)?;
     let mut out = SecretBytes::<MAX_KEY_LEN>::zeroed(len)?;
     let [u0, u1] = usage.to_be_bytes();
     let [t0, t1] = key_type.aes_code().to_be_bytes();
     let [l0, l1] = bits.to_be_bytes();
     let [i0, i1, i2, i3, i4, i5, i6, i7] = info;
-    for (counter, chunk) in (1u8..).zip(out.expose_secret_mut().chunks_mut(16)) {
-        let mut block = Zeroizing::new([
-            1, counter, u0, u1, t0, t1, l0, l1, i0, i1, i2, i3, i4, i5, i6, i7,
-        ]);
-        cipher.encrypt_block(&mut *block)?;
-        let part = block
-            .get(..chunk.len())
-            .ok_or(Error::invalid_argument("key length"))?;
-        chunk.copy_from_slice(part);
-    }
+    BlockCipher::with(derivation_algorithm, derivation_key, |cipher, _| {
+        for (counter, chunk) in (1u8..).zip(out.expose_secret_mut().chunks_mut(16)) {
+            let mut block = Zeroizing::new([
+                1, counter, u0, u1, t0, t1, l0, l1, i0, i1, i2, i3, i4, i5, i6, i7,
+            ]);
+            cipher.encrypt_block(&mut *block)?;
+            let part = block
+                .get(..chunk.len())
+                .ok_or(Error::invalid_argument("key length"))?;
+            chunk.copy_from_slice(part);
+        }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -186,7 +186,8 @@ pub(crate) fn seal(
     let hdr = header(flavour, exportability);
     let key = sealing_key(device_key, &hdr)?;
     let mut nonce = [0u8; NONCE_LEN];
-    rng.fill_bytes(&mut nonce);
+    rng.try_fill_bytes(&mut nonce)
+        .map_err(|_| Error::RandomFailure)?;
     let provided = out.len();
     let (h, rest) = out
         .split_at_mut_checked(HEADER_LEN)

@@ -419,7 +419,8 @@ fn wrap_as(
     let padding = padding
         .get_mut(..default_padding_len(version, key))
         .ok_or(Error::invalid_argument("padding"))?;
-    rng.fill_bytes(padding);
+    rng.try_fill_bytes(padding)
+        .map_err(|_| Error::RandomFailure)?;
     wrap_with_padding_as(
         kbpk,
         key,
