@@ -70,6 +70,15 @@ tests/c/run.sh
 
 # The C boundary rules (lengths, aliasing, handle tags, secret outputs)
 # through the exported functions, under Miri's aliasing model (~30 s warm).
+step "Kotlin (JVM) and Python bindings: Kotlin tests, Kotlin sale, Python smoke"
+tests/kotlin/run.sh
+
+step "Android: paycore-uniffi compiles for aarch64 and armv7 (staticlib; no NDK here)"
+rustup target add aarch64-linux-android armv7-linux-androideabi >/dev/null
+for t in aarch64-linux-android armv7-linux-androideabi; do
+    cargo rustc -q -p paycore-uniffi --lib --target "$t" --crate-type staticlib --locked
+done
+
 step "Miri: C ABI boundary tests"
 cargo +nightly miri test -p paycore-ffi --lib --locked boundary_tests
 
