@@ -86,19 +86,22 @@ for v in load("mac")["vectors"]:
 table("v_mac", "v_mac", rows)
 
 # TR-31 unwrap and rejects (tr31.json); expect: 0 ok, else the result code.
+# Versions A and C go through the legacy opt-in (refused by default).
 ERR = {"malformed": 200, "verification_failed": 500}
-out.append("struct v_tr31 { int aes; const char *kbpk, *block, *key, *kcv; unsigned kcv_method, expect; char exportability, mode; };")
+out.append("struct v_tr31 { int aes; const char *kbpk, *block, *key, *kcv; unsigned kcv_method, expect; char exportability, mode; int legacy; };")
 tr = load("tr31")
 rows = []
 for v in tr["unwrap"]:
     i, e = v["inputs"], v["expected"]
-    rows.append([str(int(i["block"][0] == "D")), c(i["kbpk"]), c(i["block"]), c(e["key"]),
+    rows.append([str(int(i["block"][0] in "DE")), c(i["kbpk"]), c(i["block"]), c(e["key"]),
                  c(e.get("kcv")), "2" if e.get("kcv_method") == "cmac" else "1", "0",
-                 f"'{e['exportability']}'", f"'{e['mode_of_use']}'"])
+                 f"'{e['exportability']}'", f"'{e['mode_of_use']}'",
+                 str(int(i["block"][0] in "AC"))])
 for v in tr["reject"]:
     i = v["inputs"]
-    rows.append([str(int(i["block"][0] == "D")), c(i["kbpk"]), c(i["block"]), "0", "0", "0",
-                 str(ERR[v["expected"]["error_kind"]]), "0", "0"])
+    rows.append([str(int(i["block"][0] in "DE")), c(i["kbpk"]), c(i["block"]), "0", "0", "0",
+                 str(ERR[v["expected"]["error_kind"]]), "0", "0",
+                 str(int(i["block"][0] in "AC"))])
 table("v_tr31", "v_tr31", rows)
 
 # DUKPT TDES (X9.24-1:2009 A.4.2) and AES-128 (X9.24-3-2017).
