@@ -121,32 +121,7 @@ pub(crate) fn tr31(cmd: Tr31Command) -> Result<Output, CliError> {
             let unwrapped = tr31::unwrap_with(&kbpk, block.trim(), policy)?;
             let header = unwrapped.header();
             let key = unwrapped.key();
-            map.insert(
-                "version".into(),
-                json!(char::from(header.version().code()).to_string()),
-            );
-            map.insert("key_usage".into(), json!(code2(header.key_usage().code())));
-            map.insert(
-                "algorithm".into(),
-                json!(char::from(header.algorithm().code()).to_string()),
-            );
-            map.insert(
-                "mode_of_use".into(),
-                json!(char::from(header.mode_of_use().code()).to_string()),
-            );
-            map.insert(
-                "key_version".into(),
-                json!(code2(header.key_version().code())),
-            );
-            map.insert(
-                "exportability".into(),
-                json!(char::from(header.exportability().code()).to_string()),
-            );
-            let blocks: Vec<Value> = header
-                .optional_blocks()
-                .map(|b| json!({"id": b.id().as_str(), "data": b.data()}))
-                .collect();
-            map.insert("optional_blocks".into(), Value::Array(blocks));
+            header_fields(&mut map, header);
             // A block marked non-exportable (N) keeps its key inside: the KCV
             // identifies it, the key itself is not printed.
             map.insert(
@@ -188,32 +163,7 @@ fn tr31_unwrap_private_key(
     let unwrapped = tr31::unwrap_private_key_with(kbpk, block, policy)?;
     let header = unwrapped.header();
     let mut map = Map::new();
-    map.insert(
-        "version".into(),
-        json!(char::from(header.version().code()).to_string()),
-    );
-    map.insert("key_usage".into(), json!(code2(header.key_usage().code())));
-    map.insert(
-        "algorithm".into(),
-        json!(char::from(header.algorithm().code()).to_string()),
-    );
-    map.insert(
-        "mode_of_use".into(),
-        json!(char::from(header.mode_of_use().code()).to_string()),
-    );
-    map.insert(
-        "key_version".into(),
-        json!(code2(header.key_version().code())),
-    );
-    map.insert(
-        "exportability".into(),
-        json!(char::from(header.exportability().code()).to_string()),
-    );
-    let blocks: Vec<Value> = header
-        .optional_blocks()
-        .map(|b| json!({"id": b.id().as_str(), "data": b.data()}))
-        .collect();
-    map.insert("optional_blocks".into(), Value::Array(blocks));
+    header_fields(&mut map, header);
     map.insert(
         "key".into(),
         unwrapped
@@ -253,6 +203,36 @@ pub(crate) fn insert_kcv(map: &mut Map<String, Value>, key: &Key) {
             map.insert("kcv_withheld".into(), json!(withheld.as_str()));
         }
     }
+}
+
+/// The clear header fields `tr31 unwrap` prints for every key block.
+fn header_fields(map: &mut Map<String, Value>, header: &tr31::KeyBlockHeader<'_>) {
+    map.insert(
+        "version".into(),
+        json!(char::from(header.version().code()).to_string()),
+    );
+    map.insert("key_usage".into(), json!(code2(header.key_usage().code())));
+    map.insert(
+        "algorithm".into(),
+        json!(char::from(header.algorithm().code()).to_string()),
+    );
+    map.insert(
+        "mode_of_use".into(),
+        json!(char::from(header.mode_of_use().code()).to_string()),
+    );
+    map.insert(
+        "key_version".into(),
+        json!(code2(header.key_version().code())),
+    );
+    map.insert(
+        "exportability".into(),
+        json!(char::from(header.exportability().code()).to_string()),
+    );
+    let blocks: Vec<Value> = header
+        .optional_blocks()
+        .map(|b| json!({"id": b.id().as_str(), "data": b.data()}))
+        .collect();
+    map.insert("optional_blocks".into(), Value::Array(blocks));
 }
 
 fn code2(code: [u8; 2]) -> String {
