@@ -87,6 +87,27 @@ impl BlockCipher {
         }
     }
 
+    /// [`BlockCipher::with`] that also builds single DES and SM4 (feature
+    /// `sm`), as [`BlockCipher::new_any`] does for the enum: for check
+    /// values and the `cup` functions only.
+    #[inline]
+    pub(crate) fn with_any<R>(
+        algorithm: Algorithm,
+        key: &[u8],
+        f: impl FnOnce(&dyn BlockOps, usize) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        #[cfg(feature = "sm")]
+        {
+            let bad = |_| Error::Key(KeyError::InvalidLength { length: key.len() });
+            match algorithm {
+                Algorithm::Des => return f(&des::Des::new_from_slice(key).map_err(bad)?, 8),
+                Algorithm::Sm4 => return f(&sm4::Sm4::new_from_slice(key).map_err(bad)?, 16),
+                _ => {}
+            }
+        }
+        Self::with(algorithm, key, f)
+    }
+
     /// The cipher's block length (8 or 16).
     pub(crate) const fn block_len(&self) -> usize {
         match self {

@@ -168,37 +168,23 @@ impl Kcv {
         if len == 0 || len > Self::max_len(method, algorithm) {
             return Err(KeyError::InvalidKcvLength { length: len }.into());
         }
-        let mut block = [0u8; 16];
-        // Single DES and SM4 (feature `sm`) have check values too, but no
-        // path of the international standards may build their cipher, so
-        // they take the all-algorithms constructor; TDES and AES build
-        // exactly their own schedule (bare-metal stack).
+        // No CMAC check value is defined for single DES or SM4.
         #[cfg(feature = "sm")]
-        let fenced = matches!(algorithm, Algorithm::Des | Algorithm::Sm4);
-        #[cfg(not(feature = "sm"))]
-        let fenced = false;
-        if fenced {
-            let cipher = BlockCipher::new_any(algorithm, material)?;
-            let n = cipher.block_len();
+        if matches!(method, KcvMethod::Cmac) && matches!(algorithm, Algorithm::Des | Algorithm::Sm4)
+        {
+            return Err(KeyError::WrongAlgorithm.into());
+        }
+        let mut block = [0u8; 16];
+        // Only the key's own schedule on the stack (bare-metal budget).
+        BlockCipher::with_any(algorithm, material, |cipher, n| {
             let full = block.get_mut(..n).ok_or(Error::invalid_argument("block"))?;
             match method {
-                KcvMethod::Legacy => cipher.encrypt_block(full)?,
+                KcvMethod::Legacy => cipher.encrypt_block(full),
                 #[cfg(feature = "sm")]
-                KcvMethod::Cup => cipher.encrypt_block(full)?,
-                // No CMAC check value is defined for single DES or SM4.
-                KcvMethod::Cmac => return Err(KeyError::WrongAlgorithm.into()),
+                KcvMethod::Cup => cipher.encrypt_block(full),
+                KcvMethod::Cmac => cmac_zero_block(cipher, full),
             }
-        } else {
-            BlockCipher::with(algorithm, material, |cipher, n| {
-                let full = block.get_mut(..n).ok_or(Error::invalid_argument("block"))?;
-                match method {
-                    KcvMethod::Legacy => cipher.encrypt_block(full),
-                    #[cfg(feature = "sm")]
-                    KcvMethod::Cup => cipher.encrypt_block(full),
-                    KcvMethod::Cmac => cmac_zero_block(cipher, full),
-                }
-            })?;
-        }
+        })?;
         let mut bytes = [0u8; 16];
         bytes
             .get_mut(..len)
